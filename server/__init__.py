@@ -1,0 +1,92 @@
+"""The Wangge sync server and staff console (Flask application factory)."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask, jsonify
+from sqlalchemy import event, text
+
+from sync import hlc
+
+from .config import Config, DevConfig
+from .extensions import db, migrate
+
+
+def create_app(config: type | dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=os.environ.get("WANGGE_INSTANCE") or None,
+                instance_relative_config=True)
+    app.config.from_object(DevConfig if os.environ.get("FLASK_DEBUG") else Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{os.path.join(app.instance_path, 'wangge.db')}"
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set (environment variable SECRET_KEY)")
+
+    _init_database(app)
+    _init_api(app)
+    app.extensions["wangge_clock"] = hlc.Clock(app.config["SERVER_NODE"])
+
+    from . import cli
+    cli.init_app(app)
+
+    @app.get("/healthz")
+    def healthz():
+        db.session.execute(text("SELECT 1"))
+        return jsonify({"status": "ok", "database": db.engine.dialect.name})
+
+    return app
+
+
+def _init_database(app: Flask) -> None:
+    from . import models  # noqa: F401  (registers every table on the metadata)
+
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite"):
+        # A fresh dict: the default lives on the Config class and is shared by every app.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["connect_args"] = {**options.get("connect_args", {}), "timeout": 30}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
+    if uri.startswith("sqlite"):
+        with app.app_context():
+            _serialise_sqlite_writers(db.engine)
+
+
+def _serialise_sqlite_writers(engine) -> None:
+    """SQLite: WAL for concurrent readers, and BEGIN IMMEDIATE so writers queue up front.
+
+    Taking the write lock at BEGIN is what makes "max(seq) + 1" safe for pull ordering, and it
+    avoids deadlocks between two transactions that both read and then try to write.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _init_api(app: Flask) -> None:
+    from . import errors
+    from .auth.blueprint import blp as auth_blp
+    from .blobs.blueprint import blp as blobs_blp
+    from .syncapi.blueprint import blp as sync_blp
+
+    api = errors.WanggeApi(app)
+    app.extensions["wangge_api"] = api
+    for blp in (auth_blp, sync_blp, blobs_blp):
+        api.register_blueprint(blp)
+    errors.register(app)

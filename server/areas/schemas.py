@@ -1,0 +1,28 @@
+"""Wire schemas for areas and buildings."""
+
+from marshmallow import fields, validate
+
+from ..registry.validators import validate_phone
+from ..wire import Id, WireSchema, choice, text
+from .models import LEVELS
+
+
+class AreaWire(WireSchema):
+    level = choice(LEVELS, required=True)
+    code = text(20)
+    name = text(64, required=True)
+    parent_id = Id(allow_none=True)
+
+
+class BuildingWire(WireSchema):
+    grid_id = Id(required=True)
+    number = text(16, required=True)
+    name = text(64)
+    units = fields.Integer(load_default=None, validate=validate.Range(1, 50))
+    floors = fields.Integer(load_default=None, validate=validate.Range(1, 120))
+    rooms_per_floor = fields.Integer(load_default=None, validate=validate.Range(1, 40))
+    lat = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
+    lng = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
+    captain_name = text(32)
+    captain_phone = fields.String(allow_none=True, validate=validate_phone)
+    notes = text(2000)

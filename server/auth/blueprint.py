@@ -1,0 +1,26 @@
+"""URL table of the device sign-in API."""
+
+from flask import request
+from flask_smorest import Blueprint
+
+from sync import hlc
+
+from ..extensions import db
+from .guard import APP_HEADER, check_versions
+from .operations import login_device
+from .schemas import LoginIn, LoginOut
+
+blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Device sign-in")
+# Before the body is parsed, so an old app hears "update required", not a schema error.
+blp.before_request(check_versions)
+
+
+@blp.route("/login", methods=["POST"])
+@blp.arguments(LoginIn)
+@blp.response(200, LoginOut)
+def login(body):
+    """Exchange a username and password for a device token (needs the network once)."""
+    user, device, token = login_device(body["username"], body["password"], body["device_id"],
+                                       body.get("device_name"), request.headers.get(APP_HEADER))
+    db.session.commit()
+    return {"token": token, "device_id": device.id, "user": user, "server_time": hlc.now_millis()}

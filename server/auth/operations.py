@@ -1,0 +1,88 @@
+"""Users, passwords and device tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from sync.errors import ProtocolError
+from sync.ids import uuid7
+
+from ..extensions import db
+from ..syncapi.record import utcnow
+from .models import ROLES, Assignment, Device, User
+
+log = logging.getLogger(__name__)
+# A real hash to compare against when the username is unknown, so timing does not tell.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_user(username: str, password: str, name: str, role: str, area_ids=(), phone=None) -> User:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    user = User(id=uuid7(), username=username, password_hash=generate_password_hash(password),
+                name=name, role=role, phone=phone)
+    user.assignments = [Assignment(area_id=a) for a in area_ids]
+    db.session.add(user)
+    db.session.flush()
+    log.info("created user %s (%s)", username, role)
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    user.password_hash = generate_password_hash(password)
+
+
+def login_device(username: str, password: str, device_id: str, device_name: str | None,
+                 app_version: str | None) -> tuple[User, Device, str]:
+    user = db.session.scalar(db.select(User).where(User.username == username))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        raise ProtocolError("invalid_credentials", 401)
+    if not check_password_hash(user.password_hash, password):
+        raise ProtocolError("invalid_credentials", 401)
+    if not user.active:
+        raise ProtocolError("user_disabled", 403)
+    device = db.session.get(Device, device_id)
+    if device is not None and device.revoked_at is not None:
+        raise ProtocolError("device_revoked", 401, extra={"wipe": True})
+    if device is not None and device.user_id != user.id:
+        raise ProtocolError("device_mismatch", 409)
+    token = secrets.token_urlsafe(32)
+    if device is None:
+        device = Device(id=device_id, user_id=user.id)
+        db.session.add(device)
+    device.token_hash = hash_token(token)
+    device.name = device_name
+    device.app_version = app_version
+    device.last_seen_at = utcnow()
+    db.session.flush()
+    log.info("user %s signed in on device %s", username, device_id)
+    return user, device, token
+
+
+def device_for_token(token: str | None) -> Device:
+    if not token:
+        raise ProtocolError("auth_required", 401)
+    device = db.session.scalar(db.select(Device).where(Device.token_hash == hash_token(token)))
+    if device is None:
+        raise ProtocolError("token_invalid", 401)
+    if device.revoked_at is not None:
+        raise ProtocolError("device_revoked", 401, extra={"wipe": True})
+    user = db.session.get(User, device.user_id)
+    if user is None or not user.active:
+        raise ProtocolError("user_disabled", 403)
+    return device
+
+
+def revoke_device(device: Device, by_user_id: str | None) -> None:
+    device.revoked_at = utcnow()
+    device.revoked_by = by_user_id
+    log.info("device %s revoked by %s", device.id, by_user_id)

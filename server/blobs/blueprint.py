@@ -1,0 +1,53 @@
+"""URL table of photo upload and download."""
+
+import re
+
+from flask import g, request, send_file
+from flask_smorest import Blueprint
+from marshmallow import fields
+
+from sync.errors import ProtocolError
+
+from ..auth.guard import device_required
+from ..extensions import db
+from ..wire import WireSchema
+from . import storage
+from .models import Blob
+from .operations import may_read, store_blob
+
+blp = Blueprint("blobs", __name__, url_prefix="/api/blobs", description="Photos, by sha256")
+SHA = re.compile(r"^[0-9a-f]{64}$")
+
+
+class BlobOut(WireSchema):
+    sha256 = fields.String()
+    size = fields.Integer()
+    content_type = fields.String()
+    created = fields.Boolean()
+
+
+def _checked(sha256: str) -> str:
+    if not SHA.match(sha256):
+        raise ProtocolError("invalid_blob_id", 400)
+    return sha256
+
+
+@blp.route("/<sha256>", methods=["PUT"])
+@blp.response(200, BlobOut)
+@device_required
+def upload(sha256):
+    """Upload a photo's bytes as the request body; uploading it again is harmless."""
+    blob, created = store_blob(_checked(sha256), request.get_data(cache=False), g.user, g.device)
+    db.session.commit()
+    return {"sha256": blob.sha256, "size": blob.size, "content_type": blob.content_type, "created": created}
+
+
+@blp.route("/<sha256>", methods=["GET"])
+@device_required
+def download(sha256):
+    """A photo, to whoever may see a record that shows it."""
+    blob = db.session.get(Blob, _checked(sha256))
+    if blob is None or not may_read(blob, g.user):
+        raise ProtocolError("not_found", 404)
+    db.session.commit()
+    return send_file(storage.path_for(blob.sha256), mimetype=blob.content_type, max_age=31536000)

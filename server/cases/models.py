@@ -1,0 +1,58 @@
+"""Findings reported on patrol, their category dictionary, and the steps of each case."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from ..syncapi.record import SyncedRecord
+
+
+class FindingCategory(SyncedRecord, db.Model):
+    __tablename__ = "finding_categories"
+
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("finding_categories.id"))
+    name_zh: Mapped[str] = mapped_column(String(32))
+    name_en: Mapped[str] = mapped_column(String(64))
+    sort: Mapped[int] = mapped_column(default=0)
+
+
+class Finding(SyncedRecord, db.Model):
+    __tablename__ = "findings"
+
+    grid_id: Mapped[str] = mapped_column(ForeignKey("areas.id"), index=True)
+    reporter_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    source: Mapped[str] = mapped_column(String(16), default="grid")
+    category: Mapped[str] = mapped_column(ForeignKey("finding_categories.id"))
+    description: Mapped[str] = mapped_column(String(2000))
+    address: Mapped[str | None] = mapped_column(String(200))
+    lat: Mapped[float | None]
+    lng: Mapped[float | None]
+    accuracy: Mapped[float | None]
+    urgency: Mapped[str] = mapped_column(String(16), default="normal")
+    photos: Mapped[list] = mapped_column(JSON, default=list)
+    reported_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), default="reported")
+    level: Mapped[str | None] = mapped_column(String(16))
+    unit: Mapped[str | None] = mapped_column(String(64))
+    deadline_at: Mapped[datetime | None]
+
+
+class CaseStep(SyncedRecord, db.Model):
+    __tablename__ = "case_steps"
+
+    finding_id: Mapped[str] = mapped_column(ForeignKey("findings.id"), index=True)
+    grid_id: Mapped[str] = mapped_column(ForeignKey("areas.id"), index=True)
+    reporter_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    actor_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    from_status: Mapped[str] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    opinion: Mapped[str | None] = mapped_column(String(2000))
+    photos: Mapped[list] = mapped_column(JSON, default=list)
+    at: Mapped[datetime]
+    level: Mapped[str | None] = mapped_column(String(16))
+    unit: Mapped[str | None] = mapped_column(String(64))
+    deadline_at: Mapped[datetime | None]

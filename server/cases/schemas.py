@@ -1,0 +1,50 @@
+"""Wire schemas for findings, their categories and case steps."""
+
+from marshmallow import fields, validate
+
+from ..fieldwork.schemas import photos
+from ..wire import Code, Id, UtcDateTime, WireSchema, choice, text
+from .workflow import LEVELS, STATUSES
+
+SOURCES = ("grid", "patrol", "resident", "hotline")
+URGENCIES = ("normal", "urgent", "emergency")
+
+
+class FindingCategoryWire(WireSchema):
+    parent_id = Code(allow_none=True)
+    name_zh = text(32, required=True)
+    name_en = text(64, required=True)
+    sort = fields.Integer()
+
+
+class FindingWire(WireSchema):
+    grid_id = Id(required=True)
+    reporter_id = Id(dump_only=True)
+    source = choice(SOURCES)
+    category = Code(required=True)
+    description = text(2000, required=True)
+    address = text(200)
+    lat = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
+    lng = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
+    accuracy = fields.Float(allow_none=True, validate=validate.Range(0, 100000))
+    urgency = choice(URGENCIES)
+    photos = photos()
+    reported_at = UtcDateTime(required=True)
+    status = fields.String(dump_only=True)
+    level = fields.String(dump_only=True)
+    unit = fields.String(dump_only=True)
+    deadline_at = UtcDateTime(dump_only=True)
+
+
+class CaseStepWire(WireSchema):
+    finding_id = Id(required=True)
+    reporter_id = Id(dump_only=True)
+    actor_id = Id(dump_only=True)
+    from_status = choice(STATUSES, required=True)
+    to_status = choice(STATUSES, required=True)
+    opinion = text(2000)
+    photos = photos()
+    at = UtcDateTime(required=True)
+    level = choice(LEVELS)
+    unit = text(64)
+    deadline_at = UtcDateTime(allow_none=True)

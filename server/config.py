@@ -1,0 +1,39 @@
+"""Configuration: defaults here, secrets and deployment choices from the environment."""
+
+from __future__ import annotations
+
+import os
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # default: SQLite under instance/
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # Bodies beyond this are refused before parsing; photos go through the blob endpoint.
+    MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+    BLOB_MAX_BYTES = 3 * 1024 * 1024
+    BLOB_DIR = os.environ.get("WANGGE_BLOB_DIR")  # default: instance/blobs
+    PUSH_MAX_CHANGES = 500
+    PULL_PAGE_SIZE = 500
+    PULL_PAGE_MAX = 2000
+    # A device clock further ahead than this is clamped to the server's time.
+    CLOCK_TOLERANCE_MS = 5 * 60 * 1000
+    MIN_PROTOCOL_VERSION = 1
+    # Oldest field-app version still served; older ones are told to update.
+    MIN_APP_VERSION = os.environ.get("WANGGE_MIN_APP_VERSION", "0.1.0")
+    SERVER_NODE = os.environ.get("WANGGE_SERVER_NODE", "server")
+    API_TITLE = "Wangge sync API"
+    API_VERSION = "1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+    PROPAGATE_EXCEPTIONS = False
+
+
+class DevConfig(Config):
+    SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-for-production"
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test"

@@ -1,0 +1,30 @@
+"""Household visits (走访): append-only records of who was seen, how, and what came of it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from ..syncapi.record import SyncedRecord
+
+
+class Visit(SyncedRecord, db.Model):
+    __tablename__ = "visits"
+
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    grid_id: Mapped[str] = mapped_column(ForeignKey("areas.id"), index=True)
+    resident_ids: Mapped[list] = mapped_column(JSON, default=list)
+    visitor_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    visited_at: Mapped[datetime] = mapped_column(index=True)
+    method: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str] = mapped_column(String(16))
+    notes: Mapped[str | None] = mapped_column(String(2000))
+    needs: Mapped[str | None] = mapped_column(String(2000))
+    follow_up_on: Mapped[date | None]
+    lat: Mapped[float | None]
+    lng: Mapped[float | None]
+    accuracy: Mapped[float | None]
+    photos: Mapped[list] = mapped_column(JSON, default=list)

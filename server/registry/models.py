@@ -1,0 +1,70 @@
+"""Households, residents, the care-tag dictionary and residents' care tags."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from ..syncapi.record import SyncedRecord
+
+
+class Household(SyncedRecord, db.Model):
+    __tablename__ = "households"
+
+    building_id: Mapped[str] = mapped_column(ForeignKey("buildings.id"), index=True)
+    grid_id: Mapped[str] = mapped_column(ForeignKey("areas.id"), index=True)
+    unit: Mapped[int] = mapped_column(default=1)
+    floor: Mapped[int] = mapped_column(default=1)
+    room: Mapped[str] = mapped_column(String(16))
+    housing_use: Mapped[str] = mapped_column(String(16), default="owner_occupied")
+    registration_status: Mapped[str] = mapped_column(String(24), default="consistent")
+    landlord_name: Mapped[str | None] = mapped_column(String(32))
+    landlord_phone: Mapped[str | None] = mapped_column(String(20))
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
+    notes: Mapped[str | None] = mapped_column(String(2000))
+
+
+class Resident(SyncedRecord, db.Model):
+    __tablename__ = "residents"
+
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    grid_id: Mapped[str] = mapped_column(ForeignKey("areas.id"), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    sex: Mapped[str] = mapped_column(String(8))
+    birth_date: Mapped[date | None]
+    id_type: Mapped[str] = mapped_column(String(16), default="resident_id")
+    id_number: Mapped[str | None] = mapped_column(String(32), index=True)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    ethnicity: Mapped[str | None] = mapped_column(String(16))
+    relation: Mapped[str | None] = mapped_column(String(16))
+    population_type: Mapped[str] = mapped_column(String(16), default="registered")
+    permit_expiry: Mapped[date | None]
+    political_status: Mapped[str | None] = mapped_column(String(16))
+    moved_out_on: Mapped[date | None]
+    notes: Mapped[str | None] = mapped_column(String(2000))
+
+
+class CareTagType(SyncedRecord, db.Model):
+    """The tag dictionary. Intervals and detail fields are data so a city can add its own tags."""
+
+    __tablename__ = "care_tag_types"
+
+    name_zh: Mapped[str] = mapped_column(String(32))
+    name_en: Mapped[str] = mapped_column(String(64))
+    interval_days: Mapped[int]
+    detail_fields: Mapped[list] = mapped_column(JSON, default=list)
+    sort: Mapped[int] = mapped_column(default=0)
+
+
+class ResidentTag(SyncedRecord, db.Model):
+    __tablename__ = "resident_tags"
+
+    resident_id: Mapped[str] = mapped_column(ForeignKey("residents.id"), index=True)
+    grid_id: Mapped[str] = mapped_column(ForeignKey("areas.id"), index=True)
+    tag: Mapped[str] = mapped_column(ForeignKey("care_tag_types.id"))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    started_on: Mapped[date | None]
+    ended_on: Mapped[date | None]

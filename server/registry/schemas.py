@@ -1,0 +1,64 @@
+"""Wire schemas for households, residents and care tags."""
+
+from marshmallow import fields, validate
+
+from ..wire import Code, Date, Id, WireSchema, choice, text
+from .validators import validate_phone
+
+HOUSING_USES = ("owner_occupied", "rented", "vacant", "commercial")
+REGISTRATION_STATUSES = ("consistent", "present_unregistered", "registered_absent", "nominal")
+SEXES = ("male", "female")
+ID_TYPES = ("resident_id", "passport", "hk_macau_permit", "taiwan_permit", "foreign_permit", "other")
+RELATIONS = ("head", "spouse", "child", "parent", "grandparent", "grandchild", "sibling", "in_law", "tenant", "other")
+POPULATION_TYPES = ("registered", "migrant", "foreign")
+POLITICAL_STATUSES = ("party_member", "probationary_member", "league_member", "masses", "other")
+
+
+def phone(**kw):
+    return fields.String(allow_none=True, validate=validate_phone, **kw)
+
+
+class HouseholdWire(WireSchema):
+    building_id = Id(required=True)
+    unit = fields.Integer(required=True, validate=validate.Range(1, 50))
+    floor = fields.Integer(required=True, validate=validate.Range(-5, 120))
+    room = text(16, required=True)
+    housing_use = choice(HOUSING_USES)
+    registration_status = choice(REGISTRATION_STATUSES)
+    landlord_name = text(32)
+    landlord_phone = phone()
+    contact_phone = phone()
+    notes = text(2000)
+
+
+class ResidentWire(WireSchema):
+    household_id = Id(required=True)
+    name = text(50, required=True)
+    sex = choice(SEXES, required=True)
+    birth_date = Date(allow_none=True)
+    id_type = choice(ID_TYPES)
+    id_number = text(32)
+    phone = phone()
+    ethnicity = text(16)
+    relation = choice(RELATIONS)
+    population_type = choice(POPULATION_TYPES)
+    permit_expiry = Date(allow_none=True)
+    political_status = choice(POLITICAL_STATUSES)
+    moved_out_on = Date(allow_none=True)
+    notes = text(2000)
+
+
+class ResidentTagWire(WireSchema):
+    resident_id = Id(required=True)
+    tag = Code(required=True)
+    detail = fields.Dict(keys=fields.String(validate=validate.Length(max=48)), load_default=None)
+    started_on = Date(allow_none=True)
+    ended_on = Date(allow_none=True)
+
+
+class CareTagTypeWire(WireSchema):
+    name_zh = text(32, required=True)
+    name_en = text(64, required=True)
+    interval_days = fields.Integer(required=True)
+    detail_fields = fields.List(fields.Dict())
+    sort = fields.Integer()

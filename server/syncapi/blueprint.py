@@ -1,0 +1,42 @@
+"""URL table of the sync API: push and pull."""
+
+from flask import current_app, g
+from flask_smorest import Blueprint
+
+from sync import hlc
+from sync.errors import ProtocolError
+
+from ..auth.guard import check_versions, device_required
+from ..extensions import db
+from .operations import run_pull, run_push
+from .schemas import PullOut, PullQuery, PushIn, PushOut
+
+blp = Blueprint("sync", __name__, url_prefix="/api/sync", description="Changeset push and pull")
+blp.before_request(check_versions)
+
+
+@blp.route("/push", methods=["POST"])
+@blp.arguments(PushIn)
+@blp.response(200, PushOut)
+@device_required
+def push(body):
+    """Apply a batch of changes; every change gets its own result, in order."""
+    if len(body["changes"]) > current_app.config["PUSH_MAX_CHANGES"]:
+        raise ProtocolError("too_many_changes", 413, extra={"max": current_app.config["PUSH_MAX_CHANGES"]})
+    results = run_push(g.user, g.device, body["changes"])
+    return {"results": results, "server_time": hlc.now_millis(), "hlc": str(server_clock().tick())}
+
+
+@blp.route("/pull", methods=["GET"])
+@blp.arguments(PullQuery, location="query")
+@blp.response(200, PullOut)
+@device_required
+def pull(query):
+    """Records changed in the device's scope since its cursor, a page at a time."""
+    limit = query.get("limit") or current_app.config["PULL_PAGE_SIZE"]
+    page = run_pull(g.user, g.device, query.get("cursor"), min(limit, current_app.config["PULL_PAGE_MAX"]))
+    return {**page, "server_time": hlc.now_millis(), "hlc": str(server_clock().tick())}
+
+
+def server_clock() -> hlc.Clock:
+    return current_app.extensions["wangge_clock"]

@@ -1,0 +1,120 @@
+"""Serving pulls: the current state of every changed record in scope, after a cursor."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import and_, or_, select, tuple_
+
+from sync import canonical
+from sync.cursor import START, Backfill, Cursor, Position
+
+from .entities import ENTITIES
+from .models import SyncRow
+from .scope import clause, keys_for
+from .stamp import horizon
+
+
+def _after(pos: Position):
+    return tuple_(SyncRow.xid, SyncRow.seq) > tuple_(pos[0], pos[1])
+
+
+def _upto(pos: Position):
+    return tuple_(SyncRow.xid, SyncRow.seq) <= tuple_(pos[0], pos[1])
+
+
+def pull(session, user, token: str | None, limit: int) -> dict[str, Any]:
+    cursor = Cursor.decode(token)
+    keys = keys_for(user)
+    fresh = cursor.pos == START and cursor.backfill is None
+    drop = [] if fresh else sorted(set(cursor.keys) - set(keys))
+    added = [] if fresh else sorted(set(keys) - set(cursor.keys))
+    if added:
+        # Keys granted since the last pull: their records older than the cursor were never sent.
+        previous = cursor.backfill.keys if cursor.backfill else []
+        upto = cursor.backfill.upto if cursor.backfill else cursor.pos
+        cursor.backfill = Backfill(sorted(set(previous) | set(added)), upto, START)
+    if cursor.backfill:
+        cursor.backfill.keys = [k for k in cursor.backfill.keys if k in keys]
+    cursor.keys = keys
+    top = horizon(session)
+
+    if cursor.backfill and cursor.backfill.keys:
+        rows = _backfill_page(session, cursor.backfill, limit)
+        if len(rows) > limit:
+            rows = rows[:limit]
+            cursor.backfill.pos = (rows[-1].xid, rows[-1].seq)
+        else:
+            cursor.backfill = None
+        return _response(session, rows, cursor, drop, has_more=True, checksum=None)
+
+    cursor.backfill = None
+    query = select(SyncRow).where(clause(keys), _after(cursor.pos))
+    if fresh:
+        query = query.where(SyncRow.deleted.is_(False))
+    if top is not None:
+        query = query.where(SyncRow.xid < top)
+    rows = list(session.scalars(query.order_by(SyncRow.xid, SyncRow.seq).limit(limit + 1)))
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    if rows:
+        cursor.pos = (rows[-1].xid, rows[-1].seq)
+    checksum = None if has_more else scope_checksum(session, keys, cursor.pos)
+    return _response(session, rows, cursor, drop, has_more=has_more, checksum=checksum)
+
+
+def _backfill_page(session, backfill: Backfill, limit: int) -> list[SyncRow]:
+    query = select(SyncRow).where(
+        clause(backfill.keys), SyncRow.deleted.is_(False), _after(backfill.pos), _upto(backfill.upto)
+    )
+    return list(session.scalars(query.order_by(SyncRow.xid, SyncRow.seq).limit(limit + 1)))
+
+
+def scope_checksum(session, keys: list[str], pos: Position) -> dict[str, Any] | None:
+    """Checksum of the scope as the device holds it after this pull, or None when a write is
+    still in flight beyond the cursor (the device will get it, and a checksum, next time)."""
+    beyond = session.scalar(select(SyncRow.record_id).where(clause(keys), _after(pos)).limit(1))
+    if beyond is not None:
+        return None
+    hashes = session.scalars(
+        select(SyncRow.row_hash).where(clause(keys), SyncRow.deleted.is_(False))
+    )
+    value, count = canonical.combine(int(h, 16) for h in hashes)
+    return {"value": value, "count": count}
+
+
+def _response(session, rows, cursor: Cursor, drop, has_more: bool, checksum) -> dict[str, Any]:
+    return {
+        "records": _records(session, rows),
+        "cursor": cursor.encode(),
+        "has_more": has_more,
+        "drop": drop,
+        "checksum": checksum,
+        "scope": cursor.keys,
+    }
+
+
+def _records(session, rows: list[SyncRow]) -> list[dict[str, Any]]:
+    by_entity: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        if not row.deleted:
+            by_entity[row.entity].append(row.record_id)
+    loaded: dict[tuple[str, str], Any] = {}
+    for name, ids in by_entity.items():
+        model = ENTITIES[name].model
+        for obj in session.scalars(select(model).where(model.id.in_(ids))):
+            loaded[(name, obj.id)] = obj
+    out = []
+    for row in rows:
+        scope = {"grid_id": row.grid_id, "community_id": row.community_id,
+                 "street_id": row.street_id, "reporter_id": row.reporter_id}
+        obj = loaded.get((row.entity, row.record_id))
+        if row.deleted or obj is None:
+            out.append({"entity": row.entity, "id": row.record_id, "deleted": True, "scope": scope})
+            continue
+        out.append({
+            "entity": row.entity, "id": row.record_id, "deleted": False,
+            "fields": ENTITIES[row.entity].dump(obj), "clocks": obj.clocks or {}, "scope": scope,
+        })
+    return out

@@ -1,0 +1,238 @@
+"""Applying pushed changes: each one exactly once, each with its own result."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any
+
+from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError
+
+from sync import hlc, merge
+from sync.errors import ProtocolError, error_body, field_error
+from sync.ids import uuid7
+
+from ..wire import field_errors
+from .entities import ENTITIES, Entity
+from .models import Change, Conflict
+from .schemas import ChangeIn
+from .scope import Areas, Place, may_write
+from .stamp import stamp
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ChangeContext:
+    """Everything one push needs: who is writing, from where, and the server's clock."""
+
+    session: Any
+    user: Any
+    device_id: str | None
+    clock: hlc.Clock
+    tolerance_ms: int
+    areas: Areas = field(init=False)
+    today: date = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.areas = Areas(self.session)
+        self.today = datetime.now(timezone.utc).date()
+
+    def server_write(self, entity_name: str, row, values: dict[str, Any]) -> None:
+        """A write the server makes itself (a case advancing): clocked, logged and synced."""
+        entity = ENTITIES[entity_name]
+        stamp_at = str(self.clock.tick())
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.clocks = {**(row.clocks or {}), **{name: stamp_at for name in values}}
+        state = entity.dump(row)
+        place = entity.locate(self, {**state, "id": row.id})
+        stamp(self.session, entity_name, row.id, place, row.deleted, state)
+        self.session.add(Change(
+            id=uuid7(), device_id=None, user_id=self.user.id, entity=entity_name, record_id=row.id,
+            op="upsert", hlc=stamp_at, fields={k: state.get(k) for k in values}, status="accepted",
+            result={"status": "accepted", "server": True}, grid_id=place.grid_id if place else None,
+        ))
+
+
+class Rejected(Exception):
+    def __init__(self, code: str, fields: dict[str, Any] | None = None, **extra: Any) -> None:
+        super().__init__(code)
+        self.code, self.fields, self.extra = code, fields or {}, extra
+
+
+def push(ctx: ChangeContext, raw_changes: list[Any]) -> list[dict[str, Any]]:
+    results = []
+    for raw in raw_changes:
+        results.append(apply_one(ctx, raw))
+    return results
+
+
+def apply_one(ctx: ChangeContext, raw: Any) -> dict[str, Any]:
+    try:
+        change = ChangeIn().load(raw if isinstance(raw, dict) else {})
+    except ValidationError as exc:
+        change_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
+        return {"id": change_id, "status": "rejected", **error_body("invalid_request", field_errors(exc.messages))}
+
+    stored = ctx.session.get(Change, change["id"])
+    if stored is not None:
+        return _replay(stored)
+
+    savepoint = ctx.session.begin_nested()
+    try:
+        result = _apply(ctx, change)
+        ctx.session.add(Change(
+            id=change["id"], device_id=ctx.device_id, user_id=ctx.user.id, entity=change["entity"],
+            record_id=change["record_id"], op=change["op"], hlc=result["hlc"], fields=change["fields"],
+            base=change["base"], status="accepted", result=result, grid_id=result.pop("_grid", None),
+        ))
+        ctx.session.flush()
+        savepoint.commit()
+        return result
+    except Rejected as exc:
+        savepoint.rollback()
+        return _store_rejection(ctx, change, exc)
+    except ProtocolError as exc:
+        savepoint.rollback()
+        return _store_rejection(ctx, change, Rejected(exc.code, exc.fields, **exc.extra))
+    except IntegrityError:
+        # Another process stored this change id first: report what it got.
+        savepoint.rollback()
+        stored = ctx.session.get(Change, change["id"])
+        if stored is None:
+            raise
+        return _replay(stored)
+
+
+def _replay(stored: Change) -> dict[str, Any]:
+    return {**stored.result, "replayed": True}
+
+
+def _store_rejection(ctx: ChangeContext, change: dict, exc: Rejected) -> dict[str, Any]:
+    result = {"id": change["id"], "status": "rejected", **error_body(exc.code, exc.fields or None, **exc.extra)}
+    savepoint = ctx.session.begin_nested()
+    try:
+        ctx.session.add(Change(
+            id=change["id"], device_id=ctx.device_id, user_id=ctx.user.id, entity=change["entity"][:32],
+            record_id=change["record_id"], op=change["op"], hlc=change["hlc"], fields=change["fields"],
+            base=change["base"], status="rejected", result=result,
+        ))
+        ctx.session.flush()
+        savepoint.commit()
+    except IntegrityError:
+        savepoint.rollback()
+        stored = ctx.session.get(Change, change["id"])
+        if stored is not None:
+            return _replay(stored)
+        raise
+    log.info("rejected change %s (%s) from device %s", change["id"], exc.code, ctx.device_id)
+    return result
+
+
+def _apply(ctx: ChangeContext, change: dict) -> dict[str, Any]:
+    entity = ENTITIES.get(change["entity"])
+    if entity is None:
+        raise Rejected("unknown_entity", {"entity": field_error("unknown_entity")})
+    if entity.read_only:
+        raise Rejected("read_only_entity")
+    if ctx.user.role not in entity.roles:
+        raise Rejected("forbidden")
+    stamp_at, clamped = hlc.bound(change["hlc"], hlc.now_millis(), ctx.tolerance_ms, change["hlc"].split("-", 2)[2])
+    ctx.clock.observe(stamp_at)
+
+    row = _locked(ctx, entity, change["record_id"])
+    if row is not None and row.deleted:
+        raise Rejected("record_deleted")
+    if change["op"] == "delete":
+        return _delete(ctx, entity, row, change, stamp_at, clamped)
+    if row is not None and entity.append_only:
+        raise Rejected("append_only")
+
+    incoming = _load(entity, change["fields"], partial=row is not None)
+    wire_in = {k: v for k, v in entity.wire().dump(incoming).items() if k in incoming}
+    current = entity.dump(row) if row is not None else {}
+    merged = merge.merge(current, dict(row.clocks or {}) if row else {}, wire_in, stamp_at, change["base"])
+    old_place = entity.locate(ctx, {**current, "id": change["record_id"]}) if row is not None else None
+    if row is not None and (old_place is None or not may_write(ctx.user, old_place)):
+        raise Rejected("out_of_scope")
+
+    state = {**merged.values, "reporter_id": getattr(row, "reporter_id", None)}
+    place = entity.locate(ctx, state)
+    if place is None:
+        raise Rejected("unknown_reference", _reference_fields(entity, incoming))
+    if not may_write(ctx.user, place):
+        raise Rejected("out_of_scope")
+    if old_place is not None and old_place.grid_id != place.grid_id:
+        raise Rejected("cross_grid_move")
+
+    errors = entity.column_errors({k: incoming[k] for k in merged.applied})
+    if entity.check:
+        errors.update(entity.check(ctx, merged.values, row))
+    if errors:
+        raise Rejected("validation_failed", {k: field_error(v) for k, v in errors.items()})
+
+    created = row is None
+    if created:
+        row = entity.model(id=change["record_id"])
+        if entity.on_create:
+            entity.on_create(ctx, row)
+        ctx.session.add(row)
+    for name in merged.applied:
+        setattr(row, name, incoming[name])
+    if hasattr(row, "grid_id") and place.grid_id:
+        row.grid_id = place.grid_id
+    row.clocks = merged.clocks
+    ctx.session.flush()
+    if created and entity.after_create:
+        entity.after_create(ctx, row)
+    state = entity.dump(row)
+    stamp(ctx.session, entity.name, row.id, place, False, state)
+    for c in merged.conflicts:
+        ctx.session.add(Conflict(
+            entity=entity.name, record_id=row.id, field=c.field, winner_value=c.winner_value,
+            winner_hlc=c.winner_hlc, loser_value=c.loser_value, loser_hlc=c.loser_hlc,
+            change_id=change["id"], grid_id=place.grid_id,
+        ))
+    return {
+        "id": change["id"], "status": "accepted", "hlc": stamp_at, "clamped": clamped,
+        "applied": merged.applied, "ignored": merged.ignored,
+        "conflicts": [c.field for c in merged.conflicts], "_grid": place.grid_id,
+    }
+
+
+def _delete(ctx, entity: Entity, row, change, stamp_at: str, clamped: bool) -> dict[str, Any]:
+    if entity.append_only:
+        raise Rejected("append_only")
+    if not entity.deletable:
+        raise Rejected("delete_not_allowed")
+    if row is None:
+        raise Rejected("unknown_record")
+    place = entity.locate(ctx, {**entity.dump(row), "reporter_id": getattr(row, "reporter_id", None)})
+    if place is None or not may_write(ctx.user, place):
+        raise Rejected("out_of_scope")
+    row.deleted = True
+    row.clocks = {**(row.clocks or {}), merge.DELETED: stamp_at}
+    stamp(ctx.session, entity.name, row.id, place, True, {})
+    return {"id": change["id"], "status": "accepted", "hlc": stamp_at, "clamped": clamped,
+            "applied": [merge.DELETED], "ignored": [], "conflicts": [], "_grid": place.grid_id}
+
+
+def _locked(ctx, entity: Entity, record_id: str):
+    # FOR UPDATE keeps two processes from merging into the same record at once (PostgreSQL).
+    return ctx.session.get(entity.model, record_id, with_for_update=True)
+
+
+def _load(entity: Entity, fields: dict, partial: bool) -> dict[str, Any]:
+    try:
+        loaded = entity.wire().load(fields, partial=partial)
+    except ValidationError as exc:
+        raise Rejected("validation_failed", field_errors(exc.messages)) from exc
+    return {k: v for k, v in loaded.items() if k in fields}
+
+
+def _reference_fields(entity: Entity, incoming: dict) -> dict:
+    names = [n for n in ("grid_id", "building_id", "household_id", "resident_id", "finding_id") if n in incoming]
+    return {n: field_error("unknown_reference") for n in names}
