@@ -1,0 +1,43 @@
+# The two commands of the README: `make run` and `make test`. Everything else is their set-up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+INSTANCE := $(CURDIR)/instance
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup postgres clean bench
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+$(INSTANCE)/secret_key:
+	mkdir -p $(INSTANCE)
+	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(48))" > $@
+	chmod 600 $@
+
+run: setup $(INSTANCE)/secret_key
+	SECRET_KEY=$$(cat $(INSTANCE)/secret_key) WANGGE_INSTANCE=$(INSTANCE) $(BIN)/wangge init-db
+	SECRET_KEY=$$(cat $(INSTANCE)/secret_key) WANGGE_INSTANCE=$(INSTANCE) $(BIN)/wangge demo
+	@echo ""
+	@echo "Wangge is serving on http://127.0.0.1:$(PORT)/  (health: http://127.0.0.1:$(PORT)/healthz, API spec: http://127.0.0.1:$(PORT)/api/openapi.json)"
+	@echo "Phones on the same network: http://$$(hostname -I 2>/dev/null | cut -d' ' -f1):$(PORT)/"
+	SECRET_KEY=$$(cat $(INSTANCE)/secret_key) WANGGE_INSTANCE=$(INSTANCE) \
+		$(BIN)/gunicorn --workers 2 --bind 0.0.0.0:$(PORT) --access-logfile - "server:create_app()"
+
+postgres:
+	bash scripts/ensure-postgres.sh
+
+test: setup postgres
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/python -m benchmarks.sync_bench
+
+clean:
+	rm -rf $(VENV) $(INSTANCE) .hypothesis
