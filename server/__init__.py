@@ -89,4 +89,17 @@ def _init_api(app: Flask) -> None:
     app.extensions["wangge_api"] = api
     for blp in (auth_blp, sync_blp, blobs_blp):
         api.register_blueprint(blp)
+    _document_protocol(api)
     errors.register(app)
+
+
+def _document_protocol(api) -> None:
+    """Put what the push envelope carries (each entity's fields) into the OpenAPI spec."""
+    from .syncapi.entities import ENTITIES
+    from .syncapi.schemas import ChangeIn
+
+    api.spec.components.schema("Change", schema=ChangeIn)
+    for name, entity in ENTITIES.items():
+        api.spec.components.schema(f"{entity.wire.__name__}", schema=entity.wire)
+    api.spec.components.security_scheme("device", {"type": "http", "scheme": "bearer"})
+    api.spec.options["security"] = [{"device": []}]

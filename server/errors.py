@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from sync.errors import ProtocolError, error_body
 
 from .extensions import db
+from .syncapi.schemas import ErrorOut
 from .wire import field_errors
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,8 @@ HTTP_CODES = {
 
 class WanggeApi(Api):
     """flask-smorest's Api, answering errors in the protocol's shape instead of its own."""
+
+    ERROR_SCHEMA = ErrorOut  # documents our error shape in the spec
 
     def handle_http_exception(self, error: HTTPException):
         code = HTTP_CODES.get(error.code or 500, "internal_error")

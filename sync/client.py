@@ -7,6 +7,7 @@ pending ones over the replica. Tests, benchmarks and bulk tools drive the server
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import urllib.parse
@@ -25,6 +26,7 @@ CREATE TABLE IF NOT EXISTS outbox (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, change_id TEXT NOT NULL UNIQUE, entity TEXT NOT NULL,
   record_id TEXT NOT NULL, op TEXT NOT NULL, hlc TEXT NOT NULL, fields TEXT NOT NULL, base TEXT NOT NULL,
   status TEXT NOT NULL DEFAULT 'pending', result TEXT);
+CREATE TABLE IF NOT EXISTS blobs (sha256 TEXT PRIMARY KEY, data BLOB NOT NULL, uploaded INTEGER NOT NULL DEFAULT 0);
 """
 SCOPE_COLUMNS = {"g": "grid_id", "c": "community_id", "s": "street_id", "r": "reporter_id", "a": "grid_id"}
 
@@ -81,6 +83,7 @@ class SyncClient:
         with self._tx():
             self.db.execute("DELETE FROM records")
             self.db.execute("DELETE FROM outbox")
+            self.db.execute("DELETE FROM blobs")
             self.db.execute("DELETE FROM meta WHERE key != 'device_id'")
 
     # -- local writes --------------------------------------------------------------------
@@ -107,6 +110,25 @@ class SyncClient:
             )
             self._set_meta("hlc", stamp)
         return change_id
+
+    def attach(self, data: bytes) -> str:
+        """Keep a photo locally until it is uploaded; records refer to it by its sha256 at once."""
+        sha = hashlib.sha256(data).hexdigest()
+        self.db.execute("INSERT OR IGNORE INTO blobs (sha256, data) VALUES (?, ?)", (sha, data))
+        return sha
+
+    def pending_blobs(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT sha256 FROM blobs WHERE uploaded = 0")]
+
+    def upload_blobs(self) -> int:
+        """Upload every photo not yet acknowledged; a failure leaves it for the next sync."""
+        sent = 0
+        for sha in self.pending_blobs():
+            data = self.db.execute("SELECT data FROM blobs WHERE sha256=?", (sha,)).fetchone()[0]
+            self._call("PUT", f"/api/blobs/{sha}", raw=data, content_type="application/octet-stream")
+            self.db.execute("UPDATE blobs SET uploaded = 1 WHERE sha256=?", (sha,))
+            sent += 1
+        return sent
 
     # -- reads ---------------------------------------------------------------------------
     def get(self, entity: str, record_id: str) -> dict[str, Any] | None:
@@ -144,9 +166,11 @@ class SyncClient:
 
     # -- sync ----------------------------------------------------------------------------
     def sync(self) -> dict[str, Any]:
+        # Records go first: they sync even while their photos are still on the way.
         pushed = self.push()
+        uploaded = self.upload_blobs()
         pulled = self.pull()
-        return {"pushed": pushed, "pulled": pulled}
+        return {"pushed": pushed, "uploaded": uploaded, "pulled": pulled}
 
     def push(self) -> list[dict[str, Any]]:
         """Send the pending outbox in order; each change leaves it only once its result is in."""
@@ -239,12 +263,13 @@ class SyncClient:
         return clocks
 
     # -- plumbing ------------------------------------------------------------------------
-    def _call(self, method: str, path: str, body: dict | None = None, auth: bool = True) -> Any:
+    def _call(self, method: str, path: str, body: dict | None = None, auth: bool = True,
+              raw: bytes | None = None, content_type: str = "application/json") -> Any:
         headers = {"X-Wangge-Protocol": str(PROTOCOL_VERSION), "X-Wangge-App": self.app_version,
-                   "Content-Type": "application/json"}
+                   "Content-Type": content_type}
         if auth:
             headers["Authorization"] = f"Bearer {self._meta('token') or ''}"
-        data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
+        data = json.dumps(body, ensure_ascii=False).encode() if body is not None else raw
         reply: Response = self.send(method, path, headers, data)
         if reply.status == 200:
             return reply.body

@@ -48,3 +48,57 @@ def test_same_field_edited_on_two_devices_converges_with_a_conflict(any_app, any
     from server.extensions import db
     conflicts = db.session.scalars(db.select(Conflict)).all()
     assert [(c.field, c.loser_value, c.winner_value) for c in conflicts] == [("phone", "13800138000", "13900139000")]
+
+
+def test_staff_restoring_a_losing_value_reaches_both_devices(app, world, device_factory):
+    from server.extensions import db
+    from server.syncapi.conflicts import settle_conflict
+    from server.syncapi.models import Conflict
+    from server.syncapi.push import ChangeContext
+
+    a = device_factory("worker")
+    b = device_factory("worker2")
+    a.pull()
+    b.pull()
+    rid = world.residents[0].id
+    a.update("resident", rid, {"notes": "女儿每周来"})
+    b.update("resident", rid, {"notes": "无人照顾"})
+    a.sync()
+    b.sync()
+    conflict = db.session.scalars(db.select(Conflict)).one()
+    assert conflict.loser_value == "女儿每周来"
+    ctx = ChangeContext(db.session, world.users["staff"], None, app.extensions["wangge_clock"], 300000)
+    settle_conflict(ctx, conflict.id, restore=True)
+    db.session.commit()
+    a.pull()
+    b.pull()
+    assert a.get("resident", rid)["notes"] == b.get("resident", rid)["notes"] == "女儿每周来"
+    assert db.session.get(Conflict, conflict.id).status == "restored"
+
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+       b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def test_finding_syncs_before_its_photo_and_the_photo_upload_is_retried(world, device_factory):
+    from server.blobs.models import Blob
+    from server.cases.models import Finding
+    from server.extensions import db
+
+    phone = device_factory("worker")
+    phone.pull()
+    sha = phone.attach(PNG)
+    fid = phone.create("finding", {"grid_id": world.grids[0].id, "category": "safety_plaster",
+                                   "description": "3号楼2单元楼道墙皮脱落", "photos": [sha],
+                                   "reported_at": "2026-11-20T08:00:00Z"})
+    phone.push()
+    assert db.session.get(Finding, fid).photos == [sha]
+    phone.network.lose_responses = 1
+    try:
+        phone.upload_blobs()
+    except ConnectionError:
+        pass
+    assert phone.pending_blobs() == [sha]
+    assert phone.sync()["uploaded"] == 1
+    assert phone.pending_blobs() == []
+    assert db.session.get(Blob, sha).size == len(PNG)

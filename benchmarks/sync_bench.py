@@ -1,0 +1,110 @@
+"""Sync benchmarks on the demo community: prints figures, asserts nothing.
+
+    make bench                     # SQLite and PostgreSQL (when reachable)
+    python -m benchmarks.sync_bench --backend sqlite
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import tempfile
+import time
+from datetime import datetime, timezone
+
+from server import create_app
+from server.extensions import db
+from server.fieldwork.models import Visit
+from server.registry.models import Household
+from sync.client import SyncClient
+from sync.transport import Response
+
+
+def _send(app):
+    client = app.test_client()
+
+    def send(method, path, headers, body):
+        reply = client.open(path, method=method, headers=headers, data=body)
+        return Response(reply.status_code, reply.get_json(silent=True), reply.data)
+
+    return send
+
+
+def _app(backend: str, workdir: str):
+    if backend == "postgres":
+        import psycopg
+
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+            conn.execute('DROP DATABASE IF EXISTS "wangge_bench"')
+            conn.execute('CREATE DATABASE "wangge_bench"')
+        uri = "postgresql+psycopg://postgres@127.0.0.1:5432/wangge_bench"
+    else:
+        uri = f"sqlite:///{workdir}/bench.db"
+    return create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": uri, "BLOB_DIR": f"{workdir}/blobs"})
+
+
+def run(backend: str) -> None:
+    from server.demo.community import DEMO_PASSWORD, load_demo
+    from server.dictionaries import seed_dictionaries
+    from server.syncapi.direct import DirectWriter
+
+    workdir = tempfile.mkdtemp(prefix="wangge-bench-")
+    os.environ["WANGGE_INSTANCE"] = workdir
+    app = _app(backend, workdir)
+    with app.app_context():
+        db.create_all()
+        started = time.perf_counter()
+        seed_dictionaries(DirectWriter(db.session, app.extensions["wangge_clock"]))
+        load_demo(20261123)
+        db.session.commit()
+        load_s = time.perf_counter() - started
+        print(f"[{backend}] demo community loaded in {load_s:.1f} s")
+
+        phone = SyncClient(_send(app))
+        phone.login("wgy1", DEMO_PASSWORD)
+        started = time.perf_counter()
+        first = phone.pull()
+        pull_s = time.perf_counter() - started
+        print(f"[{backend}] initial pull of grid 1: {first['records']} records in {first['pages']} pages, "
+              f"{pull_s:.2f} s ({first['records'] / pull_s:.0f} records/s), verified={first['verified']}")
+
+        households = [h.id for h in db.session.scalars(db.select(Household).where(Household.grid_id == _grid(phone)))]
+        rng = random.Random(1)
+        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        for _ in range(500):
+            phone.create("visit", {"household_id": rng.choice(households), "visited_at": now,
+                                   "method": "in_person", "outcome": "normal"})
+        started = time.perf_counter()
+        results = phone.push()
+        push_s = time.perf_counter() - started
+        accepted = sum(r["status"] == "accepted" for r in results)
+        print(f"[{backend}] push of 500 new visits: {accepted} accepted in {push_s:.2f} s ({500 / push_s:.0f} changes/s)")
+
+        timings = []
+        for _ in range(5):
+            started = time.perf_counter()
+            phone.pull()
+            timings.append(time.perf_counter() - started)
+        print(f"[{backend}] incremental pull (nothing new, with checksum): median {statistics.median(timings) * 1000:.0f} ms")
+        total = db.session.scalar(db.select(db.func.count()).select_from(Visit))
+        print(f"[{backend}] visits on the server: {total}")
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _grid(phone: SyncClient) -> str:
+    return phone.user["area_ids"][0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    args = parser.parse_args()
+    for backend in (["sqlite", "postgres"] if args.backend == "both" else [args.backend]):
+        run(backend)
+
+
+if __name__ == "__main__":
+    main()
