@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 from flask import jsonify
@@ -44,8 +45,9 @@ class WanggeApi(Api):
             for location_messages in messages.values():
                 flat.update(field_errors(location_messages))
             fields = flat
-        if error.code == 400 and "JSON" in (error.description or ""):
-            code = "malformed_json"
+        if error.code == 400 and ("JSON" in (error.description or "")
+                                  or isinstance(getattr(error, "exc", None), json.JSONDecodeError)):
+            code, fields = "malformed_json", None
         return jsonify(error_body(code, fields)), error.code or 500
 
 

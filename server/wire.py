@@ -6,7 +6,13 @@ import re
 from datetime import datetime, timezone
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate
+import json
+import math
+
+import flask_smorest
+from marshmallow import Schema, ValidationError, fields, pre_load, validate
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
 
 from sync.errors import MESSAGES, field_error
 
@@ -71,10 +77,11 @@ class Date(fields.Date):
 
 
 def text(max_len: int, required: bool = False, min_len: int = 0, **kw) -> fields.String:
+    # Two validators, so an empty value says "too short" and a long one "too long".
     return fields.String(
         required=required,
         allow_none=not required,
-        validate=validate.Length(min=min_len if min_len else (1 if required else 0), max=max_len),
+        validate=[validate.Length(min=min_len if min_len else (1 if required else 0)), validate.Length(max=max_len)],
         **kw,
     )
 
@@ -88,6 +95,53 @@ class WireSchema(Schema):
 
     class Meta:
         ordered = True
+
+    @pre_load
+    def _refuse_nul(self, data, **kwargs):
+        # U+0000 is valid JSON but PostgreSQL text cannot hold it: a field error, not a crash.
+        if isinstance(data, dict):
+            bad = {k: ["invalid_value"] for k, v in data.items() if isinstance(v, str) and "\x00" in v}
+            if bad:
+                raise ValidationError(bad)
+        return data
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("number out of range")
+    return value
+
+
+def strict_json(raw: bytes):
+    """JSON as RFC 8259 and I-JSON mean it: no NaN or Infinity, no numbers beyond a float or
+    Python's digit limit, no lone surrogates, no nesting deep enough to exhaust the stack.
+    Anything else raises JSONDecodeError, which the API answers with `malformed_json`."""
+    try:
+        value = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant, parse_float=_finite)
+        json.dumps(value, ensure_ascii=False).encode("utf-8")  # lone surrogates fail here
+    except json.JSONDecodeError:
+        raise  # an empty body keeps its empty `doc`, which webargs reads as "no body"
+    except (ValueError, RecursionError) as exc:  # UnicodeError is a ValueError too
+        raise json.JSONDecodeError(str(exc)[:200], "<refused>", 0) from exc
+    return value
+
+
+class StrictJsonParser(FlaskParser):
+    def _raw_load_json(self, req):
+        if not is_json_request(req):
+            return core.missing
+        return strict_json(req.get_data(cache=True))
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest's Blueprint, reading JSON bodies strictly."""
+
+    ARGUMENTS_PARSER = StrictJsonParser()
 
 
 # marshmallow's English messages, mapped onto our stable codes.

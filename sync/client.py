@@ -125,7 +125,14 @@ class SyncClient:
         sent = 0
         for sha in self.pending_blobs():
             data = self.db.execute("SELECT data FROM blobs WHERE sha256=?", (sha,)).fetchone()[0]
-            self._call("PUT", f"/api/blobs/{sha}", raw=data, content_type="application/octet-stream")
+            try:
+                self._call("PUT", f"/api/blobs/{sha}", raw=data, content_type="application/octet-stream")
+            except SyncError as err:
+                if err.status >= 500 or err.status in (401, 426):
+                    raise
+                # Refused for good (wrong type, too large): keep it for the worker, sync the rest.
+                self.db.execute("UPDATE blobs SET uploaded = -1 WHERE sha256=?", (sha,))
+                continue
             self.db.execute("UPDATE blobs SET uploaded = 1 WHERE sha256=?", (sha,))
             sent += 1
         return sent
@@ -202,7 +209,7 @@ class SyncClient:
         return self._enqueue(row[0], row[1], row[2], fields)
 
     def pull(self) -> dict[str, Any]:
-        pages = received = 0
+        pages = received = repairs = 0
         verified = None
         while True:
             query = urllib.parse.urlencode({"cursor": self._meta("cursor") or ""})
@@ -221,7 +228,9 @@ class SyncClient:
                 continue
             if reply["checksum"] is not None:
                 verified = self.checksum() == (reply["checksum"]["value"], reply["checksum"]["count"])
-                if not verified and self.repairs < 3:
+                if not verified and repairs < 2:
+                    # Diverged: re-download the scope rather than live with a silent difference.
+                    repairs += 1
                     self.repairs += 1
                     self._reset_replica()
                     continue

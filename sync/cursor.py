@@ -45,6 +45,8 @@ class Cursor:
             padded = token + "=" * (-len(token) % 4)
             data = json.loads(base64.urlsafe_b64decode(padded.encode()))
             pos = _position(data["p"])
+            if not isinstance(data["k"], list):
+                raise TypeError("scope keys are a list")
             keys = [str(k) for k in data["k"]]
             backfill = None
             if "b" in data:
@@ -56,6 +58,9 @@ class Cursor:
 
 
 def _position(value) -> Position:
-    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) and v >= 0 for v in value)):
+    # A forged cursor must not reach SQL: no booleans (JSON true is an int to Python) and
+    # nothing beyond a signed 64-bit column, which both databases would refuse with an error.
+    if not (isinstance(value, list) and len(value) == 2
+            and all(type(v) is int and 0 <= v < 2**63 for v in value)):
         raise ValueError("bad position")
     return (value[0], value[1])

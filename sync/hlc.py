@@ -10,7 +10,8 @@ import re
 import time
 from dataclasses import dataclass
 
-_PATTERN = re.compile(r"^(\d{15})-(\d{5})-([0-9A-Za-z_.:-]{1,64})$")
+# ASCII digits only: a full-width digit would sort after every real clock and win every merge.
+_PATTERN = re.compile(r"^([0-9]{15})-([0-9]{5})-([0-9A-Za-z_.:-]{1,64})\Z")  # \Z: "$" allows a final newline
 MAX_COUNTER = 99_999
 
 

@@ -1,11 +1,11 @@
 """URL table of the device sign-in API."""
 
 from flask import request
-from flask_smorest import Blueprint
 
 from sync import hlc
 
 from ..extensions import db
+from ..wire import Blueprint
 from .guard import APP_HEADER, check_versions
 from .operations import login_device
 from .schemas import LoginIn, LoginOut

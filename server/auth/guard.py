@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import wraps
 
 from flask import current_app, g, request
@@ -19,10 +20,14 @@ APP_HEADER = "X-Wangge-App"
 
 
 def _version(text: str | None) -> tuple[int, ...]:
-    try:
-        return tuple(int(p) for p in (text or "").split(".")[:3])
-    except ValueError:
-        return ()
+    # "0.2" is 0.2.0 and "0.2.0-beta" is 0.2.0: only the numbers decide.
+    parts = []
+    for piece in (text or "").split(".")[:3]:
+        digits = re.match(r"[0-9]+", piece)
+        if digits is None:
+            break
+        parts.append(int(digits.group()))
+    return tuple(parts + [0] * (3 - len(parts))) if parts else ()
 
 
 def check_versions() -> None:

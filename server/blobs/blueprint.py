@@ -50,4 +50,8 @@ def download(sha256):
     if blob is None or not may_read(blob, g.user):
         raise ProtocolError("not_found", 404)
     db.session.commit()
-    return send_file(storage.path_for(blob.sha256), mimetype=blob.content_type, max_age=31536000)
+    reply = send_file(storage.path_for(blob.sha256), mimetype=blob.content_type, max_age=31536000)
+    # Photos of homes and people: the phone may keep them, shared caches may not.
+    reply.cache_control.public = False
+    reply.cache_control.private = True
+    return reply

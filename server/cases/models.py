@@ -35,7 +35,7 @@ class Finding(SyncedRecord, db.Model):
     urgency: Mapped[str] = mapped_column(String(16), default="normal")
     photos: Mapped[list] = mapped_column(JSON, default=list)
     reported_at: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(16), default="reported")
+    status: Mapped[str] = mapped_column(String(24), default="reported")
     level: Mapped[str | None] = mapped_column(String(16))
     unit: Mapped[str | None] = mapped_column(String(64))
     deadline_at: Mapped[datetime | None]
@@ -48,8 +48,8 @@ class CaseStep(SyncedRecord, db.Model):
     grid_id: Mapped[str] = mapped_column(ForeignKey("areas.id"), index=True)
     reporter_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
     actor_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
-    from_status: Mapped[str] = mapped_column(String(16))
-    to_status: Mapped[str] = mapped_column(String(16))
+    from_status: Mapped[str] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24))
     opinion: Mapped[str | None] = mapped_column(String(2000))
     photos: Mapped[list] = mapped_column(JSON, default=list)
     at: Mapped[datetime]

@@ -1,13 +1,13 @@
 """URL table of the sync API: push and pull."""
 
 from flask import current_app, g
-from flask_smorest import Blueprint
 
 from sync import hlc
 from sync.errors import ProtocolError
 
 from ..auth.guard import check_versions, device_required
 from ..extensions import db
+from ..wire import Blueprint
 from .operations import run_pull, run_push
 from .schemas import PullOut, PullQuery, PushIn, PushOut
 

@@ -141,6 +141,11 @@ def _apply(ctx: ChangeContext, change: dict) -> dict[str, Any]:
     if ctx.user.role not in entity.roles:
         raise Rejected("forbidden")
     stamp_at, clamped = hlc.bound(change["hlc"], hlc.now_millis(), ctx.tolerance_ms, change["hlc"].split("-", 2)[2])
+    if clamped:
+        # Take the server's clock, not only its wall time: the clamped write must still sort
+        # after every value the server had seen (the ones its author overwrote included).
+        top = ctx.clock.tick()
+        stamp_at = str(hlc.Timestamp(top.millis, top.counter, hlc.Timestamp.parse(stamp_at).node))
     ctx.clock.observe(stamp_at)
 
     row = _locked(ctx, entity, change["record_id"])
@@ -177,11 +182,13 @@ def _apply(ctx: ChangeContext, change: dict) -> dict[str, Any]:
     created = row is None
     if created:
         row = entity.model(id=change["record_id"])
+    for name in merged.applied:
+        setattr(row, name, incoming[name])
+    if created:
+        # After the fields are set: on_create hooks read them (a case step looks up its finding).
         if entity.on_create:
             entity.on_create(ctx, row)
         ctx.session.add(row)
-    for name in merged.applied:
-        setattr(row, name, incoming[name])
     if hasattr(row, "grid_id") and place.grid_id:
         row.grid_id = place.grid_id
     row.clocks = merged.clocks

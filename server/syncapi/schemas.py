@@ -1,6 +1,8 @@
 """Envelope schemas of the sync API (records inside are checked per entity, per change)."""
 
-from marshmallow import ValidationError, validate, validates
+import json
+
+from marshmallow import ValidationError, validate, validates, validates_schema
 from marshmallow import fields as mf
 
 from sync import hlc
@@ -25,9 +27,19 @@ class ChangeIn(WireSchema):
         if not hlc.is_valid(value):
             raise ValidationError("invalid_hlc")
 
+    @validates_schema
+    def _encodable(self, data, **kwargs):
+        # JSON allows lone surrogates ("\ud800"); no database can store them as text.
+        for name in ("fields", "base"):
+            try:
+                json.dumps(data.get(name), ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise ValidationError("invalid_value", name) from exc
+
 
 class PushIn(WireSchema):
-    changes = mf.List(mf.Raw(), required=True)
+    # Any JSON value, null included: each change is checked on its own (one bad one never sinks the batch).
+    changes = mf.List(mf.Raw(allow_none=True), required=True)
 
 
 class ChangeResult(WireSchema):
@@ -43,6 +55,8 @@ class ChangeResult(WireSchema):
     ignored = mf.List(mf.String())
     conflicts = mf.List(mf.String())
     replayed = mf.Boolean()
+    current_status = mf.String()
+    max = mf.Integer()
 
 
 class PushOut(WireSchema):
