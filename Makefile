@@ -34,6 +34,7 @@ postgres:
 	bash scripts/ensure-postgres.sh
 
 test: setup postgres
+	node --test pwa/tests/
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 bench: setup

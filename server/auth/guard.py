@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import wraps
 
 from flask import current_app, g, request
 
@@ -49,14 +48,12 @@ def bearer_token() -> str | None:
     return header[7:].strip() if header.startswith("Bearer ") else None
 
 
-def device_required(view):
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        check_versions()
-        device = device_for_token(bearer_token())
-        g.device = device
-        g.user = db.session.get(User, device.user_id)
-        device.last_seen_at = utcnow()
-        device.app_version = request.headers.get(APP_HEADER)
-        return view(*args, **kwargs)
-    return wrapper
+def authenticate() -> None:
+    """Run before the body is parsed: a stranger hears 401, not a schema error, and a revoked
+    phone hears "wipe" even when its app is too old to sync."""
+    device = device_for_token(bearer_token())
+    check_versions()
+    g.device = device
+    g.user = db.session.get(User, device.user_id)
+    device.last_seen_at = utcnow()
+    device.app_version = request.headers.get(APP_HEADER)

@@ -5,20 +5,19 @@ from flask import current_app, g
 from sync import hlc
 from sync.errors import ProtocolError
 
-from ..auth.guard import check_versions, device_required
+from ..auth.guard import authenticate
 from ..extensions import db
 from ..wire import Blueprint
 from .operations import run_pull, run_push
 from .schemas import PullOut, PullQuery, PushIn, PushOut
 
 blp = Blueprint("sync", __name__, url_prefix="/api/sync", description="Changeset push and pull")
-blp.before_request(check_versions)
+blp.before_request(authenticate)
 
 
 @blp.route("/push", methods=["POST"])
 @blp.arguments(PushIn)
 @blp.response(200, PushOut)
-@device_required
 def push(body):
     """Apply a batch of changes; every change gets its own result, in order."""
     if len(body["changes"]) > current_app.config["PUSH_MAX_CHANGES"]:
@@ -30,7 +29,6 @@ def push(body):
 @blp.route("/pull", methods=["GET"])
 @blp.arguments(PullQuery, location="query")
 @blp.response(200, PullOut)
-@device_required
 def pull(query):
     """Records changed in the device's scope since its cursor, a page at a time."""
     limit = query.get("limit") or current_app.config["PULL_PAGE_SIZE"]

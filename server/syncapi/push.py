@@ -79,6 +79,9 @@ def apply_one(ctx: ChangeContext, raw: Any) -> dict[str, Any]:
 
     stored = ctx.session.get(Change, change["id"])
     if stored is not None:
+        if stored.user_id != ctx.user.id:
+            # Another user's change id: say nothing of what it was.
+            return {"id": change["id"], "status": "rejected", **error_body("invalid_request", {"id": field_error("invalid_value")})}
         return _replay(stored)
 
     savepoint = ctx.session.begin_nested()

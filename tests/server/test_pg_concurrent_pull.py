@@ -206,6 +206,9 @@ def run_workload(app, world, readers, seed: int) -> set[tuple[str, str]]:
                 reader.step()
             while not results.empty():
                 reports.append(results.get())
+            if not any(p.is_alive() for p in procs):
+                while len(reports) < len(procs):  # the last reports may still be in the pipe
+                    reports.append(results.get(timeout=10))
             if time.monotonic() > deadline:
                 pytest.fail("the writers did not finish in time")
         for p in procs:

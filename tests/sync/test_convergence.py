@@ -45,6 +45,8 @@ from tests.conftest import PASSWORD, build_world, ensure_pg_database, make_app, 
 PG_DB = "wangge_test_convergence"
 USERS = ("worker", "worker2", "staff")
 GRID_ENTITIES = ("building", "household", "resident", "resident_tag", "visit", "finding", "case_step")
+# Examples per database and steps per example; raise them for a deeper hunt.
+EXAMPLES = int(os.environ.get("WANGGE_CONVERGENCE_EXAMPLES", 15))
 MAX_STEPS = int(os.environ.get("WANGGE_CONVERGENCE_STEPS", 25))
 # Shrinking a failure costs minutes (every example builds a database); set WANGGE_SHRINK=1 to get
 # the smallest failing interleaving while debugging.
@@ -145,13 +147,17 @@ class Simulation:
         self.app = make_app(backend, tmp_path, **config)
         self.ctx = self.app.app_context()
         self.ctx.push()
-        self.world = build_world(self.app)
-        self.devices = [self.device(name) for name in USERS]
-        for d in self.devices:  # set up online once, as a phone is before it goes to work
-            pull_until_verified(d)
         self.writes: list[dict] = []       # every change the devices made, in order
         self.visits: set[str] = set()
         self.log: list[str] = []
+        try:
+            self.world = build_world(self.app)
+            self.devices = [self.device(name) for name in USERS]
+            for d in self.devices:  # set up online once, as a phone is before it goes to work
+                pull_until_verified(d)
+        except BaseException:
+            self.close()
+            raise
 
     def device(self, username: str) -> SyncClient:
         network = FlakyNetwork(wsgi_send(self.app))
@@ -370,7 +376,7 @@ def cheap_password_hashes(monkeypatch):
 def test_devices_converge_after_any_interleaving(backend, tmp_path):
     counter = itertools.count()
 
-    @settings(max_examples=int(os.environ.get("WANGGE_CONVERGENCE_EXAMPLES", 15)), deadline=None, database=None, print_blob=True, phases=PHASES,
+    @settings(max_examples=EXAMPLES, deadline=None, database=None, print_blob=True, phases=PHASES,
               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                      HealthCheck.data_too_large])
     @given(steps=st.lists(STEP, min_size=MAX_STEPS // 2, max_size=MAX_STEPS))
@@ -392,16 +398,29 @@ def test_devices_converge_after_any_interleaving(backend, tmp_path):
     converge()
 
 
-def test_convergence_checks_can_fail(tmp_path):
-    """The oracle is not vacuous: a replica that silently differs from the server is caught."""
+@pytest.mark.parametrize("tamper", ["replica", "server_row", "lost_visit", "last_writer"])
+def test_convergence_checks_can_fail(tmp_path, tamper):
+    """The oracle is not vacuous: each kind of silent divergence is caught."""
     sim = Simulation("sqlite", tmp_path / "broken")
     try:
         d = sim.devices[0]
-        sim.run(("pull", 0))
-        sim.run(("edit_resident", 0, 0, {"notes": "会被篡改"}))
-        sim.finish()
         rid = sim.world.residents[0].id
-        d.db.execute("UPDATE records SET fields = json_set(fields, '$.notes', 'x') WHERE id=?", (rid,))
+        sim.run(("edit_resident", 0, 0, {"notes": "第一次"}))
+        sim.run(("add_visit", 0, 0, {"method": "phone", "outcome": "normal",
+                                     "visited_at": "2026-05-01T09:30:00Z"}, True))
+        sim.run(("push", 0))
+        sim.run(("edit_resident", 1, 0, {"notes": "第二次"}))
+        sim.finish()
+        sim.check()  # untouched, it holds
+        if tamper == "replica":
+            d.db.execute("UPDATE records SET fields = json_set(fields, '$.notes', 'x') WHERE id=?", (rid,))
+        elif tamper == "server_row":  # changed behind the protocol's back: no stamp, devices never hear
+            db.session.get(ENTITIES["resident"].model, rid).phone = "13600136000"
+            db.session.commit()
+        elif tamper == "lost_visit":
+            sim.visits.add("01900000-0000-7000-8000-00000000beef")
+        else:  # pretend the earlier write had the later clock
+            sim.writes[0]["hlc"] = "999999999999999-00000-x"
         with pytest.raises(AssertionError):
             sim.check()
     finally:
