@@ -19,17 +19,7 @@ from server.extensions import db
 from server.fieldwork.models import Visit
 from server.registry.models import Household
 from sync.client import SyncClient
-from sync.transport import Response
-
-
-def _send(app):
-    client = app.test_client()
-
-    def send(method, path, headers, body):
-        reply = client.open(path, method=method, headers=headers, data=body)
-        return Response(reply.status_code, reply.get_json(silent=True), reply.data)
-
-    return send
+from sync.transport import wsgi_transport
 
 
 def _app(backend: str, workdir: str):
@@ -62,7 +52,7 @@ def run(backend: str) -> None:
         load_s = time.perf_counter() - started
         print(f"[{backend}] demo community loaded in {load_s:.1f} s")
 
-        phone = SyncClient(_send(app))
+        phone = SyncClient(wsgi_transport(app))
         phone.login("wgy1", DEMO_PASSWORD)
         started = time.perf_counter()
         first = phone.pull()

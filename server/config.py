@@ -21,6 +21,8 @@ class Config:
     MIN_PROTOCOL_VERSION = 1
     # Oldest field-app version still served; older ones are told to update.
     MIN_APP_VERSION = os.environ.get("WANGGE_MIN_APP_VERSION", "0.1.0")
+    # scrypt (werkzeug's default KDF); tests use a cheap hash, since hashing is not what they prove.
+    PASSWORD_HASH_METHOD = "scrypt"
     SERVER_NODE = os.environ.get("WANGGE_SERVER_NODE", "server")
     API_TITLE = "Wangge sync API"
     API_VERSION = "1"
@@ -37,3 +39,4 @@ class DevConfig(Config):
 class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"

@@ -44,6 +44,17 @@ def http_transport(base_url: str, timeout: float = 30) -> Send:
     return send
 
 
+def wsgi_transport(app) -> Send:
+    """In-process transport over a WSGI app's test client (tests and benchmarks): no sockets."""
+    client = app.test_client()
+
+    def send(method: str, path: str, headers: dict, body: bytes | None) -> Response:
+        reply = client.open(path, method=method, headers=headers, data=body)
+        return Response(reply.status_code, reply.get_json(silent=True), reply.data)
+
+    return send
+
+
 def _response(status: int, content: bytes) -> Response:
     try:
         body = json.loads(content) if content else None

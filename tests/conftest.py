@@ -18,7 +18,7 @@ from server.registry.models import Household, Resident
 from server.syncapi.direct import DirectWriter
 from sync.client import SyncClient
 from sync.ids import uuid7
-from sync.transport import FlakyNetwork, Response
+from sync.transport import FlakyNetwork, wsgi_transport
 
 PG_ADMIN = os.environ.get("WANGGE_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 PG_DB = os.environ.get("WANGGE_TEST_PG_DB", "wangge_test")
@@ -37,7 +37,8 @@ def ensure_pg_database(name: str = PG_DB) -> None:
 
 
 def make_app(backend: str, tmp_path, **config):
-    settings = {"TESTING": True, "SECRET_KEY": "test", "BLOB_DIR": str(tmp_path / "blobs")}
+    settings = {"TESTING": True, "SECRET_KEY": "test", "BLOB_DIR": str(tmp_path / "blobs"),
+                "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"}
     if backend == "postgres":
         ensure_pg_database()
         settings["SQLALCHEMY_DATABASE_URI"] = pg_url()
@@ -76,14 +77,7 @@ def any_app(backend, tmp_path):
         db.engine.dispose()
 
 
-def wsgi_send(app):
-    client = app.test_client()
-
-    def send(method, path, headers, body):
-        reply = client.open(path, method=method, headers=headers, data=body)
-        return Response(reply.status_code, reply.get_json(silent=True), reply.data)
-
-    return send
+wsgi_send = wsgi_transport
 
 
 def build_world(app):

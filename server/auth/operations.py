@@ -6,6 +6,7 @@ import hashlib
 import logging
 import secrets
 
+from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from sync.errors import ProtocolError
@@ -24,10 +25,14 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _hash(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
 def create_user(username: str, password: str, name: str, role: str, area_ids=(), phone=None) -> User:
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
-    user = User(id=uuid7(), username=username, password_hash=generate_password_hash(password),
+    user = User(id=uuid7(), username=username, password_hash=_hash(password),
                 name=name, role=role, phone=phone)
     user.assignments = [Assignment(area_id=a) for a in area_ids]
     db.session.add(user)
@@ -37,7 +42,7 @@ def create_user(username: str, password: str, name: str, role: str, area_ids=(),
 
 
 def set_password(user: User, password: str) -> None:
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = _hash(password)
 
 
 def login_device(username: str, password: str, device_id: str, device_name: str | None,

@@ -6,7 +6,6 @@ from sync import hlc
 from sync.errors import ProtocolError
 
 from ..auth.guard import authenticate
-from ..extensions import db
 from ..wire import Blueprint
 from .operations import run_pull, run_push
 from .schemas import PullOut, PullQuery, PushIn, PushOut

@@ -18,7 +18,7 @@ from ..wire import field_errors
 from .entities import ENTITIES, Entity
 from .models import Change, Conflict
 from .schemas import ChangeIn
-from .scope import Areas, Place, may_write
+from .scope import Areas, may_write
 from .stamp import stamp
 
 log = logging.getLogger(__name__)

@@ -7,15 +7,12 @@ grid is `far_grid`). An extra street with one grid (`street2`) lies outside even
 
 from __future__ import annotations
 
-import functools
 import json
 from datetime import datetime
 from types import SimpleNamespace
 
 import pytest
-from werkzeug.security import generate_password_hash
 
-import server.auth.operations as auth_operations
 from server.areas.operations import add_area, add_building
 from server.auth.operations import create_user
 from server.cases.models import CaseStep, Finding
@@ -31,12 +28,6 @@ from tests.conftest import PASSWORD, build_world, make_app, wsgi_send
 
 AT = "2026-03-01T08:00:00Z"
 
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashes(monkeypatch):
-    """scrypt makes every user cost ~0.1 s; these tests are about scope, not about hashing."""
-    monkeypatch.setattr(auth_operations, "generate_password_hash",
-                        functools.partial(generate_password_hash, method="pbkdf2:sha256:1"))
 
 
 # -- the world, extended by a street nobody in it may see ---------------------------------------
@@ -87,14 +78,11 @@ def city(app, world):
 def shared(tmp_path_factory):
     """One city for the whole push matrix: every case writes new records or its own finding, so
     the cases cannot disturb each other, and the matrix runs in seconds instead of a minute."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(auth_operations, "generate_password_hash",
-                   functools.partial(generate_password_hash, method="pbkdf2:sha256:1"))
-        app = make_app("sqlite", tmp_path_factory.mktemp("authz"))
-        with app.app_context():
-            world = extend(app, build_world(app))
-            yield SimpleNamespace(app=app, city=world)
-            db.session.remove()
+    app = make_app("sqlite", tmp_path_factory.mktemp("authz"))
+    with app.app_context():
+        world = extend(app, build_world(app))
+        yield SimpleNamespace(app=app, city=world)
+        db.session.remove()
 
 
 def seed_finding(app, grid, reporter, status="reported") -> Finding:

@@ -10,9 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
-from server.auth import operations as auth_operations
 from server.blobs.models import Blob
 from server.extensions import db
 from server.fieldwork.models import Visit
@@ -22,12 +20,6 @@ from tests.conftest import PASSWORD
 
 HEADERS = {"X-Wangge-Protocol": "1", "X-Wangge-App": "0.1.0"}
 
-
-@pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch):
-    """scrypt costs 0.1 s per user and sign-in; password hashing is not what these tests prove."""
-    monkeypatch.setattr(auth_operations, "generate_password_hash",
-                        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"))
 
 
 def png(width: int = 1, height: int = 1, note: bytes = b"") -> bytes:

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import time
 
-import pytest
-from werkzeug.security import generate_password_hash
 
-from server.auth import operations as auth_operations
 from server.extensions import db
 from server.registry.models import Resident
 from server.syncapi.models import Change
@@ -16,12 +13,6 @@ from sync import hlc
 
 YEAR_MS = 365 * 24 * 3600 * 1000
 
-
-@pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch):
-    """scrypt costs 0.1 s per user and sign-in; password hashing is not what these tests prove."""
-    monkeypatch.setattr(auth_operations, "generate_password_hash",
-                        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"))
 
 
 def year_ahead() -> int:

@@ -9,9 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from werkzeug.security import generate_password_hash
 
-from server.auth import operations as auth_operations
 from server.extensions import db
 from server.fieldwork.models import Visit
 from server.registry.models import Resident
@@ -23,12 +21,6 @@ from tests.conftest import PASSWORD
 
 HEADERS = {"X-Wangge-Protocol": "1", "X-Wangge-App": "0.1.0"}
 
-
-@pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch):
-    """scrypt costs 0.1 s per user and sign-in; password hashing is not what these tests prove."""
-    monkeypatch.setattr(auth_operations, "generate_password_hash",
-                        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"))
 
 
 def count(model) -> int:

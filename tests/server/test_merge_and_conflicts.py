@@ -7,9 +7,7 @@ import json
 
 import pytest
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
-from server.auth import operations as auth_operations
 from server.extensions import db
 from server.fieldwork.models import Visit
 from server.registry.models import Resident
@@ -19,12 +17,6 @@ from server.syncapi.push import ChangeContext
 from sync import hlc
 from sync.errors import ProtocolError
 
-
-@pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch):
-    """scrypt costs 0.1 s per user and sign-in; password hashing is not what these tests prove."""
-    monkeypatch.setattr(auth_operations, "generate_password_hash",
-                        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"))
 
 
 def conflicts() -> list[Conflict]:

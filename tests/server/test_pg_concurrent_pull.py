@@ -14,7 +14,6 @@ PostgreSQL only, and never skipped: if the server is unreachable, this fails.
 
 from __future__ import annotations
 
-import functools
 import multiprocessing
 import random
 import time
@@ -22,9 +21,7 @@ import traceback
 
 import pytest
 from sqlalchemy import text
-from werkzeug.security import generate_password_hash
 
-import server.auth.operations as auth_operations
 from server import create_app
 from server.auth.models import User
 from server.extensions import db
@@ -166,11 +163,6 @@ class NaiveReader:
 
 
 # -- the test ---------------------------------------------------------------------------------------
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashes(monkeypatch):
-    monkeypatch.setattr(auth_operations, "generate_password_hash",
-                        functools.partial(generate_password_hash, method="pbkdf2:sha256:1"))
 
 
 @pytest.fixture

@@ -7,9 +7,7 @@ import re
 
 import pytest
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
-from server.auth import operations as auth_operations
 from server.extensions import db
 from server.fieldwork.models import Visit
 from server.registry.models import Household, Resident
@@ -18,12 +16,6 @@ from sync.ids import uuid7
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
-
-@pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch):
-    """scrypt costs 0.1 s per user and sign-in; password hashing is not what these tests prove."""
-    monkeypatch.setattr(auth_operations, "generate_password_hash",
-                        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"))
 
 
 def visit_fields(household_id: str) -> dict:

@@ -8,13 +8,10 @@ back-fill must all end in a verified replica that equals the server's state of t
 
 from __future__ import annotations
 
-import functools
 import json
 
 import pytest
-from werkzeug.security import generate_password_hash
 
-import server.auth.operations as auth_operations
 from server.areas.models import Area
 from server.auth.models import Assignment
 from server.extensions import db
@@ -26,11 +23,6 @@ from sync.transport import LostResponse, Offline
 AT = "2026-03-01T08:00:00Z"
 GRID_ENTITIES = ("building", "household", "resident", "resident_tag", "visit", "finding", "case_step")
 
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashes(monkeypatch):
-    monkeypatch.setattr(auth_operations, "generate_password_hash",
-                        functools.partial(generate_password_hash, method="pbkdf2:sha256:1"))
 
 
 # -- helpers ---------------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 """Push and pull through the real API with the Python client."""
 
-from sync.ids import uuid7
 
 
 def test_worker_pulls_exactly_their_grid(world, device_factory):

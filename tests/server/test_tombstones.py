@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import urllib.parse
 
-import pytest
-from werkzeug.security import generate_password_hash
 
-from server.auth import operations as auth_operations
 from server.extensions import db
 from server.registry.models import Resident, ResidentTag
 from server.syncapi.models import SyncRow
@@ -16,12 +13,6 @@ from sync.ids import uuid7
 
 HEADERS = {"X-Wangge-Protocol": "1", "X-Wangge-App": "0.1.0"}
 
-
-@pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch):
-    """scrypt costs 0.1 s per user and sign-in; password hashing is not what these tests prove."""
-    monkeypatch.setattr(auth_operations, "generate_password_hash",
-                        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"))
 
 
 def raw_pull(app, device) -> dict:

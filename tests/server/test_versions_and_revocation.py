@@ -4,9 +4,7 @@ required"; a revoked device is refused and told to wipe, and the client does."""
 from __future__ import annotations
 
 import pytest
-from werkzeug.security import generate_password_hash
 
-from server.auth import operations as auth_operations
 from server.auth.models import Device
 from server.auth.operations import revoke_device
 from server.extensions import db
@@ -19,12 +17,6 @@ from tests.conftest import PASSWORD, wsgi_send
 
 HEADERS = {"X-Wangge-Protocol": str(PROTOCOL_VERSION), "X-Wangge-App": "0.1.0"}
 
-
-@pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch):
-    """scrypt costs 0.1 s per user and sign-in; password hashing is not what these tests prove."""
-    monkeypatch.setattr(auth_operations, "generate_password_hash",
-                        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"))
 
 
 def assert_error(reply, status: int, code: str) -> dict:

@@ -18,7 +18,6 @@ Runs on SQLite and on the real PostgreSQL; each example gets a fresh database.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import os
 import shutil
@@ -29,9 +28,7 @@ from datetime import date
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from werkzeug.security import generate_password_hash
 
-import server.auth.operations as auth_operations
 from server.areas.models import Area
 from server.extensions import db
 from server.fieldwork.models import Visit
@@ -366,11 +363,6 @@ class Simulation:
 
 
 # -- the property ---------------------------------------------------------------------------------
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashes(monkeypatch):
-    monkeypatch.setattr(auth_operations, "generate_password_hash",
-                        functools.partial(generate_password_hash, method="pbkdf2:sha256:1"))
 
 
 def test_devices_converge_after_any_interleaving(backend, tmp_path):
