@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, render_template
 from sqlalchemy import event, text
 
 from sync import hlc
@@ -29,10 +29,16 @@ def create_app(config: type | dict | None = None) -> Flask:
 
     _init_database(app)
     _init_api(app)
-    app.extensions["wangge_clock"] = hlc.Clock(app.config["SERVER_NODE"])
+    # One clock per process, each its own node: two workers writing in the same millisecond must
+    # not mint equal timestamps (the second write would be ignored as a replay).
+    app.extensions["wangge_clock"] = hlc.Clock(f"{app.config['SERVER_NODE']}.{os.getpid()}")
 
     from . import cli
     cli.init_app(app)
+
+    @app.get("/")
+    def home():
+        return render_template("home.html")
 
     @app.get("/healthz")
     def healthz():

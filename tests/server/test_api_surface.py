@@ -14,3 +14,15 @@ def test_healthz_reports_the_database(app):
     reply = app.test_client().get("/healthz")
     assert reply.status_code == 200
     assert reply.get_json() == {"status": "ok", "database": "sqlite"}
+
+
+def test_the_home_page_answers_in_chinese(app):
+    reply = app.test_client().get("/")
+    assert reply.status_code == 200
+    assert "网格" in reply.get_data(as_text=True)
+
+
+def test_each_process_has_its_own_server_clock_node(app):
+    import os
+
+    assert app.extensions["wangge_clock"].node == f"server.{os.getpid()}"
