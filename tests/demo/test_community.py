@@ -21,7 +21,8 @@ from server.auth.models import User
 from server.cases.models import CaseStep, Finding, FindingCategory
 from server.cases.workflow import allowed
 from server.demo import texts
-from server.demo.community import DEMO_PASSWORD, DEMO_USERS, CarePlanner, DemoCommunity, age_on, load_demo
+from server.demo.community import DEMO_PASSWORD, DEMO_USERS, CarePlanner, DemoCommunity, load_demo
+from server.demo.dates import age_on
 from server.extensions import db
 from server.fieldwork.models import Visit
 from server.registry.care_tags import detail_errors

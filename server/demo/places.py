@@ -1,0 +1,82 @@
+"""The street, the community, its three grids and the buildings on them."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..areas.models import Area
+from ..areas.operations import add_area, add_building
+from ..syncapi.direct import DirectWriter
+from . import texts
+from .dates import age_on
+
+if TYPE_CHECKING:
+    from .context import DemoContext
+
+
+@dataclass
+class BuildingPlan:
+    number: int
+    grid: int
+    kind: str
+    units: int
+    floors: int
+    rooms: int
+    lat: float
+    lng: float
+    notes: str
+    captain: tuple[str, str] | None = None
+    row: object = None
+
+
+def make_areas(writer: DirectWriter) -> tuple[Area, Area, list[Area]]:
+    """(street, community, grids), written parent first so each can point at the one above."""
+    street = add_area(writer, "street", texts.STREET_NAME, code=texts.STREET_CODE)
+    community = add_area(writer, "community", texts.COMMUNITY_NAME, street, code=texts.COMMUNITY_CODE)
+    grids = [add_area(writer, "grid", name, community, code=texts.grid_code(i + 1))
+             for i, name in enumerate(texts.GRID_NAMES)]
+    return street, community, grids
+
+
+def plan_buildings(rng: random.Random) -> list[BuildingPlan]:
+    types = {kind: rest for kind, _, *rest in texts.BUILDING_TYPES}
+    kinds = [kind for kind, count, *_ in texts.BUILDING_TYPES for _ in range(count)]
+    rng.shuffle(kinds)
+    buildings = []
+    for number, kind in enumerate(kinds, start=1):
+        grid = 0 if number <= 7 else 1 if number <= 14 else 2
+        floors, units, rooms, note = types[kind]
+        slot = (number - 1) - (0, 7, 14)[grid]
+        year = rng.randint(*texts.BUILT_YEARS[kind])
+        buildings.append(BuildingPlan(
+            number=number, grid=grid, kind=kind, units=rng.choice(units),
+            floors=rng.choice(floors), rooms=rng.choice(rooms),
+            lat=round(texts.CENTRE_LAT + (slot // 2 - 1.5) * 0.0008 + rng.uniform(-1e-4, 1e-4), 6),
+            lng=round(texts.CENTRE_LNG + (grid - 1) * 0.0024 + (slot % 2) * 0.0009
+                      + rng.uniform(-1e-4, 1e-4), 6),
+            notes=note.format(year=year),
+        ))
+    return buildings
+
+
+def pick_captains(ctx: DemoContext) -> None:
+    for b in ctx.buildings:
+        candidates = [p for h in ctx.homes if h.building is b for p in h.people
+                      if p.phone and p.population_type == "registered" and not p.absent
+                      and 50 <= age_on(p.birth, ctx.today) <= 75]
+        if candidates:
+            party = [p for p in candidates if p.political == "party_member"]
+            chosen = ctx.rng.choice(party or candidates)
+            b.captain = (chosen.name, chosen.phone)
+        else:
+            b.captain = ctx.people.outsider(50, 70)
+
+
+def write_buildings(writer: DirectWriter, grids: list[Area], buildings: list[BuildingPlan]) -> None:
+    for b in buildings:
+        b.row = add_building(
+            writer, grids[b.grid], str(b.number), name=f"{b.number}号楼", units=b.units,
+            floors=b.floors, rooms_per_floor=b.rooms, lat=b.lat, lng=b.lng,
+            captain_name=b.captain[0], captain_phone=b.captain[1], notes=b.notes)
