@@ -6,7 +6,7 @@ PORT ?= 5000
 INSTANCE := $(CURDIR)/instance
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup postgres clean bench
+.PHONY: run test setup postgres browser pwa clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,11 +21,21 @@ $(INSTANCE)/secret_key:
 	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(48))" > $@
 	chmod 600 $@
 
-run: setup $(INSTANCE)/secret_key
+# The field app (pwa/dist, served at /app/): npm packages from the lockfile, then the build.
+PWA_INSTALLED := pwa/node_modules/.installed
+
+$(PWA_INSTALLED): pwa/package-lock.json
+	cd pwa && npm ci --no-audit --no-fund
+	touch $@
+
+pwa: $(PWA_INSTALLED)
+	cd pwa && node build.mjs
+
+run: setup pwa $(INSTANCE)/secret_key
 	SECRET_KEY=$$(cat $(INSTANCE)/secret_key) WANGGE_INSTANCE=$(INSTANCE) $(BIN)/wangge init-db
 	SECRET_KEY=$$(cat $(INSTANCE)/secret_key) WANGGE_INSTANCE=$(INSTANCE) $(BIN)/wangge demo
 	@echo ""
-	@echo "Wangge is serving on http://127.0.0.1:$(PORT)/  (health: http://127.0.0.1:$(PORT)/healthz, API spec: http://127.0.0.1:$(PORT)/api/openapi.json)"
+	@echo "Wangge is serving on http://127.0.0.1:$(PORT)/  (field app: http://127.0.0.1:$(PORT)/app/, health: http://127.0.0.1:$(PORT)/healthz, API spec: http://127.0.0.1:$(PORT)/api/openapi.json)"
 	@echo "Phones on the same network: http://$$(hostname -I 2>/dev/null | cut -d' ' -f1):$(PORT)/"
 	SECRET_KEY=$$(cat $(INSTANCE)/secret_key) WANGGE_INSTANCE=$(INSTANCE) \
 		$(BIN)/gunicorn --workers 2 --bind 0.0.0.0:$(PORT) --access-logfile - "server:create_app()"
@@ -33,7 +43,11 @@ run: setup $(INSTANCE)/secret_key
 postgres:
 	bash scripts/ensure-postgres.sh
 
-test: setup postgres
+# Debian's Chromium and CJK fonts for the browser tests (Playwright drives /usr/bin/chromium).
+browser:
+	bash scripts/ensure-browser.sh
+
+test: setup postgres browser pwa
 	node --test pwa/tests/
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
@@ -41,4 +55,4 @@ bench: setup
 	$(BIN)/python -m benchmarks.sync_bench
 
 clean:
-	rm -rf $(VENV) $(INSTANCE) .hypothesis
+	rm -rf $(VENV) $(INSTANCE) .hypothesis pwa/dist pwa/node_modules test-artifacts

@@ -89,6 +89,7 @@ def _init_api(app: Flask) -> None:
     from . import errors
     from .auth.blueprint import blp as auth_blp
     from .blobs.blueprint import blp as blobs_blp
+    from .fieldapp.blueprint import blp as fieldapp_blp
     from .syncapi.blueprint import blp as sync_blp
 
     api = errors.WanggeApi(app)
@@ -96,6 +97,7 @@ def _init_api(app: Flask) -> None:
     for blp in (auth_blp, sync_blp, blobs_blp):
         api.register_blueprint(blp)
     _document_protocol(api)
+    app.register_blueprint(fieldapp_blp)
     errors.register(app)
 
 

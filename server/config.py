@@ -24,6 +24,8 @@ class Config:
     # scrypt (werkzeug's default KDF); tests use a cheap hash, since hashing is not what they prove.
     PASSWORD_HASH_METHOD = "scrypt"
     SERVER_NODE = os.environ.get("WANGGE_SERVER_NODE", "server")
+    # The built field app served at /app/ (`make pwa`); default: <repo>/pwa/dist.
+    PWA_DIST = os.environ.get("WANGGE_PWA_DIST")
     API_TITLE = "Wangge sync API"
     API_VERSION = "1"
     OPENAPI_VERSION = "3.0.3"

@@ -1,0 +1,296 @@
+// The page side of the field app. The screens themselves come from the service worker (htmx
+// requests to /app/... answered from IndexedDB); this script only:
+// - registers the service worker (scope /app/) and shows the "new version" banner,
+// - asks for persistent storage,
+// - shows online/offline and the outbox count in the header,
+// - asks the service worker to sync on load, when the network returns, after a write, on demand,
+// - small behaviours on data attributes for the views' forms:
+//     <button data-wangge-sync>             sync now
+//     <input type="file" data-wangge-photo> photos downscaled to ≤1600 px JPEG before the form posts
+//     <button data-wangge-locate>           fills the form's lat / lng / accuracy inputs from the GPS
+// - window.wangge = {downscale, locate, sync, status} for anything else.
+import { locate } from './geo.js';
+import { downscale, downscaleInput } from './photo.js';
+
+const SW_URL = '/app/sw.js';
+const SCOPE = '/app/';
+
+const $ = (selector) => document.querySelector(selector);
+let updateRequested = false;
+
+function configureHtmx() {
+  const { htmx } = window;
+  if (!htmx) return;
+  // A screen that answers 422 (form errors) is swapped like a 200; other errors are not.
+  htmx.config.responseHandling = [
+    { code: '204', swap: false },
+    { code: '[23]..', swap: true },
+    { code: '422', swap: true },
+    { code: '[45]..', swap: false, error: true },
+  ];
+  // Going back to a page htmx has no snapshot of: a plain full-page request, not a fragment.
+  htmx.config.historyRestoreAsHxRequest = false;
+  htmx.config.defaultSwapStyle = 'innerHTML';
+  htmx.config.scrollIntoViewOnBoost = false;
+}
+
+// --- service worker: registration and updates ------------------------------------------
+
+async function registerServiceWorker() {
+  if (!('serviceWorker' in navigator)) {
+    showNotice('此浏览器无法离线使用（需要 HTTPS 或本机地址）。This browser cannot run the app offline.');
+    return null;
+  }
+  const registration = await navigator.serviceWorker.register(SW_URL, { scope: SCOPE, updateViaCache: 'none' });
+  if (registration.waiting && navigator.serviceWorker.controller) showUpdateBanner(registration.waiting);
+  registration.addEventListener('updatefound', () => {
+    const worker = registration.installing;
+    worker?.addEventListener('statechange', () => {
+      // "installed" with a page already controlled = a new version waiting for the banner's tap.
+      if (worker.state === 'installed' && navigator.serviceWorker.controller) showUpdateBanner(worker);
+    });
+  });
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (updateRequested) {
+      window.location.reload();
+    } else {
+      // First install: the worker just claimed this page, which can now load its screen.
+      loadScreenIfEmpty();
+      requestStatus();
+    }
+  });
+  navigator.serviceWorker.addEventListener('message', onWorkerMessage);
+  return registration;
+}
+
+function showUpdateBanner(worker) {
+  const banner = $('#update-banner');
+  if (!banner) return;
+  banner.hidden = false;
+  banner.querySelector('[data-wangge-update]')?.addEventListener('click', () => {
+    updateRequested = true;
+    worker.postMessage({ type: 'SKIP_WAITING' });
+  }, { once: true });
+}
+
+/** A page served before the worker controlled it (first visit) loads its screen from the worker. */
+function loadScreenIfEmpty() {
+  const screen = $('#screen');
+  if (!screen || screen.firstElementChild || !navigator.serviceWorker.controller || !window.htmx) return;
+  window.htmx.ajax('GET', window.location.pathname + window.location.search, { target: '#screen', swap: 'innerHTML' });
+}
+
+// --- status: network, outbox, sync --------------------------------------------------------
+
+function postToWorker(message) {
+  const worker = navigator.serviceWorker?.controller;
+  if (worker) {
+    worker.postMessage(message);
+    return true;
+  }
+  return false;
+}
+
+function requestSync(reason = 'page') {
+  if (!navigator.onLine) return false;
+  return postToWorker({ type: 'SYNC', reason });
+}
+
+function requestStatus() {
+  postToWorker({ type: 'STATUS' });
+}
+
+function showNetwork() {
+  const badge = $('#net-status');
+  if (!badge) return;
+  const online = navigator.onLine;
+  badge.dataset.state = online ? 'online' : 'offline';
+  badge.textContent = online ? '在线' : '离线';
+  badge.title = online ? '有网络 Online' : '无网络，数据保存在本机 Offline: saved on this phone';
+}
+
+function showStatus({ outbox, rejected, user }) {
+  const badge = $('#outbox-badge');
+  if (badge && typeof outbox === 'number') {
+    badge.hidden = outbox === 0 && !rejected;
+    badge.dataset.state = rejected ? 'rejected' : 'pending';
+    badge.textContent = rejected ? `退回 ${rejected}` : `待同步 ${outbox}`;
+  }
+  const role = typeof user === 'string' ? safeParse(user)?.role : user?.role;
+  if (role) document.body.dataset.role = role;
+  else if (user === null) delete document.body.dataset.role;
+}
+
+function safeParse(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function showSyncState({ state, error, records }) {
+  const badge = $('#sync-state');
+  if (!badge) return;
+  badge.dataset.state = state === 'error' ? error : state;
+  badge.removeAttribute('title');
+  if (state === 'running' || state === 'progress') {
+    badge.hidden = false;
+    badge.textContent = records ? `同步中 ${records}` : '同步中…';
+  } else if (error === 'update_required') {
+    badge.hidden = false;
+    badge.textContent = '请更新';
+  } else if (error === 'offline' || error === 'failed') {
+    // navigator.onLine can be true with no way to the server (weak signal, server down).
+    badge.hidden = false;
+    badge.textContent = '未连接';
+    badge.title = '连不上服务器，记录保存在本机，恢复后自动同步';
+  } else {
+    badge.hidden = true;
+  }
+}
+
+function onWorkerMessage(event) {
+  const message = event.data || {};
+  if (message.type === 'STATUS') {
+    showStatus(message);
+  } else if (message.type === 'SYNC_PROGRESS') {
+    showSyncState({ state: 'progress', records: message.records });
+  } else if (message.type === 'SYNC_STATE') {
+    showSyncState(message);
+    if (message.state === 'running') return;
+    showStatus(message);
+    if (message.error === 'update_required') {
+      showNotice('服务器要求更新应用，正在检查新版本。The server requires a newer app version.');
+      navigator.serviceWorker.getRegistration(SCOPE).then((r) => r?.update());
+    } else if (message.error === 'device_revoked') {
+      window.location.assign('/app/login');
+      return;
+    }
+    // Screens listening with hx-trigger="wangge:synced from:body" refresh themselves.
+    document.body.dispatchEvent(new CustomEvent('wangge:synced', { detail: message }));
+  }
+}
+
+function showNotice(text) {
+  const notice = $('#shell-notice');
+  if (!notice) return;
+  notice.textContent = text;
+  notice.hidden = false;
+}
+
+// --- behaviours on data attributes -------------------------------------------------------
+
+function markCurrentTab() {
+  const path = window.location.pathname;
+  for (const link of document.querySelectorAll('#shell-nav a[href]')) {
+    const href = link.getAttribute('href');
+    const current = href === SCOPE ? path === SCOPE : path.startsWith(href);
+    link.classList.toggle('tab-current', current);
+    if (current) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+}
+
+async function onPhotoChosen(input) {
+  const form = input.form;
+  const buttons = form ? [...form.querySelectorAll('button, [type=submit]')] : [];
+  buttons.forEach((b) => { b.disabled = true; });
+  input.setAttribute('aria-busy', 'true');
+  try {
+    await downscaleInput(input);
+  } catch (error) {
+    console.error('downscale failed', error);
+    input.value = '';
+    window.alert('照片处理失败，请重拍。');
+  } finally {
+    input.removeAttribute('aria-busy');
+    buttons.forEach((b) => { b.disabled = false; });
+  }
+}
+
+async function onLocate(button) {
+  const form = button.form || button.closest('form');
+  const status = form?.querySelector('[data-wangge-locate-status]');
+  const say = (text) => { if (status) status.textContent = text; };
+  button.disabled = true;
+  say('正在定位…');
+  try {
+    const { lat, lng, accuracy } = await locate();
+    for (const [name, value] of Object.entries({ lat, lng, accuracy })) {
+      const field = form?.elements.namedItem(name);
+      if (field) field.value = String(value);
+    }
+    say(`已定位（精度约 ${accuracy} 米）`);
+  } catch (error) {
+    say(error.message);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function wireBehaviours() {
+  document.addEventListener('click', (event) => {
+    const target = event.target instanceof Element ? event.target : null;
+    if (target?.closest('[data-wangge-sync]')) {
+      event.preventDefault();
+      if (!requestSync('button')) showSyncState({ state: 'error', error: 'offline' });
+    }
+    const locateButton = target?.closest('[data-wangge-locate]');
+    if (locateButton) {
+      event.preventDefault();
+      onLocate(locateButton);
+    }
+  });
+  document.addEventListener('change', (event) => {
+    const input = event.target;
+    if (input instanceof HTMLInputElement && input.type === 'file' && input.hasAttribute('data-wangge-photo')) {
+      onPhotoChosen(input);
+    }
+  });
+  document.body.addEventListener('htmx:afterSettle', markCurrentTab);
+  document.body.addEventListener('htmx:afterRequest', (event) => {
+    const verb = event.detail?.requestConfig?.verb;
+    // A write went to the outbox: show the new count, and push it if the network is there.
+    if (verb && verb !== 'get' && event.detail.successful) {
+      requestStatus();
+      requestSync('write');
+    }
+  });
+  window.addEventListener('popstate', markCurrentTab);
+  window.addEventListener('online', () => {
+    showNetwork();
+    requestSync('online');
+    navigator.serviceWorker?.getRegistration(SCOPE).then((r) => r?.update()).catch(() => {});
+  });
+  window.addEventListener('offline', showNetwork);
+}
+
+async function start() {
+  configureHtmx();
+  showNetwork();
+  markCurrentTab();
+  wireBehaviours();
+  navigator.storage?.persisted?.().then((persisted) => persisted || navigator.storage.persist()).catch(() => {});
+  try {
+    await registerServiceWorker();
+  } catch (error) {
+    console.error('service worker registration failed', error);
+    showNotice('离线功能启动失败，请刷新重试。Offline support failed to start; reload to retry.');
+  }
+  loadScreenIfEmpty();
+  requestStatus();
+  requestSync('load');
+}
+
+window.wangge = {
+  downscale,
+  locate,
+  sync: requestSync,
+  status: requestStatus,
+};
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+else start();
+
+export { downscale, locate };

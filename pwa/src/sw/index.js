@@ -1,0 +1,88 @@
+// The service worker's event wiring. What is cached lives in precache.js, what each screen URL
+// answers in router.js (views/, actions.js), when to sync in syncing.js.
+//
+// Fetch order: the precache route (registered first) answers the shell's own files; every other
+// same-origin request under /app/ goes to route(request), which answers from IndexedDB or returns
+// null to let the request go to the network. /api/ and other origins are never touched.
+import { registerRoute } from 'workbox-routing';
+
+import { deleteOldCaches, setupPrecache, shellPage } from './precache.js';
+import { route } from './router.js';
+import { SYNC_TAG, requestSync, status } from './syncing.js';
+
+const SCOPE_PATH = '/app/';
+
+setupPrecache();
+
+self.addEventListener('install', () => {
+  // No skipWaiting here: a new version waits until the page asks (the "new version" banner), so
+  // a screen is never served by two versions at once.
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    await deleteOldCaches();
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener('message', (event) => {
+  const type = event.data?.type;
+  if (type === 'SKIP_WAITING') {
+    self.skipWaiting();
+  } else if (type === 'SYNC') {
+    event.waitUntil(requestSync(event.data.reason ?? 'page'));
+  } else if (type === 'STATUS') {
+    event.waitUntil(status().then((body) => event.source?.postMessage({ type: 'STATUS', ...body })));
+  }
+});
+
+self.addEventListener('sync', (event) => {
+  if (event.tag === SYNC_TAG) {
+    event.waitUntil(requestSync('background-sync').then((outcome) => {
+      // Still offline: reject so the browser retries this tag later.
+      if (outcome.error === 'offline') throw new Error('offline');
+    }));
+  }
+});
+
+function isScreenRequest(url) {
+  return url.origin === self.location.origin
+    && url.pathname.startsWith(SCOPE_PATH)
+    && url.pathname !== `${SCOPE_PATH}sw.js`;
+}
+
+async function handleScreen({ request }) {
+  // route() may read a POST body; keep a copy for the network fall-through.
+  const fallback = request.method === 'GET' ? request : request.clone();
+  try {
+    const response = await route(request);
+    if (response) return response;
+  } catch (error) {
+    console.error('route failed', request.method, request.url, error);
+    return errorResponse(request);
+  }
+  try {
+    return await fetch(fallback);
+  } catch (error) {
+    if (request.mode === 'navigate') {
+      const page = await shellPage('<p class="notice">离线：此页面暂不可用。<br>Offline: this page is not available.</p>');
+      if (page) return page;
+    }
+    throw error;
+  }
+}
+
+function errorResponse(request) {
+  const body = '<div class="notice notice--error" role="alert">出错了，请返回重试。<br>Something went wrong, please go back and retry.</div>';
+  if (request.headers.get('HX-Request') === 'true') {
+    return new Response(body, { status: 500, headers: { 'Content-Type': 'text/html; charset=utf-8' } });
+  }
+  return shellPage(body).then((page) => page ?? new Response(body, {
+    status: 500, headers: { 'Content-Type': 'text/html; charset=utf-8' },
+  }));
+}
+
+for (const method of ['GET', 'POST']) {
+  registerRoute(({ url }) => isScreenRequest(url), handleScreen, method);
+}

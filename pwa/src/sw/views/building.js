@@ -1,0 +1,48 @@
+// 楼栋户况图: each unit as a grid of floors × doors, top floor at the top. Each door is a button to
+// its household, coloured by this month's visit status (with a mark and a word as well, never colour
+// alone) and marked with its residents' care tags (独 留 残 孕 租 ...).
+
+import { DOOR_STATUS, doorGrid } from './care.js';
+import { html, label, screen, tagMark, tagName } from './html.js';
+
+function doorCell(cell, info, tagTypes) {
+  if (!cell.household) {
+    return html`<span class="door door-unregistered" title="${cell.room} 尚未登记"><span class="door-room">${cell.room}</span><span class="door-mark">未登记</span></span>`;
+  }
+  const h = cell.household;
+  const status = info.status.get(h.id) || 'pending';
+  const meta = DOOR_STATUS[status];
+  const tags = info.tags.get(h.id) || [];
+  const state = status === 'vacant' ? label('housing_use', h.fields.housing_use) : meta.text;
+  const names = tags.map((code) => tagName(code, tagTypes)).join('、');
+  return html`<a class="door door-${status}" href="/app/households/${h.id}" aria-label="${cell.room}：${meta.label}${names ? `；${names}` : ''}"><span class="door-room">${cell.room}</span><span class="door-mark">${meta.mark}${state}</span>${tags.length ? html`<span class="door-tags">${tags.map((code) => html`<span class="tag-mark" title="${tagName(code, tagTypes)}">${tagMark(code, tagTypes.get?.(code))}</span>`)}</span>` : ''}</a>`;
+}
+
+/**
+ * data: {building, households, status: Map(householdId → 'overdue'|'visited'|'pending'|'vacant'),
+ *        tags: Map(householdId → [tag code]), tagTypes: Map(code → care_tag_type), gridName}
+ */
+export function buildingView(data) {
+  const { building, households = [], tagTypes = new Map() } = data;
+  const info = { status: data.status || new Map(), tags: data.tags || new Map() };
+  const b = building.fields;
+  const layout = doorGrid(building, households);
+  const counts = { overdue: 0, pending: 0, visited: 0, vacant: 0 };
+  for (const h of households) counts[info.status.get(h.id) || 'pending'] += 1;
+  return screen({
+    title: `${b.number}号楼 户况图`,
+    back: '/app/',
+    body: html`<p class="muted">${data.gridName || ''}${data.gridName ? ' · ' : ''}${b.units || 1}个单元 · ${b.floors || 1}层 · 已登记${households.length}户${b.captain_name ? ` · 楼栋长 ${b.captain_name}` : ''}</p>
+<ul class="legend" aria-label="图例">
+${['overdue', 'pending', 'visited', 'vacant'].map((s) => html`<li><span class="door door-${s}"><span class="door-mark">${DOOR_STATUS[s].mark}</span></span>${DOOR_STATUS[s].text} ${counts[s]}</li>`)}
+</ul>
+<p class="muted">本月走访情况。标记：独 独居 · 空 空巢 · 高 高龄 · 留 留守 · 婴 婴幼儿 · 病 慢病 · 残 残疾 · 孕 孕产妇 · 租 租户 · 低 低保</p>
+<div class="doors">
+${layout.units.map((unit) => html`<section class="door-unit" aria-label="${unit.unit}单元">
+<h3>${unit.unit}单元</h3>
+${unit.floors.map((row) => html`<div class="door-floor"><span class="door-floor-no">${row.floor}F</span>${row.doors.map((cell) => doorCell(cell, info, tagTypes))}</div>`)}
+</section>`)}
+</div>
+${layout.others.length ? html`<h2 class="section-title">其他房间</h2><div class="door-floor door-others">${layout.others.map((h) => doorCell({ household: h, room: `${h.fields.unit}-${h.fields.room}` }, info, tagTypes))}</div>` : ''}`,
+  });
+}

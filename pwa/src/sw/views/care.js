@@ -1,0 +1,179 @@
+// Pure computations behind the screens: who is due for a visit, and the colour of each door.
+//
+// Records are the storage module's viewed records {entity, id, fields, scope}; dates are
+// YYYY-MM-DD in China time, datetimes ISO 8601 UTC as on the wire.
+
+import { addDays, chinaDate, daysBetween } from './html.js';
+
+export const DEFAULT_INTERVAL_DAYS = 30;
+export const HIGH_RISK_MAX_DAYS = 7;
+export const DUE_WINDOW_DAYS = 7;
+
+/** Whether a resident still lives here on `today` (moving out is a state, never a delete). */
+export function isCurrentResident(resident, today) {
+  const out = resident?.fields?.moved_out_on;
+  return !out || out > today;
+}
+
+/** Whether a resident's care tag applies on `today`. */
+export function isActiveTag(tag, today) {
+  const f = tag?.fields || {};
+  if (f.started_on && f.started_on > today) return false;
+  return !f.ended_on || f.ended_on > today;
+}
+
+/**
+ * The visit interval of one care tag: the dictionary's interval_days (configuration, not code),
+ * at most 7 days when the tag's detail says high risk (高风险: weekly at least).
+ */
+export function tagInterval(tag, tagType) {
+  const configured = Number(tagType?.fields?.interval_days);
+  let days = Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_INTERVAL_DAYS;
+  if (tag?.fields?.detail?.risk_level === 'high') days = Math.min(days, HIGH_RISK_MAX_DAYS);
+  return days;
+}
+
+/** Whether a visit saw the household (a "nobody home" knock does not count as a visit). */
+export function visitCounts(visit) {
+  return visit?.fields?.outcome !== 'not_home';
+}
+
+/** Whether a visit covers a resident: it names them, or names nobody (a visit to the whole household). */
+export function visitCovers(visit, residentId) {
+  const ids = visit?.fields?.resident_ids;
+  return !Array.isArray(ids) || ids.length === 0 || ids.includes(residentId);
+}
+
+function toMap(records) {
+  if (records instanceof Map) return records;
+  const map = new Map();
+  for (const r of records || []) map.set(r.id, r);
+  return map;
+}
+
+function groupBy(records, key) {
+  const map = new Map();
+  for (const r of records || []) {
+    const k = r.fields?.[key];
+    if (!map.has(k)) map.set(k, []);
+    map.get(k).push(r);
+  }
+  return map;
+}
+
+/**
+ * Care status of every tagged resident: [{resident, tags, interval, lastVisit, dueOn, days, overdue}],
+ * `days` = dueOn - today (negative when overdue). Sorted by due date, the most overdue first.
+ *
+ * residents, tags (resident_tag), tagTypes (care_tag_type), visits: viewed records.
+ */
+export function careStatus({ residents, tags, tagTypes, visits, today }) {
+  const types = toMap(tagTypes);
+  const residentsById = toMap(residents);
+  const visitsByHousehold = groupBy((visits || []).filter(visitCounts), 'household_id');
+  const tagsByResident = new Map();
+  for (const tag of tags || []) {
+    if (!isActiveTag(tag, today)) continue;
+    const rid = tag.fields?.resident_id;
+    if (!tagsByResident.has(rid)) tagsByResident.set(rid, []);
+    tagsByResident.get(rid).push(tag);
+  }
+  const out = [];
+  for (const [rid, residentTags] of tagsByResident) {
+    const resident = residentsById.get(rid);
+    if (!resident || !isCurrentResident(resident, today)) continue;
+    const interval = Math.min(...residentTags.map((t) => tagInterval(t, types.get(t.fields.tag))));
+    let lastVisit = null;
+    for (const visit of visitsByHousehold.get(resident.fields.household_id) || []) {
+      if (!visitCovers(visit, rid)) continue;
+      const day = chinaDate(visit.fields.visited_at);
+      if (day && (!lastVisit || day > lastVisit)) lastVisit = day;
+    }
+    // Never visited: due one interval after the tag was given, or today when that is unknown.
+    const starts = residentTags.map((t) => t.fields.started_on).filter(Boolean).sort();
+    const dueOn = lastVisit ? addDays(lastVisit, interval) : starts.length ? addDays(starts[0], interval) : today;
+    const days = daysBetween(today, dueOn);
+    out.push({
+      resident,
+      tags: residentTags.map((t) => t.fields.tag),
+      tagRecords: residentTags,
+      interval,
+      lastVisit,
+      dueOn,
+      days,
+      overdue: days < 0,
+    });
+  }
+  out.sort((a, b) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1
+    : String(a.resident.fields.name).localeCompare(String(b.resident.fields.name), 'zh')));
+  return out;
+}
+
+/** The 待访 list: tagged residents overdue or due within `window` days, nearest due date first. */
+export function dueList(input, { window = DUE_WINDOW_DAYS } = {}) {
+  return careStatus(input).filter((entry) => entry.days <= window);
+}
+
+export const DOOR_STATUS = Object.freeze({
+  overdue: { text: '逾期', mark: '!', label: '有逾期未访的关爱对象' },
+  visited: { text: '已访', mark: '✓', label: '本月已走访' },
+  pending: { text: '未访', mark: '○', label: '本月未走访' },
+  vacant: { text: '空置', mark: '—', label: '空置或商用' },
+  unregistered: { text: '未登记', mark: '', label: '尚未登记' },
+});
+
+/**
+ * The colour of one door on the 楼栋户况图:
+ * 'vacant' (空置/商用) | 'overdue' (a care resident past due) | 'visited' (visited this month) | 'pending'.
+ * overdueResidentIds: Set of resident ids that are overdue (from careStatus).
+ */
+export function doorStatus({ household, residents, visits, overdueResidentIds, today }) {
+  const use = household?.fields?.housing_use;
+  if (use === 'vacant' || use === 'commercial') return 'vacant';
+  const current = (residents || []).filter((r) => isCurrentResident(r, today));
+  if (overdueResidentIds && current.some((r) => overdueResidentIds.has(r.id))) return 'overdue';
+  const month = today.slice(0, 7);
+  const visited = (visits || []).some((v) => visitCounts(v) && chinaDate(v.fields?.visited_at).slice(0, 7) === month);
+  return visited ? 'visited' : 'pending';
+}
+
+/** The room a door should have: floor 5, door 1 → "501" (the register's numbering). */
+export function roomName(floor, door) {
+  return `${floor}${String(door).padStart(2, '0')}`;
+}
+
+/**
+ * Lay a building's households out as units × floors × doors, top floor first:
+ * {units: [{unit, floors: [{floor, doors: [{unit, floor, room, household|null}]}]}], others: [household]}.
+ * Households whose unit/floor/room do not fit the building's shape are listed in `others`.
+ */
+export function doorGrid(building, households) {
+  const b = building?.fields || {};
+  const units = Math.max(1, Number(b.units) || 1);
+  const floors = Math.max(1, Number(b.floors) || 1);
+  const rooms = Math.max(1, Number(b.rooms_per_floor) || 1);
+  const byPlace = new Map();
+  const placed = new Set();
+  for (const h of households || []) {
+    byPlace.set(`${h.fields.unit}|${h.fields.floor}|${h.fields.room}`, h);
+  }
+  const layout = [];
+  for (let unit = 1; unit <= units; unit += 1) {
+    const rows = [];
+    for (let floor = floors; floor >= 1; floor -= 1) {
+      const doors = [];
+      for (let door = 1; door <= rooms; door += 1) {
+        const room = roomName(floor, door);
+        const household = byPlace.get(`${unit}|${floor}|${room}`) || null;
+        if (household) placed.add(household.id);
+        doors.push({ unit, floor, room, household });
+      }
+      rows.push({ floor, doors });
+    }
+    layout.push({ unit, floors: rows });
+  }
+  const others = (households || []).filter((h) => !placed.has(h.id)).sort((x, y) => (
+    (x.fields.unit - y.fields.unit) || (x.fields.floor - y.fields.floor)
+    || String(x.fields.room).localeCompare(String(y.fields.room))));
+  return { units: layout, others };
+}

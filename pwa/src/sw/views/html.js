@@ -1,0 +1,290 @@
+// HTML for the service worker's screens: escaping, the `html` template tag, Chinese labels, and
+// small formatting helpers shared by every view.
+//
+// Every interpolated value is escaped unless it is wrapped in raw() or is itself the result of
+// html`...` (already safe). Views never concatenate strings into HTML by hand.
+
+const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
+
+/** Text made safe for HTML element content and quoted attribute values. */
+export function escapeHtml(value) {
+  if (value === null || value === undefined) return '';
+  return String(value).replace(/[&<>"'`]/g, (c) => ESCAPES[c]);
+}
+
+/** Markup that is already safe (the output of html`...`, or a constant the code wrote). */
+export class SafeHtml {
+  constructor(text) {
+    this.text = text;
+  }
+
+  toString() {
+    return this.text;
+  }
+}
+
+/** Mark a trusted string as HTML. Never call it on data. */
+export function raw(text) {
+  return text instanceof SafeHtml ? text : new SafeHtml(String(text ?? ''));
+}
+
+function interpolate(value) {
+  if (value instanceof SafeHtml) return value.text;
+  if (value === null || value === undefined || value === false || value === true) return '';
+  if (Array.isArray(value)) return value.map(interpolate).join('');
+  return escapeHtml(value);
+}
+
+/** Tagged template: html`<p>${name}</p>` escapes `name`; arrays are joined; null, undefined, booleans vanish. */
+export function html(strings, ...values) {
+  let out = strings[0];
+  for (let i = 0; i < values.length; i += 1) out += interpolate(values[i]) + strings[i + 1];
+  return new SafeHtml(out);
+}
+
+/** `attr(cond, 'checked')`: a boolean attribute when cond holds. */
+export function flag(condition, name) {
+  return condition ? raw(` ${name}`) : raw('');
+}
+
+// --- labels (Simplified Chinese) ---------------------------------------------------------
+
+export const LABELS = Object.freeze({
+  method: { in_person: '入户', phone: '电话', video: '视频', doorstep: '门口' },
+  outcome: { normal: '正常', not_home: '不在家', refused: '拒访', issue_found: '发现问题' },
+  housing_use: { owner_occupied: '自住', rented: '出租', vacant: '空置', commercial: '商用' },
+  registration_status: {
+    consistent: '人户一致', present_unregistered: '人在户不在', registered_absent: '户在人不在', nominal: '空挂户',
+  },
+  sex: { male: '男', female: '女' },
+  relation: {
+    head: '户主', spouse: '配偶', child: '子女', parent: '父母', grandparent: '祖父母', grandchild: '孙子女',
+    sibling: '兄弟姐妹', in_law: '姻亲', tenant: '租户', other: '其他',
+  },
+  population_type: { registered: '户籍', migrant: '流动', foreign: '境外' },
+  id_type: {
+    resident_id: '居民身份证', passport: '护照', hk_macau_permit: '港澳居民通行证', taiwan_permit: '台湾居民通行证',
+    foreign_permit: '外国人居留证', other: '其他证件',
+  },
+  political_status: {
+    party_member: '中共党员', probationary_member: '预备党员', league_member: '共青团员', masses: '群众', other: '其他',
+  },
+  status: {
+    reported: '已上报', accepted: '已受理', dispatched: '已派遣', in_progress: '处置中', extension_requested: '申请延期',
+    returned: '已退回', resolved: '已反馈', verified: '已核查', closed: '已销号', rated: '已评价',
+  },
+  urgency: { normal: '一般', urgent: '紧急', emergency: '特急' },
+  source: { grid: '网格发现', patrol: '巡逻', resident: '居民', hotline: '12345' },
+  level: { grid: '网格', community: '社区', street: '街道' },
+  risk_level: { high: '高', medium: '中', low: '低' },
+  disability_type: {
+    visual: '视力', hearing: '听力', speech: '言语', physical: '肢体', intellectual: '智力', psychiatric: '精神',
+    multiple: '多重',
+  },
+  disability_grade: { 1: '一级', 2: '二级', 3: '三级', 4: '四级' },
+  role: {
+    grid_worker: '网格员', patrol_volunteer: '巡逻志愿者', community_staff: '社区工作人员', street_admin: '街道管理员',
+  },
+  entity: {
+    building: '楼栋', household: '住户', resident: '居民', resident_tag: '特殊人群标签', visit: '走访',
+    finding: '上报事件', case_step: '处置步骤', area: '区域',
+  },
+  op: { upsert: '保存', delete: '删除' },
+});
+
+/** Field labels, for rejected changes and form errors. */
+export const FIELD_LABELS = Object.freeze({
+  name: '姓名', sex: '性别', birth_date: '出生日期', id_type: '证件类型', id_number: '证件号码', phone: '联系电话',
+  ethnicity: '民族', relation: '与户主关系', population_type: '人口类型', permit_expiry: '居住证到期日',
+  political_status: '政治面貌', moved_out_on: '迁出日期', notes: '备注', household_id: '所属住户',
+  tag: '标签', detail: '标签详情', started_on: '开始日期', ended_on: '结束日期', resident_id: '居民',
+  visited_at: '走访时间', method: '走访方式', outcome: '走访结果', needs: '诉求', follow_up_on: '回访日期',
+  resident_ids: '走访对象', photos: '照片', lat: '纬度', lng: '经度', accuracy: '定位精度',
+  category: '事件类别', description: '描述', address: '地点', urgency: '紧急程度', reported_at: '上报时间',
+  source: '来源', grid_id: '网格', building_id: '楼栋', unit: '单元', floor: '楼层', room: '房号',
+  housing_use: '房屋用途', registration_status: '人户状态', landlord_name: '房东', landlord_phone: '房东电话',
+  contact_phone: '联系电话', from_status: '原状态', to_status: '新状态', opinion: '意见',
+});
+
+/** Field error codes (protocol section 11) in Chinese, for checks made on the phone. */
+export const FIELD_MESSAGES = Object.freeze({
+  required: '必填',
+  unknown_field: '未知字段',
+  null_not_allowed: '不能为空',
+  invalid_type: '类型不正确',
+  invalid_choice: '不在可选范围内',
+  too_long: '内容过长',
+  too_short: '内容过短',
+  out_of_range: '数值超出范围',
+  invalid_date: '日期格式不正确',
+  invalid_datetime: '时间格式不正确',
+  invalid_value: '取值不正确',
+  phone_format: '电话号码格式不正确（手机11位，座机需带区号）',
+  future_date: '日期不能晚于今天',
+  permit_for_migrant_only: '居住证到期日仅适用于流动人口',
+  id_number_format: '身份证号应为18位（最后一位可为X）',
+  id_number_checksum: '身份证号校验位错误，请核对',
+  id_number_birth_date: '身份证号中的出生日期无效',
+  id_number_birth_mismatch: '出生日期与身份证号不一致',
+  id_number_sex_mismatch: '性别与身份证号不一致',
+  photo_type: '只能上传 JPEG、PNG 或 WebP 照片',
+  photo_too_large: '照片过大',
+});
+
+/** The Chinese label of an enum value, or the value itself when the table does not know it. */
+export function label(kind, value) {
+  if (value === null || value === undefined || value === '') return '';
+  const table = LABELS[kind];
+  return (table && table[value]) || String(value);
+}
+
+export function fieldLabel(name) {
+  if (FIELD_LABELS[name]) return FIELD_LABELS[name];
+  const m = /^detail\.(.+)$/.exec(name);
+  return m ? `标签详情 ${m[1]}` : name;
+}
+
+// --- care tags -----------------------------------------------------------------------------
+
+/** One-character marks for the door grid and lists (独 留 残 孕 租 ...). */
+export const TAG_MARKS = Object.freeze({
+  elderly_alone: '独', elderly_empty_nest: '空', elderly_80plus: '高', child_left_behind: '留', infant: '婴',
+  chronic_ill: '病', disabled: '残', pregnant: '孕', tenant: '租', low_income: '低',
+});
+
+/** The mark of a tag code; a city's own tags use the first character of their Chinese name. */
+export function tagMark(code, tagType) {
+  return TAG_MARKS[code] || Array.from(tagType?.fields?.name_zh || code || '?')[0];
+}
+
+export function tagName(code, tagTypes) {
+  const type = tagTypes && (tagTypes instanceof Map ? tagTypes.get(code) : tagTypes[code]);
+  return type?.fields?.name_zh || code;
+}
+
+// --- dates and places --------------------------------------------------------------------
+
+const CHINA_MS = 8 * 3600 * 1000;
+const DAY_MS = 24 * 3600 * 1000;
+
+/** YYYY-MM-DD of an instant (Date, ms or ISO datetime) in China time. */
+export function chinaDate(instant) {
+  const ms = instant instanceof Date ? instant.getTime() : typeof instant === 'number' ? instant : Date.parse(instant);
+  if (!Number.isFinite(ms)) return '';
+  return new Date(ms + CHINA_MS).toISOString().slice(0, 10);
+}
+
+/** "YYYY-MM-DD HH:MM" of an instant in China time. */
+export function chinaDateTime(instant) {
+  const ms = instant instanceof Date ? instant.getTime() : typeof instant === 'number' ? instant : Date.parse(instant);
+  if (!Number.isFinite(ms)) return '';
+  const text = new Date(ms + CHINA_MS).toISOString();
+  return `${text.slice(0, 10)} ${text.slice(11, 16)}`;
+}
+
+/** Whole days from date a to date b (both YYYY-MM-DD): b - a. */
+export function daysBetween(a, b) {
+  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY_MS);
+}
+
+export function addDays(day, n) {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** 3号楼2单元501 */
+export function address(building, household) {
+  const b = building?.fields || building || {};
+  const h = household?.fields || household || {};
+  const number = b.number ? `${b.number}号楼` : (b.name || '');
+  const unit = h.unit !== undefined && h.unit !== null ? `${h.unit}单元` : '';
+  return `${number}${unit}${h.room ?? ''}`;
+}
+
+/** Age in whole years on `today` (YYYY-MM-DD), or null. */
+export function ageOn(birthDate, today) {
+  if (!birthDate || !/^\d{4}-\d{2}-\d{2}$/.test(birthDate)) return null;
+  const [by, bm, bd] = birthDate.split('-').map(Number);
+  const [ty, tm, td] = today.split('-').map(Number);
+  return ty - by - ((tm < bm || (tm === bm && td < bd)) ? 1 : 0);
+}
+
+/** "86岁", "不满1岁", or '' when the birth date is unknown. */
+export function ageText(birthDate, today) {
+  const age = ageOn(birthDate, today);
+  if (age === null || age < 0) return '';
+  return age === 0 ? '不满1岁' : `${age}岁`;
+}
+
+// --- shared pieces -------------------------------------------------------------------------
+
+/**
+ * The frame of every screen: a <title> (htmx moves it into the document; the router puts it in
+ * the shell's <head> for full pages), a header with an optional back link, and the body. The
+ * shell (pwa/static/index.html) boosts links and forms into #screen and owns the tab bar.
+ * `refresh`: a URL the screen reloads itself from when a sync finishes (event wangge:synced).
+ */
+export function screen({ title, back = null, body, refresh = null }) {
+  return String(html`<title>${title} · 网格通</title>
+<div class="screen">
+<header class="bar">${back ? html`<a class="bar-back" href="${back}" aria-label="返回">‹ 返回</a>` : ''}<h1 class="bar-title">${title}</h1></header>
+${body}
+${refresh ? html`<div hidden hx-get="${refresh}" hx-trigger="wangge:synced from:body" hx-target="#screen" hx-swap="innerHTML" hx-push-url="false"></div>` : ''}
+</div>`);
+}
+
+/** The answer to a screen the user's role may not see. */
+export function forbiddenView({ role } = {}) {
+  return screen({
+    title: '无权限',
+    back: '/app/',
+    body: html`<section class="card notice"><p>无权限：您的账号（${label('role', role) || '未登录'}）不能查看此页面。</p>
+<p><a class="btn" href="/app/">返回首页</a></p></section>`,
+  });
+}
+
+export function notFoundView({ what = '内容' } = {}) {
+  return screen({
+    title: '未找到',
+    back: '/app/',
+    body: html`<section class="card notice"><p>未找到该${what}。可能尚未同步到本机，或已不在您负责的范围内。</p>
+<p><a class="btn" href="/app/">返回首页</a></p></section>`,
+  });
+}
+
+/** A one-line message at the top of a screen after an action ("已保存，待同步"). */
+export function flash(message, kind = 'ok') {
+  if (!message) return '';
+  return html`<p class="flash flash-${kind}" role="status">${message}</p>`;
+}
+
+/** The error message under a form field. */
+export function fieldError(errors, name) {
+  const code = errors && errors[name];
+  if (!code) return '';
+  return html`<span class="field-error" role="alert">${FIELD_MESSAGES[code] || code}</span>`;
+}
+
+/** <option>s of a label table, with the current value selected and an optional empty first option. */
+export function options(kind, current, { empty = null } = {}) {
+  const table = LABELS[kind] || {};
+  return html`${empty !== null ? html`<option value="">${empty}</option>` : ''}${Object.entries(table).map(
+    ([value, text]) => html`<option value="${value}"${flag(String(current ?? '') === value, 'selected')}>${text}</option>`,
+  )}`;
+}
+
+// --- page-side behaviours (pwa/src/app/main.js acts on these data attributes) ----------------
+
+/** A photo picker: main.js downscales the chosen pictures to ≤1600 px JPEG before the form posts. */
+export function photoInput({ name = 'photo', label: text = '照片' } = {}) {
+  return html`<label class="field"><span class="field-label">${text}（可选，最多9张）</span>
+<input type="file" name="${name}" accept="image/*" multiple data-wangge-photo></label>`;
+}
+
+/** The GPS button (main.js fills lat/lng/accuracy and writes the accuracy into the status). */
+export function locateInput(values = {}) {
+  const located = values.lat !== undefined && values.lat !== null && values.lat !== '';
+  return html`<div class="field"><span class="field-label">位置</span>
+<input type="hidden" name="lat" value="${values.lat ?? ''}"><input type="hidden" name="lng" value="${values.lng ?? ''}"><input type="hidden" name="accuracy" value="${values.accuracy ?? ''}">
+<button type="button" class="btn btn-block" data-wangge-locate>获取当前位置（GPS）</button>
+<span class="muted" data-wangge-locate-status aria-live="polite">${located ? `已定位（精度约 ${Math.round(Number(values.accuracy) || 0)} 米）` : '未定位'}</span></div>`;
+}

@@ -1,0 +1,261 @@
+"""Browser fixtures: the real app on a live port (stoppable, to go offline for real), Debian's
+Chromium through Playwright, phone-sized contexts, persistent profiles and screenshots.
+
+    def test_x(live_server, phone, screenshot):
+        page = phone().new_page()
+        page.goto(live_server.url("/app/"))
+        with live_server.stopped():
+            page.reload()            # served by the service worker alone
+        screenshot(page, "x")
+
+Needs `make pwa` (pwa/dist) and scripts/ensure-browser.sh (/usr/bin/chromium, fonts-noto-cjk);
+`make test` runs both first. The browser tests never skip: a missing piece fails them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from server.extensions import db
+from tests.conftest import PASSWORD, build_world, make_app
+
+ROOT = Path(__file__).resolve().parents[2]
+PWA_DIST = ROOT / "pwa" / "dist"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "zh-CN",
+    "timezone_id": "Asia/Shanghai",
+    "service_workers": "allow",
+}
+
+
+def pytest_collection_modifyitems(items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+# --- the live server ----------------------------------------------------------------------
+
+class OneRequestPerConnection(WSGIRequestHandler):
+    """HTTP/1.0: no keep-alive connection outlives a stop, so "stopped" means unreachable."""
+
+    protocol_version = "HTTP/1.0"
+
+    def log_request(self, *args, **kwargs):
+        pass
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """The app served on 127.0.0.1:<port> from a thread; stop() and start() keep the port."""
+
+    def __init__(self, app, port: int | None = None):
+        self.app = app
+        self.port = port or free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self._server = None
+        self._thread = None
+
+    def url(self, path: str = "/") -> str:
+        return self.base + path
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    def start(self) -> None:
+        if self._server:
+            return
+        self._server = make_server("127.0.0.1", self.port, self.app, threaded=True,
+                                   request_handler=OneRequestPerConnection)
+        self._thread = threading.Thread(target=self._server.serve_forever, name=f"live-{self.port}", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if not self._server:
+            return
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)
+        self._server = self._thread = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    @contextmanager
+    def stopped(self):
+        """The server down for the block (connection refused), then back on the same port."""
+        self.stop()
+        try:
+            yield self
+        finally:
+            self.start()
+
+
+@pytest.fixture(scope="session")
+def pwa_dist() -> Path:
+    if not (PWA_DIST / "index.html").is_file() or not (PWA_DIST / "sw.js").is_file():
+        pytest.fail(f"the field app is not built ({PWA_DIST} is missing): run `make pwa`", pytrace=False)
+    return PWA_DIST
+
+
+def readable_after_session(world):
+    """The world's rows loaded and detached, so tests read world.households[0].id outside the app."""
+    rows = []
+    for value in vars(world).values():
+        rows.extend(value.values() if isinstance(value, dict) else value if isinstance(value, list) else [value])
+    for row in rows:
+        db.session.refresh(row)
+    db.session.expunge_all()
+    return world
+
+
+@pytest.fixture
+def live_server_factory(tmp_path, pwa_dist):
+    """live_server_factory(**config) -> a started LiveServer on a fresh SQLite database with the
+    dictionaries and the small world of tests/conftest.py (its .world; password PASSWORD)."""
+    servers = []
+
+    def make(**config) -> LiveServer:
+        home = tmp_path / f"server{len(servers)}"
+        home.mkdir()
+        config.setdefault("PWA_DIST", str(pwa_dist))
+        app = make_app("sqlite", home, **config)
+        with app.app_context():
+            world = readable_after_session(build_world(app))
+            db.session.remove()
+        server = LiveServer(app)
+        server.world = world
+        server.password = PASSWORD
+        server.start()
+        servers.append(server)
+        return server
+
+    yield make
+    for server in servers:
+        server.stop()
+        with server.app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(live_server_factory) -> LiveServer:
+    return live_server_factory()
+
+
+@pytest.fixture
+def dist_copy(tmp_path, pwa_dist) -> Path:
+    """A private copy of pwa/dist, for tests that deploy a changed version."""
+    target = tmp_path / "dist"
+    shutil.copytree(pwa_dist, target)
+    return target
+
+
+# --- the browser --------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/ensure-browser.sh (as root) or `make test`", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """phone(**options) -> a new phone-sized browser context (390×844, touch, zh-CN, service workers)."""
+    contexts = []
+
+    def make(**options):
+        context = browser.new_context(**{**PHONE, **options})
+        context.set_default_timeout(15000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def phone_profile(playwright_instance, tmp_path):
+    """phone_profile(name="default") -> a phone context on a persistent profile directory.
+
+    Close it and call again with the same name for "a new browser context on the same profile":
+    service worker, caches and IndexedDB survive, as on a phone whose browser was closed."""
+    open_contexts = []
+
+    def make(name: str = "default", **options):
+        for context in [c for c in open_contexts if getattr(c, "profile_name", None) == name]:
+            context.close()
+            open_contexts.remove(context)
+        context = playwright_instance.chromium.launch_persistent_context(
+            str(tmp_path / f"profile-{name}"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
+            **{**PHONE, **options})
+        context.profile_name = name
+        context.set_default_timeout(15000)
+        open_contexts.append(context)
+        return context
+
+    yield make
+    for context in open_contexts:
+        context.close()
+
+
+@pytest.fixture
+def screenshot(request):
+    """screenshot(page, name) -> test-artifacts/screenshots/<name>.png (the phone's viewport)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str, full_page: bool = False) -> Path:
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    return take
+
+
+# --- helpers for the tests ----------------------------------------------------------------
+
+def wait_for_service_worker(page, timeout: float = 20000) -> None:
+    """Until the page is controlled by the active worker (precache complete)."""
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null",
+                           timeout=timeout)
+
+
+@pytest.fixture
+def pwa():
+    return SimpleNamespace(wait_for_service_worker=wait_for_service_worker, password=PASSWORD)
