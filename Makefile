@@ -24,8 +24,11 @@ $(INSTANCE)/secret_key:
 # The field app (pwa/dist, served at /app/): npm packages from the lockfile, then the build.
 PWA_INSTALLED := pwa/node_modules/.installed
 
+# `npm install --no-save` installs the locked versions without rewriting the lockfile. Not `npm ci`:
+# npm 11 with omit-lockfile-registry-resolved leaves rollup's per-platform optional packages out
+# of the lockfile, and `npm ci` then refuses it as out of sync.
 $(PWA_INSTALLED): pwa/package-lock.json
-	cd pwa && npm ci --no-audit --no-fund
+	cd pwa && npm install --no-audit --no-fund --no-save
 	touch $@
 
 pwa: $(PWA_INSTALLED)
