@@ -164,7 +164,7 @@ function onWorkerMessage(event) {
       showNotice('服务器要求更新应用，正在检查新版本。The server requires a newer app version.');
       navigator.serviceWorker.getRegistration(SCOPE).then((r) => r?.update());
     } else if (message.error === 'device_revoked') {
-      window.location.assign('/app/login');
+      window.location.assign('/app/login?revoked=1');
       return;
     }
     // Screens listening with hx-trigger="wangge:synced from:body" refresh themselves.
@@ -229,7 +229,30 @@ async function onLocate(button) {
   }
 }
 
+// A screen that refreshes itself when a sync ends (hx-trigger "wangge:synced from:body", see
+// views/html.js screen()) must never land on top of a screen the worker has tapped to meanwhile:
+// if another request for #screen started after the refresh did, the refresh's answer is dropped.
+let screenRequests = 0;
+const refreshStartedAt = new WeakMap();
+
+function isSelfRefresh(elt) {
+  return elt instanceof Element && (elt.getAttribute('hx-trigger') || '').includes('wangge:synced');
+}
+
+function guardSelfRefresh() {
+  document.body.addEventListener('htmx:beforeRequest', (event) => {
+    const { elt, xhr, target } = event.detail;
+    if (isSelfRefresh(elt)) refreshStartedAt.set(xhr, screenRequests);
+    else if (target?.id === 'screen') screenRequests += 1;
+  });
+  document.body.addEventListener('htmx:beforeSwap', (event) => {
+    const { xhr } = event.detail;
+    if (refreshStartedAt.has(xhr) && refreshStartedAt.get(xhr) !== screenRequests) event.detail.shouldSwap = false;
+  });
+}
+
 function wireBehaviours() {
+  guardSelfRefresh();
   document.addEventListener('click', (event) => {
     const target = event.target instanceof Element ? event.target : null;
     if (target?.closest('[data-wangge-sync]')) {
