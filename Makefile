@@ -6,7 +6,7 @@ PORT ?= 5000
 INSTANCE := $(CURDIR)/instance
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup postgres browser pwa clean bench
+.PHONY: run test setup postgres browser pwa clean bench translations messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,7 +14,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) translations
+
+# The English catalogue (server/translations/en/.../messages.po) compiled for Flask-Babel.
+translations: $(STAMP)
+	$(BIN)/pybabel compile -f -d server/translations
+
+# Refresh the catalogue from the templates and code after changing user-visible text.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o server/translations/messages.pot server
+	$(BIN)/pybabel update -N -i server/translations/messages.pot -d server/translations
 
 $(INSTANCE)/secret_key:
 	mkdir -p $(INSTANCE)

@@ -3,6 +3,7 @@
 //   sw.js         src/sw/index.js bundled (service worker), then the precache manifest injected
 //   htmx.min.js   from the htmx.org package (nothing is loaded from a CDN)
 //   static/*      index.html, app.css, manifest.webmanifest, icons/
+//   vendor/*      htmx and ECharts for the staff console (not precached on phones)
 // index.html and the manifest refer to files as /app/<file>?v=<content hash>, so HTTP caches can
 // keep them for a year before the service worker is installed; the precache ignores ?v=.
 //
@@ -30,11 +31,12 @@ const REQUIRED = [
   ['src/storage/db.js', 'IndexedDB storage module (sync)'],
   ['static/index.html', 'app shell page (app shell)'],
   ['node_modules/htmx.org/dist/htmx.min.js', 'htmx (run `npm ci` in pwa/)'],
+  ['node_modules/echarts/dist/echarts.min.js', 'ECharts for the console (run `npm ci` in pwa/)'],
 ];
 
 const PRECACHE = {
   globPatterns: ['**/*.{html,js,css,png,webmanifest,svg}'],
-  globIgnores: ['sw.js', '**/*.map'],
+  globIgnores: ['sw.js', '**/*.map', 'vendor/**'],
   maximumFileSizeToCacheInBytes: 5 * 1024 * 1024,
 };
 
@@ -129,6 +131,10 @@ async function buildInto(outdir) {
   await bundle('src/app/main.js', join(outdir, 'app.js'));
   await bundle('src/sw/index.js', join(outdir, 'sw.js'));
   await cp(join(ROOT, 'node_modules/htmx.org/dist/htmx.min.js'), join(outdir, 'htmx.min.js'));
+  // The staff console's scripts (served at /console/vendor/); phones never precache them.
+  await mkdir(join(outdir, 'vendor'), { recursive: true });
+  await cp(join(ROOT, 'node_modules/htmx.org/dist/htmx.min.js'), join(outdir, 'vendor/htmx.min.js'));
+  await cp(join(ROOT, 'node_modules/echarts/dist/echarts.min.js'), join(outdir, 'vendor/echarts.min.js'));
   await cp(join(ROOT, 'static'), outdir, { recursive: true });
   // The manifest first: index.html's reference to it must hash the versioned manifest.
   await versionReferences(outdir, 'manifest.webmanifest');
@@ -140,7 +146,7 @@ async function buildInto(outdir) {
   const { count, size, warnings } = await injectManifest({ ...config, swSrc: swPath, swDest: swPath });
   for (const warning of [...globWarnings, ...warnings]) console.warn(`warning: ${warning}`);
   const precached = new Set(manifestEntries.map((e) => e.url));
-  const strays = (await listFiles(outdir)).filter((f) => !precached.has(f) && f !== 'sw.js' && !f.endsWith('.map'));
+  const strays = (await listFiles(outdir)).filter((f) => !precached.has(f) && f !== 'sw.js' && !f.endsWith('.map') && !f.startsWith('vendor/'));
   if (strays.length) throw new Error(`built files left out of the precache: ${strays.join(', ')}`);
 
   const rows = [];

@@ -33,8 +33,10 @@ def create_app(config: type | dict | None = None) -> Flask:
     # not mint equal timestamps (the second write would be ignored as a replay).
     app.extensions["wangge_clock"] = hlc.Clock(f"{app.config['SERVER_NODE']}.{os.getpid()}")
 
-    from . import cli
+    from . import cli, console, i18n
     cli.init_app(app)
+    i18n.init_app(app)
+    console.init_app(app)
 
     @app.get("/")
     def home():

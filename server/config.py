@@ -32,6 +32,12 @@ class Config:
     OPENAPI_URL_PREFIX = "/api"
     OPENAPI_JSON_PATH = "openapi.json"
     PROPAGATE_EXCEPTIONS = False
+    # Console sessions: a working day, cookie not readable by scripts nor sent cross-site.
+    PERMANENT_SESSION_LIFETIME = 10 * 3600
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("WANGGE_SECURE_COOKIES") == "1"
+    BABEL_DEFAULT_LOCALE = "zh"
 
 
 class DevConfig(Config):

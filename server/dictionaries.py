@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .cases.models import FindingCategory
-from .cases.seeds import CATEGORIES
+from .cases.models import CaseDeadline, FindingCategory
+from .cases.seeds import CATEGORIES, DEADLINE_HOURS
 from .registry.models import CareTagType
 from .registry.seeds import CARE_TAGS
 from .syncapi.direct import DirectWriter
@@ -26,5 +26,10 @@ def seed_dictionaries(writer: DirectWriter) -> int:
             if session.get(FindingCategory, child) is None:
                 writer.put("finding_category", FindingCategory(
                     id=child, parent_id=code, name_zh=czh, name_en=cen, sort=sort * 100 + child_sort + 1))
+                added += 1
+    for category, hours_by_level in DEADLINE_HOURS.items():
+        for level, hours in hours_by_level.items():
+            if session.get(CaseDeadline, (category, level)) is None:
+                session.add(CaseDeadline(category_id=category, level=level, hours=hours))
                 added += 1
     return added

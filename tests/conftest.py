@@ -36,6 +36,13 @@ def ensure_pg_database(name: str = PG_DB) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def reset_schema() -> None:
+    """Empty the database whatever an earlier run left in it (drop_all only knows today's tables)."""
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+
+
 def make_app(backend: str, tmp_path, **config):
     settings = {"TESTING": True, "SECRET_KEY": "test", "BLOB_DIR": str(tmp_path / "blobs"),
                 "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"}
@@ -49,7 +56,7 @@ def make_app(backend: str, tmp_path, **config):
     app = create_app(settings)
     with app.app_context():
         if backend == "postgres":
-            db.drop_all()
+            reset_schema()
         db.create_all()
     return app
 

@@ -328,6 +328,11 @@ test('resetReplica keeps the outbox; wipe keeps only the device id', async () =>
   for (const key of ['token', 'user', 'cursor', 'hlc']) assert.equal(await s.getMeta(key), undefined, key);
   assert.equal(await s.getMeta('device_id'), device);
   assert.equal(await s.ensureDeviceId(), device);
+
+  // Logging out: the next worker to sign in on this phone is a new device to the server.
+  await s.wipe({ keepDeviceId: false });
+  assert.equal(await s.getMeta('device_id'), undefined);
+  assert.notEqual(await s.ensureDeviceId(), device);
 });
 
 test('blobs: kept until uploaded, a stored photo is not replaced, states 0 / 1 / -1', async () => {

@@ -410,11 +410,18 @@ test('home, patrol, sync and login views escape what they show', () => {
   assert.match(form, /name="urgency" value="normal" checked/);
   const list = patrolListView({
     findings: [rec('finding', 'f1', { description: XSS, category: 'safety_gas', status: 'dispatched', reported_at: '2026-06-01T01:00:00Z', unit: XSS })],
-    steps: new Map([['f1', [rec('case_step', 's1', { to_status: 'accepted', at: '2026-06-01T02:00:00Z', opinion: XSS })]]]),
+    steps: new Map([['f1', [
+      rec('case_step', 's1', { to_status: 'accepted', at: '2026-06-01T02:00:00Z', opinion: XSS }),
+      rec('case_step', 's2', { to_status: 'dispatched', kind: 'chase', at: '2026-06-02T02:00:00Z', opinion: '请尽快处理' }),
+      rec('case_step', 's3', { to_status: 'rated', at: '2026-06-03T02:00:00Z', rating: 4 }),
+    ]]]),
     categories: new Map(categories.map((c) => [c.id, c])),
   });
   assertNoRawXss(list, 'patrol list');
   assert.match(list, /已派遣/);
+  // The staff's chase reads as a reminder, not as a second dispatch; the callback rating shows as stars.
+  assert.match(list, /<\/span> 督办<div>请尽快处理<\/div>/);
+  assert.match(list, /评价 ★★★★☆/);
   assert.match(list, /安全隐患 \/ 燃气隐患/);
 
   const rejected = [{
@@ -807,4 +814,46 @@ test('sync button without the page script: waits for the sync and says what happ
   assert.equal(response.headers.get('HX-Push-Url'), '/app/sync');
   assert.match(await response.text(), /网络不可用：修改已保存在本机/);
   assert.deepEqual(syncs, ['button']);
+});
+
+test('returned visit: shown on home and household, corrected by its visitor, only changed fields queued', async () => {
+  const { router, storage } = await world();
+  const scope = { grid_id: 'g1', community_id: 'c1', street_id: 's1', reporter_id: null };
+  const returned = (id, visitor) => ({
+    entity: 'visit', id, deleted: false, scope, clocks: {},
+    fields: {
+      household_id: 'h1', resident_ids: ['r1'], visitor_id: visitor, visited_at: '2026-06-10T02:00:00Z',
+      method: 'in_person', outcome: 'normal', notes: '一切正常', photos: [], review_status: 'returned',
+      review_comment: `请写明老人身体状况${XSS}`,
+    },
+  });
+  await storage.applyPullPage({ cursor: 'c2', records: [returned('v2', 'u1'), returned('v3', 'someone-else')] });
+
+  const home = await (await router.route(get('/app/'))).text();
+  assert.match(home, /社区退回的走访（1）/);
+  assert.match(home, /href="\/app\/visits\/v2\/fix"/);
+  assert.ok(!home.includes('/app/visits/v3/fix'));
+  assertNoRawXss(home, 'home returned list');
+  const household = await (await router.route(get('/app/households/h1'))).text();
+  assert.match(household, /已退回/);
+  assert.match(household, /href="\/app\/visits\/v2\/fix">修改后重新提交/);
+
+  const form = await (await router.route(get('/app/visits/v2/fix'))).text();
+  assert.match(form, /社区退回意见/);
+  assertNoRawXss(form, 'fix form');
+  const unchanged = await router.route(post('/app/visits/v2/fix', [['method', 'in_person'], ['outcome', 'normal'], ['notes', '一切正常'], ['needs', ''], ['follow_up_on', '']]));
+  assert.equal(unchanged.status, 422);
+  assert.match(await unchanged.text(), /内容没有修改/);
+  assert.equal((await storage.outbox('pending')).length, 0);
+
+  const fixed = await router.route(post('/app/visits/v2/fix', [['method', 'in_person'], ['outcome', 'normal'], ['notes', '老人血压偏高，已提醒复查'], ['needs', ''], ['follow_up_on', '2026-06-20']]));
+  assert.equal(fixed.status, 200);
+  assert.match(await fixed.text(), /已修改走访记录/);
+  const [change] = await storage.outbox('pending');
+  assert.equal(change.entity, 'visit');
+  assert.equal(change.record_id, 'v2');
+  assert.deepEqual({ ...change.fields }, { notes: '老人血压偏高，已提醒复查', follow_up_on: '2026-06-20' });
+
+  const foreign = await (await router.route(get('/app/visits/v3/fix'))).text();
+  assert.ok(!foreign.includes('保存并重新提交'));
 });

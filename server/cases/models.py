@@ -56,3 +56,20 @@ class CaseStep(SyncedRecord, db.Model):
     level: Mapped[str | None] = mapped_column(String(16))
     unit: Mapped[str | None] = mapped_column(String(64))
     deadline_at: Mapped[datetime | None]
+    # None for a move between stages; "chase" (督办) for a reminder that leaves the stage as it is.
+    kind: Mapped[str | None] = mapped_column(String(16))
+    # The reporter's or resident's callback rating (1-5) on the step to "rated".
+    rating: Mapped[int | None]
+
+
+class CaseDeadline(db.Model):
+    """How long a unit has to handle a case, per category and response level (configuration).
+
+    A row for a top-level category (大类) covers its sub-categories unless they have their own.
+    """
+
+    __tablename__ = "case_deadlines"
+
+    category_id: Mapped[str] = mapped_column(ForeignKey("finding_categories.id"), primary_key=True)
+    level: Mapped[str] = mapped_column(String(16), primary_key=True)
+    hours: Mapped[int]

@@ -4,7 +4,7 @@ from marshmallow import fields, validate
 
 from ..fieldwork.schemas import photos
 from ..wire import Code, Id, UtcDateTime, WireSchema, choice, text
-from .workflow import LEVELS, STATUSES
+from .workflow import LEVELS, STATUSES, STEP_KINDS
 
 SOURCES = ("grid", "patrol", "resident", "hotline")
 URGENCIES = ("normal", "urgent", "emergency")
@@ -48,3 +48,5 @@ class CaseStepWire(WireSchema):
     level = choice(LEVELS)
     unit = text(64)
     deadline_at = UtcDateTime(allow_none=True)
+    kind = choice(STEP_KINDS)
+    rating = fields.Integer(allow_none=True, strict=True, validate=validate.Range(1, 5, error="out_of_range"))

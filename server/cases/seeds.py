@@ -23,3 +23,14 @@ CATEGORIES = [
     ("dispute", "矛盾纠纷", "Neighbour dispute", []),
     ("livelihood", "民生诉求", "Residents' needs", []),
 ]
+
+# Default handling time in hours per top-level category and response level (分级响应). Staff
+# change them in the console; a sub-category row, when present, wins over its parent's.
+DEADLINE_HOURS = {
+    "safety": {"grid": 24, "community": 48, "street": 72},
+    "environment": {"grid": 72, "community": 120, "street": 168},
+    "facility": {"grid": 48, "community": 96, "street": 168},
+    "public_order": {"grid": 24, "community": 48, "street": 72},
+    "dispute": {"grid": 72, "community": 168, "street": 240},
+    "livelihood": {"grid": 72, "community": 168, "street": 240},
+}

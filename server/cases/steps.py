@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from sync.errors import ProtocolError
+from sync.errors import MESSAGES, ProtocolError
 
 from ..syncapi.scope import Place
 from .models import Finding, FindingCategory
-from .workflow import allowed, may_take
+from .workflow import CHASEABLE, STAFF_ROLES, allowed, may_take
+
+# Refusals of the case rules that a phone can meet too, so they live in the protocol's table.
+MESSAGES.setdefault("unverified_close", ("事件尚未核查，不能销号", "A case cannot be closed before it is verified"))
 
 
 def check_finding(ctx, state, row) -> dict[str, str]:
@@ -26,14 +29,34 @@ def locate_step(ctx, state):
     return Place(place.grid_id, place.community_id, place.street_id, finding.reporter_id) if place else None
 
 
+def refusal(before: str, after: str, kind: str | None = None) -> ProtocolError | None:
+    """Why a step from `before` to `after` may never be taken, whoever takes it; None if it may."""
+    if kind == "chase":
+        if after != before or before not in CHASEABLE:
+            return ProtocolError("illegal_transition", 409, fields={"to_status": after})
+        return None
+    if after == "closed" and before not in ("verified", "closed", "rated"):
+        return ProtocolError("unverified_close", 409, fields={"to_status": after})
+    if not allowed(before, after):
+        return ProtocolError("illegal_transition", 409, fields={"to_status": after})
+    return None
+
+
 def check_step(ctx, state, row) -> dict[str, str]:
     finding = ctx.session.get(Finding, state["finding_id"])
-    if state["from_status"] != finding.status:
+    before, after, kind = state["from_status"], state["to_status"], state.get("kind")
+    if before != finding.status:
         raise ProtocolError("stale_transition", 409, extra={"current_status": finding.status})
-    if not allowed(state["from_status"], state["to_status"]):
-        raise ProtocolError("illegal_transition", 409, fields={"to_status": state["to_status"]})
-    if not may_take(ctx.user.role, state["to_status"], finding.reporter_id == ctx.user.id):
+    refused = refusal(before, after, kind)
+    if refused is not None:
+        raise refused
+    if kind == "chase":
+        if ctx.user.role not in STAFF_ROLES:
+            raise ProtocolError("forbidden", 403)
+    elif not may_take(ctx.user.role, before, after, finding.reporter_id == ctx.user.id):
         raise ProtocolError("forbidden", 403)
+    if state.get("rating") is not None and (after != "rated" or kind is not None):
+        return {"rating": "invalid_value"}
     return {}
 
 
@@ -45,8 +68,15 @@ def stamp_step(ctx, row) -> None:
 
 def advance_case(ctx, step) -> None:
     """Move the finding to the step's stage, as a server write that syncs like any other."""
+    if step.kind == "chase":
+        return  # the step itself is the record of the chase; the case stays where it is
     finding = ctx.session.get(Finding, step.finding_id)
     values = {"status": step.to_status}
     if step.to_status == "dispatched":
         values.update(level=step.level, unit=step.unit, deadline_at=step.deadline_at)
+    elif step.to_status == "returned":
+        # The unit gave the case back: its deadline no longer runs (a new dispatch sets one).
+        values.update(level=None, unit=None, deadline_at=None)
+    elif step.from_status == "extension_requested" and step.deadline_at is not None:
+        values["deadline_at"] = step.deadline_at  # the extension was granted
     ctx.server_write("finding", finding, values)

@@ -25,15 +25,26 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "rated": (),
 }
 
-# Field roles may re-check what they reported; everything else is the community's to do.
-FIELD_ROLE_STEPS = {"verified", "in_progress"}
+# The unit has reported back (or more): a deadline no longer runs. Overdue = a deadline in the
+# past on a case in any other stage (the console's list and the dashboard count the same way).
+FINISHED = ("resolved", "verified", "closed", "rated")
+
+# Steps that are not moves between stages. A chase (督办) reminds the unit holding a case of its
+# deadline: from_status == to_status, only while a unit holds the case.
+STEP_KINDS = ("chase",)
+CHASEABLE = ("dispatched", "in_progress", "extension_requested")
+
+# The reporter re-checks what they reported: confirm the fix, or send it back to be redone.
+# Everything else is the community's to do.
+FIELD_ROLE_STEPS = {("resolved", "verified"), ("resolved", "in_progress")}
+STAFF_ROLES = ("community_staff", "street_admin")
 
 
 def allowed(from_status: str, to_status: str) -> bool:
     return to_status in TRANSITIONS.get(from_status, ())
 
 
-def may_take(role: str, to_status: str, is_reporter: bool) -> bool:
-    if role in ("community_staff", "street_admin"):
+def may_take(role: str, from_status: str, to_status: str, is_reporter: bool) -> bool:
+    if role in STAFF_ROLES:
         return True
-    return is_reporter and to_status in FIELD_ROLE_STEPS
+    return is_reporter and (from_status, to_status) in FIELD_ROLE_STEPS

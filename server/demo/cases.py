@@ -59,7 +59,7 @@ class Cases:
 
     def write_case(self, entry, status: str, overdue: bool) -> None:
         category, urgency, level, unit, description, address = entry
-        grid = self.rng.randrange(3)
+        grid = self.rng.randrange(len(self.ctx.grids))
         building = self.rng.choice([b for b in self.ctx.buildings if b.grid == grid])
         place = {"b": building.number, "u": self.rng.randint(1, building.units),
                  "f": self.rng.randint(2, building.floors)}
@@ -85,8 +85,9 @@ class Cases:
     def reporter(self, grid: int, description: str) -> tuple[User, str]:
         if description.startswith("12345"):
             return grid_worker(self.ctx.users, grid), "hotline"
-        if grid == 0 and self.rng.random() < 0.4:
-            return self.ctx.users["xl1"], "patrol"
+        volunteer = self.ctx.users.get("xl1")
+        if volunteer is not None and grid == 0 and self.rng.random() < 0.4:
+            return volunteer, "patrol"
         return grid_worker(self.ctx.users, grid), "grid" if self.rng.random() < 0.75 else "resident"
 
     def path(self, status: str, level: str, unit: str, urgency: str) -> list[Step]:

@@ -26,7 +26,7 @@ from ..extensions import db
 from ..registry.seeds import CARE_TAGS
 from ..syncapi.direct import DirectWriter
 from ..syncapi.record import utcnow
-from . import households, places, texts
+from . import households, places, second, texts
 from .care import CarePlanner
 from .cases import Cases
 from .context import DemoContext
@@ -61,7 +61,7 @@ def _existing() -> str | None:
                                                   Area.deleted.is_(False)))
     if street is not None:
         return texts.STREET_NAME
-    usernames = [u[0] for u in DEMO_USERS]
+    usernames = [u[0] for u in DEMO_USERS] + [u[0] for u in second.USERS]
     taken = db.session.scalars(select(User.username).where(User.username.in_(usernames))).all()
     return f"users {', '.join(sorted(taken))}" if taken else None
 
@@ -73,6 +73,9 @@ def _logins_table(grid_names: list[str] | None) -> str:
     for username, role, role_zh, area in DEMO_USERS:
         where = grid_names[area] if isinstance(area, int) else \
             {"community": texts.COMMUNITY_NAME, "street": texts.STREET_NAME}[area]
+        lines.append(f"  {username:<10}{role:<20}{role_zh}{' ' * (14 - 2 * len(role_zh))}{where}")
+    for username, role, role_zh, area in second.USERS:
+        where = second.GRID_NAME if area == "grid" else second.COMMUNITY_NAME
         lines.append(f"  {username:<10}{role:<20}{role_zh}{' ' * (14 - 2 * len(role_zh))}{where}")
     return "\n".join(lines)
 
@@ -101,6 +104,7 @@ class DemoCommunity(DemoContext):
         households.write_homes(self)
         Visits(self).write()
         Cases(self).write()
+        self.second = second.build(self, DEMO_PASSWORD)  # last: 幸福社区's draws stay as they were
 
     def plan_buildings(self) -> None:
         self.buildings = places.plan_buildings(self.rng)
@@ -122,6 +126,7 @@ class DemoCommunity(DemoContext):
             f"elderly living alone overdue {self.counts['overdue_alone']}",
             f"  事件 findings {self.counts['findings']} · 处置步骤 case steps {self.counts['steps']} · "
             f"超期 past deadline {self.counts['past_deadline']}",
+            second.summary(self.second),
             "",
             _logins_table([g.name for g in self.grids]),
         ]

@@ -32,7 +32,7 @@ class Visits:
         self.rng = ctx.rng
         self.now = ctx.now
         alone = [i for i, h in enumerate(ctx.homes) if h.kind == "elderly_alone"]
-        self.overdue_alone = set(self.rng.sample(alone, OVERDUE_ELDERLY_ALONE))
+        self.overdue_alone = set(self.rng.sample(alone, min(OVERDUE_ELDERLY_ALONE, len(alone) // 3)))
 
     def write(self) -> None:
         for index, home in enumerate(self.ctx.homes):

@@ -28,3 +28,9 @@ class Visit(SyncedRecord, db.Model):
     lng: Mapped[float | None]
     accuracy: Mapped[float | None]
     photos: Mapped[list] = mapped_column(JSON, default=list)
+    # Community review (审核): None until staff look at it; "returned" (退回) sends it back to
+    # the visitor to fix, "resubmitted" when they have. Only staff write these.
+    review_status: Mapped[str | None] = mapped_column(String(16), index=True)
+    review_comment: Mapped[str | None] = mapped_column(String(500))
+    reviewed_by: Mapped[str | None] = mapped_column(String(36))
+    reviewed_at: Mapped[datetime | None]

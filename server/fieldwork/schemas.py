@@ -27,3 +27,8 @@ class VisitWire(WireSchema):
     lng = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
     accuracy = fields.Float(allow_none=True, validate=validate.Range(0, 100000))
     photos = photos()
+    # Written by community staff only (server writes); devices read them to show what was returned.
+    review_status = fields.String(dump_only=True)
+    review_comment = fields.String(dump_only=True)
+    reviewed_by = Id(dump_only=True)
+    reviewed_at = UtcDateTime(dump_only=True)

@@ -36,6 +36,9 @@ class Entity:
     check: Callable[[Any, dict, Any], dict[str, str]] | None = None
     on_create: Callable[[Any, Any], None] | None = None
     after_create: Callable[[Any, Any], None] | None = None
+    # Append-only records the author may still correct (a visit the community returned).
+    amendable: Callable[[Any, Any], bool] | None = None
+    after_update: Callable[[Any, Any], None] | None = None
 
     @property
     def read_only(self) -> bool:
@@ -85,6 +88,16 @@ def _set_visitor(ctx, row):
     row.visitor_id = ctx.user.id
 
 
+def _returned_to_author(ctx, row) -> bool:
+    return row.review_status == "returned" and row.visitor_id == ctx.user.id
+
+
+def _resubmit(ctx, row) -> None:
+    # Not in the same write as the author's fields: the review fields are the server's.
+    if row.review_status == "returned":
+        ctx.server_write("visit", row, {"review_status": "resubmitted"})
+
+
 def _set_reporter(ctx, row):
     row.reporter_id = ctx.user.id
     row.status = "reported"
@@ -103,7 +116,8 @@ ENTITIES: dict[str, Entity] = {
         Entity("resident_tag", ResidentTag, ResidentTagWire, _parent_place(Resident, "resident_id"),
                deletable=True, check=rules.check_resident_tag),
         Entity("visit", Visit, VisitWire, _parent_place(Household, "household_id"),
-               append_only=True, check=rules.check_visit, on_create=_set_visitor),
+               append_only=True, check=rules.check_visit, on_create=_set_visitor,
+               amendable=_returned_to_author, after_update=_resubmit),
         Entity("finding", Finding, FindingWire, _finding_place,
                roles=FIELD | STAFF | {"patrol_volunteer"}, check=steps.check_finding,
                on_create=_set_reporter),

@@ -156,7 +156,7 @@ def _apply(ctx: ChangeContext, change: dict) -> dict[str, Any]:
         raise Rejected("record_deleted")
     if change["op"] == "delete":
         return _delete(ctx, entity, row, change, stamp_at, clamped)
-    if row is not None and entity.append_only:
+    if row is not None and entity.append_only and not (entity.amendable and entity.amendable(ctx, row)):
         raise Rejected("append_only")
 
     incoming = _load(entity, change["fields"], partial=row is not None)
@@ -198,6 +198,8 @@ def _apply(ctx: ChangeContext, change: dict) -> dict[str, Any]:
     ctx.session.flush()
     if created and entity.after_create:
         entity.after_create(ctx, row)
+    elif not created and entity.after_update and merged.applied:
+        entity.after_update(ctx, row)
     state = entity.dump(row)
     stamp(ctx.session, entity.name, row.id, place, False, state)
     for c in merged.conflicts:

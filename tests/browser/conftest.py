@@ -194,17 +194,23 @@ def browser(playwright_instance):
     browser.close()
 
 
-@pytest.fixture
-def phone(browser):
-    """phone(**options) -> a new phone-sized browser context (390×844, touch, zh-CN, service workers)."""
+def _context_maker(browser, defaults):
+    """make(**options) -> a new browser context with `defaults`; all closed at teardown."""
     contexts = []
 
     def make(**options):
-        context = browser.new_context(**{**PHONE, **options})
+        context = browser.new_context(**{**defaults, **options})
         context.set_default_timeout(15000)
         contexts.append(context)
         return context
 
+    return make, contexts
+
+
+@pytest.fixture
+def phone(browser):
+    """phone(**options) -> a new phone-sized browser context (390×844, touch, zh-CN, service workers)."""
+    make, contexts = _context_maker(browser, PHONE)
     yield make
     for context in contexts:
         context.close()
@@ -259,3 +265,33 @@ def wait_for_service_worker(page, timeout: float = 20000) -> None:
 @pytest.fixture
 def pwa():
     return SimpleNamespace(wait_for_service_worker=wait_for_service_worker, password=PASSWORD)
+
+
+# --- the staff console ----------------------------------------------------------------------
+
+DESK = {"viewport": {"width": 1366, "height": 768}, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+
+
+@pytest.fixture
+def desk(browser):
+    """desk(**options) -> a new office-PC browser context (1366×768, zh-CN) for the console."""
+    make, contexts = _context_maker(browser, DESK)
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def console_login(page, server, username: str, password: str = PASSWORD) -> None:
+    """Sign in to /console/ through the form, as a person would."""
+    page.goto(server.url("/console/login"))
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit].primary")
+    page.wait_for_url("**/console/**")
+    if "/console/login" in page.url:
+        raise AssertionError(f"sign-in as {username} failed: {page.inner_text('#flash')}")
+
+
+@pytest.fixture
+def console():
+    return SimpleNamespace(login=console_login, password=PASSWORD)

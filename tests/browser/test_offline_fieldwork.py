@@ -254,7 +254,8 @@ def test_worker_keeps_working_with_the_server_stopped(live_server, phone_profile
     for kind in ["走访", "居民", "特殊人群标签", "上报事件"]:
         assert waiting.locator("li.list-item", has_text=kind).locator("span").last.inner_text() == "1 条"
     page.get_by_role("button", name="立即同步").tap()  # no server: nothing lost, a clear word
-    page.locator("#sync-state", has_text="未连接").wait_for()
+    page.locator("#net-status[data-state='unreachable']", has_text="连不上服务器").wait_for()
+    assert "在线" not in page.inner_text(".appbar-status")
     screenshot(page, "offline-sync")
 
     # A reload: still all there.

@@ -20,7 +20,7 @@ from server.areas.models import Area, Building
 from server.auth.models import User
 from server.cases.models import CaseStep, Finding, FindingCategory
 from server.cases.workflow import allowed
-from server.demo import texts
+from server.demo import second, texts
 from server.demo.community import DEMO_PASSWORD, DEMO_USERS, CarePlanner, DemoCommunity, load_demo
 from server.demo.dates import age_on
 from server.extensions import db
@@ -58,7 +58,14 @@ def counts():
 
 
 def grids():
-    return {g.name: g for g in db.session.scalars(select(Area).where(Area.level == "grid"))}
+    """幸福社区's grids (the street's second community, 安康社区, has its own tests)."""
+    main = select(Area.id).where(Area.name == texts.COMMUNITY_NAME)
+    return {g.name: g for g in db.session.scalars(select(Area).where(Area.level == "grid", Area.parent_id.in_(main)))}
+
+
+def in_main(model):
+    """The rows of a grid-level table that sit in 幸福社区."""
+    return db.session.scalars(select(model).where(model.grid_id.in_([g.id for g in grids().values()]))).all()
 
 
 def sign_in(app, username):
@@ -75,14 +82,14 @@ def age(birth):
 
 
 def test_counts_are_those_of_a_real_community(demo):
-    n = counts()
+    n = {**counts(), **{m.__name__: len(in_main(m)) for m in (Building, Household, Resident, Visit, Finding)}}
     assert 18 <= n["Building"] <= 22
     assert 550 <= n["Household"] <= 650
     assert 1300 <= n["Resident"] <= 1700
     assert 3000 <= n["Visit"] <= 5000
     assert 25 <= n["Finding"] <= 35
-    assert n["User"] == len(DEMO_USERS) == 6
-    tags = Counter(t.tag for t in rows(ResidentTag))
+    assert n["User"] == len(DEMO_USERS) + len(second.USERS) == 8
+    tags = Counter(t.tag for t in in_main(ResidentTag))
     assert 35 <= tags["elderly_alone"] <= 45
     assert 10 <= tags["child_left_behind"] <= 20
     assert 15 <= tags["disabled"] <= 25
@@ -96,7 +103,9 @@ def test_area_tree_and_grid_codes(demo):
     streets = db.session.scalars(select(Area).where(Area.level == "street")).all()
     communities = db.session.scalars(select(Area).where(Area.level == "community")).all()
     assert [s.name for s in streets] == [texts.STREET_NAME]
-    assert [(c.name, c.parent_id) for c in communities] == [(texts.COMMUNITY_NAME, streets[0].id)]
+    assert sorted((c.name, c.parent_id) for c in communities) == \
+        sorted([(texts.COMMUNITY_NAME, streets[0].id), (second.COMMUNITY_NAME, streets[0].id)])
+    communities = [c for c in communities if c.name == texts.COMMUNITY_NAME]
     by_name = grids()
     assert sorted(by_name) == sorted(texts.GRID_NAMES)
     for sequence, name in enumerate(texts.GRID_NAMES, start=1):
@@ -107,7 +116,7 @@ def test_area_tree_and_grid_codes(demo):
 
 
 def test_buildings_and_households_are_plausible(demo):
-    buildings = {b.id: b for b in rows(Building)}
+    buildings = {b.id: b for b in in_main(Building)}
     assert sorted(int(b.number) for b in buildings.values()) == list(range(1, len(buildings) + 1))
     assert {b.grid_id for b in buildings.values()} == {g.id for g in grids().values()}
     for b in buildings.values():
@@ -117,7 +126,7 @@ def test_buildings_and_households_are_plausible(demo):
         validate_phone(b.captain_phone)
         assert b.captain_name
     assert {b.floors for b in buildings.values()} & {6} and max(b.floors for b in buildings.values()) >= 16
-    households = rows(Household)
+    households = in_main(Household)
     addresses = set()
     for h in households:
         b = buildings[h.building_id]
@@ -327,7 +336,7 @@ def test_cases_walk_the_workflow_to_their_status(demo):
     for step in rows(CaseStep):
         steps[step.finding_id].append(step)
     statuses, past_deadline = Counter(), 0
-    for finding in rows(Finding):
+    for finding in in_main(Finding):
         assert finding.category in categories and finding.grid_id in grid_ids
         assert now - timedelta(days=60) <= finding.reported_at <= now
         reporter = users[finding.reporter_id]
@@ -368,3 +377,43 @@ def plan(seed: int):
 def test_same_seed_same_community():
     assert plan(7) == plan(7)
     assert plan(7) != plan(8)
+
+
+# --- the street's second community -----------------------------------------------------------
+
+
+def test_a_small_second_community_with_its_own_staff(demo):
+    """安康社区: one grid of a few homes, so a street admin has two communities to compare and
+    each community's staff can be seen to stay inside their own."""
+    community = db.session.scalar(select(Area).where(Area.name == second.COMMUNITY_NAME))
+    [grid] = db.session.scalars(select(Area).where(Area.parent_id == community.id)).all()
+    assert (grid.name, grid.code) == (second.GRID_NAME, second.GRID_CODE)
+    validate_grid_code(grid.code)
+    street = db.session.get(Area, community.parent_id)
+    assert street.name == texts.STREET_NAME
+    n = {m.__name__: db.session.scalar(select(func.count()).select_from(m).where(m.grid_id == grid.id))
+         for m in (Building, Household, Resident, ResidentTag, Visit, Finding)}
+    assert n["Building"] == 2 and 10 <= n["Household"] <= 30 and 20 <= n["Resident"] <= 80
+    assert n["ResidentTag"] >= 5 and n["Visit"] >= 20 and n["Finding"] == len(second.CASES)
+    users = {u.username: u for u in rows(User)}
+    assert users["sq2"].role == "community_staff" and users["sq2"].area_ids == [community.id]
+    assert users["wgy4"].role == "grid_worker" and users["wgy4"].area_ids == [grid.id]
+    assert "sq2" in demo.summary and second.COMMUNITY_NAME in demo.summary
+    # Its worker's phone holds its grid only.
+    client = sign_in(demo.app, "wgy4")
+    assert client.pull()["verified"] is True
+    assert {g for e, g in client.server_copy() if e == "area"} == {grid.id}
+    residents = {i for e, i in client.server_copy() if e == "resident"}
+    assert len(residents) == n["Resident"]
+
+
+def test_second_community_staff_see_their_own_community(demo):
+    from tests.console.conftest import StaffClient
+
+    staff = StaffClient(demo.app.test_client())
+    assert staff.login("sq2", DEMO_PASSWORD).status_code == 302
+    page = staff.get("/console/").text
+    assert f"工作台 · {second.COMMUNITY_NAME}" in page and texts.COMMUNITY_NAME not in page
+    users = staff.get("/console/users").text
+    assert "wgy4" in users and "wgy1" not in users
+

@@ -100,13 +100,22 @@ function requestStatus() {
   postToWorker({ type: 'STATUS' });
 }
 
+// One connection pill: "在线" only when the server answered the last sync, so a phone with signal
+// but no way to the server (server down, captive Wi-Fi) does not show 在线 beside an error.
+let serverUnreachable = false;
+
 function showNetwork() {
   const badge = $('#net-status');
   if (!badge) return;
   const online = navigator.onLine;
-  badge.dataset.state = online ? 'online' : 'offline';
-  badge.textContent = online ? '在线' : '离线';
-  badge.title = online ? '有网络 Online' : '无网络，数据保存在本机 Offline: saved on this phone';
+  const state = !online ? 'offline' : serverUnreachable ? 'unreachable' : 'online';
+  badge.dataset.state = state;
+  badge.textContent = { online: '在线', offline: '离线', unreachable: '连不上服务器' }[state];
+  badge.title = {
+    online: '有网络 Online',
+    offline: '无网络，数据保存在本机 Offline: saved on this phone',
+    unreachable: '连不上服务器，记录保存在本机，恢复后自动同步 Server unreachable: saved on this phone',
+  }[state];
 }
 
 function showStatus({ outbox, rejected, user }) {
@@ -140,13 +149,13 @@ function showSyncState({ state, error, records }) {
   } else if (error === 'update_required') {
     badge.hidden = false;
     badge.textContent = '请更新';
-  } else if (error === 'offline' || error === 'failed') {
-    // navigator.onLine can be true with no way to the server (weak signal, server down).
-    badge.hidden = false;
-    badge.textContent = '未连接';
-    badge.title = '连不上服务器，记录保存在本机，恢复后自动同步';
   } else {
     badge.hidden = true;
+  }
+  if (state !== 'running' && state !== 'progress') {
+    // navigator.onLine can be true with no way to the server (weak signal, server down).
+    serverUnreachable = state === 'error' && (error === 'offline' || error === 'failed');
+    showNetwork();
   }
 }
 
@@ -251,6 +260,16 @@ function guardSelfRefresh() {
   });
 }
 
+/** The ID check's button: birth date and sex as the ID number states them (no inline handlers). */
+function fillFromIdNumber(button) {
+  const form = button.closest('form');
+  if (!form) return;
+  if (form.elements.birth_date) form.elements.birth_date.value = button.dataset.wanggeFillBirth;
+  const sex = form.querySelector(`[name=sex][value="${CSS.escape(button.dataset.wanggeFillSex || '')}"]`);
+  if (sex) sex.checked = true;
+  button.closest('.id-check')?.querySelectorAll('.field-error').forEach((e) => e.remove());
+}
+
 function wireBehaviours() {
   guardSelfRefresh();
   document.addEventListener('click', (event) => {
@@ -259,6 +278,8 @@ function wireBehaviours() {
       event.preventDefault();
       if (!requestSync('button')) showSyncState({ state: 'error', error: 'offline' });
     }
+    const fill = target?.closest('[data-wangge-fill-birth]');
+    if (fill) fillFromIdNumber(fill);
     const locateButton = target?.closest('[data-wangge-locate]');
     if (locateButton) {
       event.preventDefault();
@@ -269,6 +290,11 @@ function wireBehaviours() {
     const input = event.target;
     if (input instanceof HTMLInputElement && input.type === 'file' && input.hasAttribute('data-wangge-photo')) {
       onPhotoChosen(input);
+    }
+    if (input instanceof HTMLInputElement && input.hasAttribute('data-wangge-tag-details')) {
+      // Ticking a care tag opens its detail fields (they may be required).
+      const details = input.closest('.tag-edit')?.querySelector('details');
+      if (details) details.open = input.checked;
     }
   });
   document.body.addEventListener('htmx:afterSettle', markCurrentTab);
@@ -282,6 +308,7 @@ function wireBehaviours() {
   });
   window.addEventListener('popstate', markCurrentTab);
   window.addEventListener('online', () => {
+    serverUnreachable = false; // until the sync this starts says otherwise
     showNetwork();
     requestSync('online');
     navigator.serviceWorker?.getRegistration(SCOPE).then((r) => r?.update()).catch(() => {});

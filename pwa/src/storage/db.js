@@ -465,11 +465,15 @@ export function createStore({ indexedDB: factory, IDBKeyRange: KeyRange, name = 
       });
     },
 
-    /** Erase everything (replica, outbox, photos, token, cursor, user, clock) but the device id. */
-    async wipe() {
+    /**
+     * Erase everything (replica, outbox, photos, token, cursor, user, clock). The device id stays
+     * unless {keepDeviceId: false}: a revoked phone must stay known as revoked, while a phone
+     * handed to another worker after a log-out is a new device to the server.
+     */
+    async wipe({ keepDeviceId = true } = {}) {
       return run(['records', 'outbox', 'blobs', 'meta'], 'readwrite', async (tx, track) => {
         const meta = tx.objectStore('meta');
-        const device = await meta.get('device_id');
+        const device = keepDeviceId ? await meta.get('device_id') : null;
         track(tx.objectStore('records').clear());
         track(tx.objectStore('outbox').clear());
         track(tx.objectStore('blobs').clear());
@@ -581,7 +585,7 @@ export const applyPullPage = (page) => defaultStore.applyPullPage(page);
 export const replicaChecksumInputs = () => defaultStore.replicaChecksumInputs();
 export const replicaCount = () => defaultStore.replicaCount();
 export const resetReplica = () => defaultStore.resetReplica();
-export const wipe = () => defaultStore.wipe();
+export const wipe = (options) => defaultStore.wipe(options);
 export const putBlob = (sha256, blob, type) => defaultStore.putBlob(sha256, blob, type);
 export const pendingBlobs = () => defaultStore.pendingBlobs();
 export const blobsByState = (state) => defaultStore.blobsByState(state);

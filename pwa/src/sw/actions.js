@@ -98,19 +98,14 @@ async function invalid(ctx, call, name, extra) {
 
 // --- visits ----------------------------------------------------------------------------------
 
-/** POST /app/households/<id>/visits: the routine visit (in_person + normal by default) and any other. */
-async function visit(ctx, call) {
-  const [householdId] = call.params;
-  const household = await ctx.storage.view('household', householdId);
-  if (!household) return show(ctx, call, 'household', `/app/households/${householdId}`);
-  const form = await call.request.formData();
+/** The fields a visitor writes, from a visit form, with their errors (defaults for blank choices). */
+function readVisitForm(form, defaults = {}) {
   const values = {
-    method: str(form, 'method') || 'in_person',
-    outcome: str(form, 'outcome') || 'normal',
+    method: str(form, 'method') || defaults.method || '',
+    outcome: str(form, 'outcome') || defaults.outcome || '',
     notes: str(form, 'notes'),
     needs: str(form, 'needs'),
     follow_up_on: str(form, 'follow_up_on'),
-    resident_ids: form.getAll('resident_ids').filter((v) => typeof v === 'string'),
   };
   const errors = {};
   if (!inEnum('method', values.method)) errors.method = 'invalid_choice';
@@ -118,6 +113,17 @@ async function visit(ctx, call) {
   if (values.notes.length > 2000) errors.notes = 'too_long';
   if (values.needs.length > 2000) errors.needs = 'too_long';
   if (values.follow_up_on && !isDate(values.follow_up_on)) errors.follow_up_on = 'invalid_date';
+  return { values, errors };
+}
+
+/** POST /app/households/<id>/visits: the routine visit (in_person + normal by default) and any other. */
+async function visit(ctx, call) {
+  const [householdId] = call.params;
+  const household = await ctx.storage.view('household', householdId);
+  if (!household) return show(ctx, call, 'household', `/app/households/${householdId}`);
+  const form = await call.request.formData();
+  const { values, errors } = readVisitForm(form, { method: 'in_person', outcome: 'normal' });
+  values.resident_ids = form.getAll('resident_ids').filter((v) => typeof v === 'string');
   const residents = await ctx.storage.listByRef('resident', householdId);
   const known = new Set(residents.map((r) => r.id));
   const residentIds = [...new Set(values.resident_ids)].filter((id) => known.has(id)).slice(0, 20);
@@ -153,6 +159,32 @@ async function visit(ctx, call) {
   await afterWrite(ctx);
   return show(ctx, call, 'household', `/app/households/${householdId}`, {
     message: `已记录走访：${label('method', fields.method)} · ${label('outcome', fields.outcome)}${photos.length ? `，照片 ${photos.length} 张` : ''}（已存本机，待同步）`,
+  });
+}
+
+/** POST /app/visits/<id>/fix: correct a visit the community returned; only changed fields go out. */
+async function visitFix(ctx, call) {
+  const [visitId] = call.params;
+  const visit = await ctx.storage.view('visit', visitId);
+  if (!visit || visit.fields.review_status !== 'returned' || visit.fields.visitor_id !== call.user.id) {
+    return show(ctx, call, 'home', '/app/');
+  }
+  const { values, errors } = readVisitForm(await call.request.formData());
+  if (Object.keys(errors).length) {
+    return invalid(ctx, call, 'visitFix', { values, errors, message: '请检查标出的内容', messageKind: 'error' });
+  }
+  const changed = {};
+  for (const [name, value] of Object.entries(values)) {
+    const next = value === '' ? null : value;
+    if ((visit.fields[name] ?? null) !== next) changed[name] = next;
+  }
+  if (!Object.keys(changed).length) {
+    return invalid(ctx, call, 'visitFix', { values, message: '内容没有修改：请按社区意见修改后再提交', messageKind: 'error' });
+  }
+  await ctx.engine.createChange('visit', visitId, changed);
+  await afterWrite(ctx);
+  return show(ctx, call, 'household', `/app/households/${visit.fields.household_id}`, {
+    message: '已修改走访记录（已存本机，同步后重新提交给社区）',
   });
 }
 
@@ -508,6 +540,7 @@ export const ACTIONS = {
   login,
   logout,
   visit,
+  visitFix,
   residentNew: (ctx, call) => saveResident(ctx, call, 'new'),
   residentEdit: (ctx, call) => saveResident(ctx, call, 'edit'),
   patrolNew,

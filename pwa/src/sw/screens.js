@@ -13,7 +13,7 @@ import { ACTIONS } from './actions.js';
 import { buildingView } from './views/building.js';
 import { careStatus, doorStatus, isActiveTag, isCurrentResident, DUE_WINDOW_DAYS } from './views/care.js';
 import { dueView } from './views/due.js';
-import { forbiddenView, notFoundView } from './views/html.js';
+import { address, forbiddenView, notFoundView } from './views/html.js';
 import { homeView } from './views/home.js';
 import { householdView } from './views/household.js';
 import { loginView } from './views/login.js';
@@ -21,6 +21,7 @@ import { patrolListView, patrolNewView } from './views/patrol.js';
 import { idCheck, residentFormView } from './views/resident_form.js';
 import { searchRecords, searchView } from './views/search.js';
 import { syncView } from './views/sync_page.js';
+import { visitFixView } from './views/visit_fix.js';
 
 const ID = '([0-9a-zA-Z_-]{1,64})';
 
@@ -34,6 +35,8 @@ export const ROUTES = [
   ['GET', `/app/households/${ID}`, 'household', 'field'],
   ['GET', `/app/households/${ID}/visit`, 'visitSheet', 'field'],
   ['POST', `/app/households/${ID}/visits`, 'visit', 'field'],
+  ['GET', `/app/visits/${ID}/fix`, 'visitFix', 'field'],
+  ['POST', `/app/visits/${ID}/fix`, 'visitFix', 'field'],
   ['GET', '/app/residents/new', 'residentNew', 'field'],
   ['POST', '/app/residents/new', 'residentNew', 'field'],
   ['GET', '/app/residents/check-id', 'checkId', 'field'],
@@ -203,7 +206,10 @@ export const SCREENS = {
       overdue: status.filter((e) => e.overdue).length,
       due: status.filter((e) => !e.overdue && e.days <= DUE_WINDOW_DAYS).length,
     };
-    return homeView({ user, grids: gridList, due, outbox, lastSync, syncing, firstSync: !cursor, ...extra });
+    const returned = care.visits
+      .filter((v) => v.fields.review_status === 'returned' && v.fields.visitor_id === user.id)
+      .map((v) => ({ id: v.id, visitedAt: v.fields.visited_at, comment: v.fields.review_comment }));
+    return homeView({ user, grids: gridList, due, returned, outbox, lastSync, syncing, firstSync: !cursor, ...extra });
   },
 
   async building(ctx, { params: [id] }) {
@@ -269,6 +275,17 @@ export const SCREENS = {
       more: url?.searchParams?.get('more') === '1',
       ...extra,
     });
+  },
+
+  async visitFix(ctx, { params: [id], user }, extra = {}) {
+    const visit = await ctx.storage.view('visit', id);
+    if (!visit) return notFoundView({ what: '走访记录' });
+    if (visit.fields.visitor_id !== user.id || visit.fields.review_status !== 'returned') {
+      return forbiddenView({ role: user.role });
+    }
+    const household = await ctx.storage.view('household', visit.fields.household_id);
+    const building = household ? await ctx.storage.view('building', household.fields.building_id) : null;
+    return visitFixView({ visit, where: household ? address(building, household) : '', ...extra });
   },
 
   async visitSheet(ctx, call, extra = {}) {

@@ -168,9 +168,9 @@ export function createEngine({
     return reply;
   };
 
-  /** Log out: this device's local data is erased (the device id stays). */
+  /** Log out: this device's local data is erased, and the next sign-in is a new device. */
   engine.logout = async () => {
-    await storage.wipe();
+    await storage.wipe({ keepDeviceId: false });
     clock = null;
   };
 

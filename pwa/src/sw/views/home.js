@@ -24,6 +24,7 @@ export function syncButton(next = '/app/') {
 
 /**
  * data: {user, grids: [{id, name, buildings: [{id, number, name, households}]}], due: {due, overdue},
+ *        returned: [{id, visitedAt, comment}] (my visits the community sent back),
  *        outbox: {pending, rejected}, lastSync, syncing, firstSync, message, messageKind}
  */
 export function homeView(data) {
@@ -52,6 +53,10 @@ export function homeView(data) {
 <a class="stat" href="/app/due"><span class="count">${due.due}</span>7天内待访</a>
 <a class="stat" href="/app/sync"><span class="count">${outbox.pending || 0}</span>待同步</a>
 </div>
+${data.returned?.length ? html`<section class="card notice-danger">
+<h2>社区退回的走访（${data.returned.length}）</h2>
+<ul class="list">${data.returned.map((r) => html`<li><a class="list-item" href="/app/visits/${r.id}/fix"><strong>${chinaDateTime(r.visitedAt)}</strong> <span class="muted">${r.comment || ''}</span></a></li>`)}</ul>
+</section>` : ''}
 <section class="card">${status}${syncButton('/app/')}</section>
 ${grids.length === 0 ? html`<section class="card notice"><p>${data.firstSync ? '正在下载本网格数据（首次需要联网），完成后本页会自动刷新…' : '本机还没有网格数据，请联网后点“立即同步”。'}</p></section>` : ''}
 ${grids.map((grid) => html`<h2 class="section-title">${grid.name}</h2>

@@ -6,6 +6,7 @@ import { maskPhone } from '../../core/phone.js';
 import {
   address, ageText, chinaDateTime, fieldError, flag, flash, html, label, photoInput, screen, tagMark, tagName,
 } from './html.js';
+import { reviewNote } from './visit_fix.js';
 
 function dueBadge(entry) {
   if (!entry) return '';
@@ -58,6 +59,7 @@ ${v.notes ? html`<div>${v.notes}</div>` : ''}
 ${v.needs ? html`<div>诉求：${v.needs}</div>` : ''}
 ${v.follow_up_on ? html`<div class="muted">回访日期：${v.follow_up_on}</div>` : ''}
 ${v.photos?.length ? html`<div class="muted">照片 ${v.photos.length} 张</div>` : ''}
+${reviewNote(visit, data.user)}
 </li>`;
 }
 

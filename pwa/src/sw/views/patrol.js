@@ -50,7 +50,9 @@ ${grids.length > 1 ? html`<label class="field"><span class="field-label">所属�
 
 function stepItem(step) {
   const s = step.fields;
-  return html`<li><span class="muted">${chinaDateTime(s.at)}</span> ${label('status', s.to_status)}${s.unit ? html` · ${s.unit}` : ''}${s.level ? html` · ${label('level', s.level)}级` : ''}${s.opinion ? html`<div>${s.opinion}</div>` : ''}</li>`;
+  // A chase (督办) leaves the stage as it is: show it as a reminder, not as a move.
+  const what = s.kind === 'chase' ? '督办' : label('status', s.to_status);
+  return html`<li><span class="muted">${chinaDateTime(s.at)}</span> ${what}${s.rating ? html` · 评价 ${'★'.repeat(s.rating)}${'☆'.repeat(5 - s.rating)}` : ''}${s.unit ? html` · ${s.unit}` : ''}${s.level ? html` · ${label('level', s.level)}级` : ''}${s.opinion ? html`<div>${s.opinion}</div>` : ''}</li>`;
 }
 
 /**

@@ -20,10 +20,9 @@ export function idCheck({ id_type: idType, id_number: idNumber, birth_date: birt
   }
   const facts = idNumberFacts(number, { today });
   const problems = [errors.birth_date, errors.sex].filter(Boolean).map((code) => ID_MESSAGES[code]);
-  const fill = `const f=this.form;f.elements.birth_date.value='${facts.birthDate}';const s=f.querySelector('[name=sex][value=${facts.sex}]');if(s)s.checked=true;this.closest('.id-check').querySelectorAll('.field-error').forEach((e)=>e.remove())`;
   return String(html`<span id="id-check" class="id-check id-ok" aria-live="polite">✓ 身份证号有效：${facts.birthDate} 出生 · ${label('sex', facts.sex)}
 ${problems.map((p) => html`<span class="field-error">${p}</span>`)}
-${problems.length || !birthDate || !sex ? html`<button type="button" class="btn btn-small" onclick="${fill}">按身份证号填入出生日期和性别</button>` : ''}</span>`);
+${problems.length || !birthDate || !sex ? html`<button type="button" class="btn btn-small" data-wangge-fill-birth="${facts.birthDate}" data-wangge-fill-sex="${facts.sex}">按身份证号填入出生日期和性别</button>` : ''}</span>`);
 }
 
 function detailInput(code, spec, value, errors) {
@@ -46,7 +45,6 @@ function detailInput(code, spec, value, errors) {
 }
 
 // Ticking a tag opens its detail fields (a one-line handler: the form also works without it).
-const OPEN_DETAILS = "const d=this.closest('.tag-edit').querySelector('details');if(d)d.open=this.checked";
 
 function tagSection(tagTypes, chosen, details, errors) {
   return html`<fieldset class="tags-edit"><legend>特殊人群标签</legend>
@@ -56,7 +54,7 @@ ${tagTypes.map((type) => {
     const specs = type.fields.detail_fields || [];
     const detail = details[code] || {};
     return html`<div class="tag-edit">
-<label class="choice"><input type="checkbox" name="tags" value="${code}"${flag(on, 'checked')}${specs.length ? html` onchange="${OPEN_DETAILS}"` : ''}> ${type.fields.name_zh}</label>
+<label class="choice"><input type="checkbox" name="tags" value="${code}"${flag(on, 'checked')}${specs.length ? html` data-wangge-tag-details` : ''}> ${type.fields.name_zh}</label>
 ${specs.length ? html`<details class="tag-details"${flag(on, 'open')}><summary>${type.fields.name_zh}详情</summary>
 ${specs.map((spec) => detailInput(code, spec, detail[spec.name], errors))}</details>` : ''}
 </div>`;

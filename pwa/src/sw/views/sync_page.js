@@ -67,7 +67,7 @@ ${syncButton('/app/sync')}
 </section>
 <section class="card">
 <h2>待同步（${pending.length}）</h2>
-${pending.length ? html`<ul class="list">${[...byEntity].map(([entity, n]) => html`<li class="list-item"><span>${label('entity', entity)}</span><span>${n} 条</span></li>`)}</ul>` : html`<p class="muted">所有修改都已同步。</p>`}
+${pending.length ? html`<ul class="list">${[...byEntity].map(([entity, n]) => html`<li class="list-item split"><span>${label('entity', entity)}</span><span>${n} 条</span></li>`)}</ul>` : html`<p class="muted">所有修改都已同步。</p>`}
 </section>
 ${rejected.length ? html`<section class="card">
 <h2 class="text-danger">被退回的修改（${rejected.length}）</h2>

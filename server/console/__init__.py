@@ -1,0 +1,104 @@
+"""The community console at /console/: server-rendered pages (Jinja + htmx) for staff."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask, abort, current_app, g, redirect, request, send_from_directory, url_for
+from flask_wtf.csrf import generate_csrf, validate_csrf
+from wtforms.validators import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from sync.errors import ProtocolError
+
+from ..extensions import db
+from .blueprint import bp
+from .errors import ConsoleError, render_error
+from .masking import mask_id, mask_phone
+from .scope import load_scope
+
+# Pages anyone may reach: signing in, and the files the sign-in page needs.
+PUBLIC = {"console.login_form", "console.login", "console.static", "console.vendor"}
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
+       "base-uri 'none'; object-src 'none'")
+
+
+def init_app(app: Flask) -> None:
+    # Importing the page modules registers their routes on the blueprint.
+    from . import cases, conflicts, dashboard, ledgers, records, review, signin, users  # noqa: F401
+
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # tied to the session instead
+    app.register_blueprint(bp)
+    app.jinja_env.filters["mask_id"] = mask_id
+    app.jinja_env.filters["mask_phone"] = mask_phone
+
+
+@bp.before_request
+def _guard():
+    from .signin import signed_in_user
+
+    # Flask-WTF caches the token on g; g outlives a request when an app context was already
+    # pushed (tests, CLI), and a cached token of another session would fail every form.
+    g.pop("csrf_token", None)
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        token = request.form.get("csrf_token") or request.headers.get("X-CSRFToken")
+        try:
+            validate_csrf(token)
+        except ValidationError:
+            raise ConsoleError("csrf_failed", 400)
+    g.staff = signed_in_user()
+    if g.staff is not None:
+        g.scope = load_scope(g.staff)
+    if request.endpoint in PUBLIC:
+        return None
+    if g.staff is None:
+        target = url_for("console.login_form", next=request.full_path.rstrip("?"))
+        if request.headers.get("HX-Request") == "true":
+            reply = current_app.response_class(status=401)
+            reply.headers["HX-Redirect"] = target
+            return reply
+        return redirect(target)
+    return None
+
+
+@bp.after_request
+def _headers(reply):
+    reply.headers.setdefault("Content-Security-Policy", CSP)
+    reply.headers["X-Frame-Options"] = "DENY"
+    reply.headers["X-Content-Type-Options"] = "nosniff"
+    reply.headers["Referrer-Policy"] = "same-origin"
+    if request.endpoint not in ("console.static", "console.vendor"):
+        # Pages carry personal data: never kept by the browser or a proxy.
+        reply.headers["Cache-Control"] = "no-store"
+    return reply
+
+
+@bp.app_context_processor
+def _globals():
+    return {"csrf_token": generate_csrf, "view_functions": current_app.view_functions}
+
+
+@bp.errorhandler(ProtocolError)
+def _refused(exc: ProtocolError):
+    db.session.rollback()
+    return render_error(exc)
+
+
+@bp.errorhandler(HTTPException)
+def _http(exc: HTTPException):
+    db.session.rollback()
+    code = {403: "forbidden", 404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}.get(
+        exc.code or 400, "invalid_request")
+    return render_error(ConsoleError(code, exc.code or 400))
+
+
+@bp.get("/vendor/<path:name>")
+def vendor(name: str):
+    """Charting and htmx from the npm packages the build copied into pwa/dist/vendor/."""
+    from ..fieldapp.blueprint import dist_dir
+
+    folder = os.path.join(dist_dir(), "vendor")
+    if not os.path.isfile(os.path.join(folder, name)):
+        abort(404)
+    return send_from_directory(folder, name, max_age=3600)
