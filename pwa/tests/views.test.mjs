@@ -857,3 +857,52 @@ test('returned visit: shown on home and household, corrected by its visitor, onl
   const foreign = await (await router.route(get('/app/visits/v3/fix'))).text();
   assert.ok(!foreign.includes('保存并重新提交'));
 });
+
+test('check (核查): the reporter passes or fails a case the unit reported handled, once, as a case step', async () => {
+  const { router, storage } = await world({ role: 'patrol_volunteer' });
+  const scope = { grid_id: 'g1', community_id: 'c1', street_id: 's1', reporter_id: 'u1' };
+  const server = (entity, id, fields) => ({ entity, id, deleted: false, fields, scope, clocks: {} });
+  await storage.applyPullPage({
+    cursor: 'c2',
+    records: [
+      server('finding', 'f2', { grid_id: 'g1', reporter_id: 'u1', category: 'safety_gas', description: '电线私拉', status: 'resolved', unit: '物业', reported_at: '2026-06-02T01:00:00Z', urgency: 'normal', photos: [] }),
+      server('case_step', 's2', { finding_id: 'f2', from_status: 'in_progress', to_status: 'resolved', at: '2026-06-03T02:00:00Z', opinion: `已拆除${XSS}`, photos: ['a'.repeat(64)] }),
+      server('finding', 'f3', { grid_id: 'g1', reporter_id: 'someone-else', category: 'safety_gas', description: '别人的', status: 'resolved', reported_at: '2026-06-02T01:00:00Z', urgency: 'normal', photos: [] }),
+    ],
+  });
+  const home = await (await router.route(get('/app/'))).text();
+  assert.match(home, /待我核查的上报（1）/);
+  const list = await (await router.route(get('/app/patrol'))).text();
+  assert.match(list, /href="\/app\/patrol\/f2\/check">去核查/);
+  assert.ok(!list.includes('/app/patrol/f3/check'));
+  const screen = await (await router.route(get('/app/patrol/f2/check'))).text();
+  assert.match(screen, /处置反馈<\/strong>（物业）：已拆除/);
+  assert.match(screen, /处置后照片 1 张/);
+  assertNoRawXss(screen, 'check screen');
+  // Someone else's case, or one that does not wait for a check, has no check form.
+  assert.ok(!(await (await router.route(get('/app/patrol/f3/check'))).text()).includes('核查通过'));
+  assert.ok(!(await (await router.route(get('/app/patrol/f1/check'))).text()).includes('核查通过'));
+
+  const noReason = await router.route(post('/app/patrol/f2/check', [['result', 'in_progress'], ['opinion', ' ']]));
+  assert.equal(noReason.status, 422);
+  assert.match(await noReason.text(), /必填/);
+  assert.equal((await storage.outbox('pending')).length, 0);
+
+  const passed = await router.route(post('/app/patrol/f2/check', [['result', 'verified'], ['opinion', '现场已整改']]));
+  assert.equal(passed.status, 200);
+  const after = await passed.text();
+  assert.match(after, /已核查通过/);
+  assert.ok(!after.includes('/app/patrol/f2/check'), 'no second check while the first waits to sync');
+  assert.match(after, /已核查 <span class="badge badge-warn">待同步/);
+  assert.match(after, /badge badge-warn">已核查（待同步）/);
+  const [change] = await storage.outbox('pending');
+  assert.equal(change.entity, 'case_step');
+  const { at, ...rest } = change.fields;
+  assert.deepEqual(rest, { finding_id: 'f2', from_status: 'resolved', to_status: 'verified', photos: [], opinion: '现场已整改' });
+  assert.match(at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  // A second tap (a stale page) queues nothing more.
+  const again = await (await router.route(post('/app/patrol/f2/check', [['result', 'verified']]))).text();
+  assert.match(again, /现在不需要核查/);
+  assert.equal((await storage.outbox('pending')).length, 1);
+  assert.ok(!(await (await router.route(get('/app/'))).text()).includes('待我核查'));
+});

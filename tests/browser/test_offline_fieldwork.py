@@ -455,3 +455,23 @@ def test_a_name_with_markup_renders_as_text(live_server, phone, screenshot):
     check("visit sheet with both names")
     screenshot(page, "markup-visit-sheet")
     assert dialogs == []
+
+
+def test_a_sync_ending_never_takes_the_worker_back_from_a_screen_they_tapped(live_server, phone):
+    """The home screen reloads itself when a sync ends; a tap that is already on its way wins."""
+    world = live_server.world
+    page = phone().new_page()
+    log_in(page, live_server, "worker", live_server.password)
+    wait_for_first_sync(page)
+    building = f"a[href='/app/buildings/{world.buildings[0].id}']"
+    for _ in range(6):
+        page.goto(live_server.url("/app/"))
+        wait_for_first_sync(page)
+        # The tap and a sync's end in the same moment: either answer may come back first.
+        page.evaluate("""(selector) => {
+            document.querySelector('#screen ' + selector).click();
+            document.body.dispatchEvent(new CustomEvent('wangge:synced', { detail: { state: 'done' } }));
+        }""", building)
+        wait_for_screen(page, "1号楼 户况图")
+        page.wait_for_timeout(400)  # time for a late refresh answer to land, if it would
+        assert "户况图" in screen(page).locator("h1.bar-title").inner_text()

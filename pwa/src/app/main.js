@@ -240,7 +240,9 @@ async function onLocate(button) {
 
 // A screen that refreshes itself when a sync ends (hx-trigger "wangge:synced from:body", see
 // views/html.js screen()) must never land on top of a screen the worker has tapped to meanwhile:
-// if another request for #screen started after the refresh did, the refresh's answer is dropped.
+// the refresh's answer is dropped if another request for #screen started after the refresh did,
+// or if the screen that asked for it has already been replaced (a tap that started first and
+// answered first).
 let screenRequests = 0;
 const refreshStartedAt = new WeakMap();
 
@@ -251,12 +253,13 @@ function isSelfRefresh(elt) {
 function guardSelfRefresh() {
   document.body.addEventListener('htmx:beforeRequest', (event) => {
     const { elt, xhr, target } = event.detail;
-    if (isSelfRefresh(elt)) refreshStartedAt.set(xhr, screenRequests);
+    if (isSelfRefresh(elt)) refreshStartedAt.set(xhr, { at: screenRequests, elt });
     else if (target?.id === 'screen') screenRequests += 1;
   });
   document.body.addEventListener('htmx:beforeSwap', (event) => {
-    const { xhr } = event.detail;
-    if (refreshStartedAt.has(xhr) && refreshStartedAt.get(xhr) !== screenRequests) event.detail.shouldSwap = false;
+    const refresh = refreshStartedAt.get(event.detail.xhr);
+    // (The event's own elt is the swap target here, not the element that asked.)
+    if (refresh && (refresh.at !== screenRequests || !refresh.elt.isConnected)) event.detail.shouldSwap = false;
   });
 }
 

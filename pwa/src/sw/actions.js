@@ -11,6 +11,7 @@ import { checkResidentId, normaliseIdNumber } from '../core/idnumber.js';
 import { validatePhone } from '../core/phone.js';
 import { LABELS, label } from './views/html.js';
 import { loginView } from './views/login.js';
+import { awaitingCheck } from './views/patrol_check.js';
 
 export const MAX_PHOTOS = 9;
 export const MAX_PHOTO_BYTES = 3 * 1024 * 1024;
@@ -74,6 +75,20 @@ export async function storePhotos(ctx, form, name = 'photo') {
   return { hashes };
 }
 
+/**
+ * A form's photos, stored as blobs only once the rest of the form is valid (a refused form keeps
+ * nothing); a photo's own problem lands in `errors.photos`.
+ */
+async function photosOfValidForm(ctx, form, errors) {
+  if (Object.keys(errors).length) return [];
+  const stored = await storePhotos(ctx, form);
+  if (stored.error) {
+    errors.photos = stored.error;
+    return [];
+  }
+  return stored.hashes;
+}
+
 async function afterWrite(ctx) {
   try {
     await ctx.registerBackgroundSync?.();
@@ -127,12 +142,7 @@ async function visit(ctx, call) {
   const residents = await ctx.storage.listByRef('resident', householdId);
   const known = new Set(residents.map((r) => r.id));
   const residentIds = [...new Set(values.resident_ids)].filter((id) => known.has(id)).slice(0, 20);
-  let photos = [];
-  if (!Object.keys(errors).length) {
-    const stored = await storePhotos(ctx, form);
-    if (stored.error) errors.photos = stored.error;
-    else photos = stored.hashes;
-  }
+  const photos = await photosOfValidForm(ctx, form, errors);
   if (Object.keys(errors).length) {
     return invalid(ctx, call, 'visitSheet', { values, errors, message: '请检查标出的内容', messageKind: 'error' });
   }
@@ -358,12 +368,7 @@ async function patrolNew(ctx, call) {
   if (!inEnum('urgency', values.urgency)) errors.urgency = 'invalid_choice';
   if (!values.grid_id) errors.grid_id = 'required';
   else if (!grids.some((g) => g.id === values.grid_id)) errors.grid_id = 'invalid_choice';
-  let photos = [];
-  if (!Object.keys(errors).length) {
-    const stored = await storePhotos(ctx, form);
-    if (stored.error) errors.photos = stored.error;
-    else photos = stored.hashes;
-  }
+  const photos = await photosOfValidForm(ctx, form, errors);
   if (Object.keys(errors).length) {
     return invalid(ctx, call, 'patrolNew', { values, errors, message: '请检查标出的内容', messageKind: 'error' });
   }
@@ -389,6 +394,39 @@ async function patrolNew(ctx, call) {
   await afterWrite(ctx);
   return show(ctx, call, 'patrol', '/app/patrol', {
     message: `已上报${photos.length ? `（照片 ${photos.length} 张）` : ''}，已存本机，联网后自动同步`,
+  });
+}
+
+/**
+ * POST /app/patrol/<id>/check: the reporter's check of a case the unit reported handled. A pass
+ * (已核查) lets the community close it; a fail sends it back to 处置中 with what is still wrong.
+ */
+async function patrolCheck(ctx, call) {
+  const [findingId] = call.params;
+  const finding = await ctx.storage.view('finding', findingId);
+  const form = await call.request.formData();
+  const result = str(form, 'result');
+  const values = { opinion: str(form, 'opinion') };
+  const errors = {};
+  if (!['verified', 'in_progress'].includes(result)) errors.result = 'invalid_choice';
+  if (result === 'in_progress' && !values.opinion) errors.opinion = 'required';
+  if (values.opinion.length > 2000) errors.opinion = 'too_long';
+  // A second tap or a stale page: answer with the list and a note rather than queue a step the
+  // server would refuse as stale.
+  const mine = finding ? (await ctx.storage.listByEntity('case_step')).filter((s) => s.fields.finding_id === findingId) : [];
+  if (!finding || !awaitingCheck([finding], new Map([[findingId, mine]]), call.user.id).length) {
+    return show(ctx, call, 'patrol', '/app/patrol', { message: '这条上报现在不需要核查（可能已核查过或状态已变化）', messageKind: 'warn' });
+  }
+  const photos = await photosOfValidForm(ctx, form, errors);
+  if (Object.keys(errors).length) {
+    return invalid(ctx, call, 'patrolCheck', { values, errors, message: '请检查标出的内容', messageKind: 'error' });
+  }
+  const fields = { finding_id: findingId, from_status: 'resolved', to_status: result, photos, at: isoSeconds(ctx.now()) };
+  if (values.opinion) fields.opinion = values.opinion;
+  await ctx.engine.createChange('case_step', uuid7(ctx.now()), fields);
+  await afterWrite(ctx);
+  return show(ctx, call, 'patrol', '/app/patrol', {
+    message: result === 'verified' ? '已核查通过，已存本机，联网后自动同步' : '已退回重新处置，已存本机，联网后自动同步',
   });
 }
 
@@ -544,6 +582,7 @@ export const ACTIONS = {
   residentNew: (ctx, call) => saveResident(ctx, call, 'new'),
   residentEdit: (ctx, call) => saveResident(ctx, call, 'edit'),
   patrolNew,
+  patrolCheck,
   syncRun,
   resend,
   discard,

@@ -18,6 +18,7 @@ import { homeView } from './views/home.js';
 import { householdView } from './views/household.js';
 import { loginView } from './views/login.js';
 import { patrolListView, patrolNewView } from './views/patrol.js';
+import { awaitingCheck, patrolCheckView } from './views/patrol_check.js';
 import { idCheck, residentFormView } from './views/resident_form.js';
 import { searchRecords, searchView } from './views/search.js';
 import { syncView } from './views/sync_page.js';
@@ -27,6 +28,16 @@ const ID = '([0-9a-zA-Z_-]{1,64})';
 
 // method, pattern, handler name, who may use it ('any' = also logged out, 'patrol' = patrol
 // volunteers too, 'field' = every role but patrol volunteers).
+/** Case steps grouped by finding, oldest first. */
+function stepsByFinding(steps) {
+  const by = new Map();
+  for (const s of steps.slice().sort((a, b) => String(a.fields.at).localeCompare(String(b.fields.at)))) {
+    if (!by.has(s.fields.finding_id)) by.set(s.fields.finding_id, []);
+    by.get(s.fields.finding_id).push(s);
+  }
+  return by;
+}
+
 export const ROUTES = [
   ['GET', '/app/login', 'login', 'any'],
   ['POST', '/app/login', 'login', 'any'],
@@ -46,6 +57,8 @@ export const ROUTES = [
   ['GET', '/app/patrol', 'patrol', 'patrol'],
   ['GET', '/app/patrol/new', 'patrolNew', 'patrol'],
   ['POST', '/app/patrol/new', 'patrolNew', 'patrol'],
+  ['GET', `/app/patrol/${ID}/check`, 'patrolCheck', 'patrol'],
+  ['POST', `/app/patrol/${ID}/check`, 'patrolCheck', 'patrol'],
   ['GET', '/app/search', 'search', 'field'],
   ['GET', '/app/sync', 'sync', 'patrol'],
   ['POST', '/app/sync/run', 'syncRun', 'patrol'],
@@ -176,8 +189,10 @@ export const SCREENS = {
       outboxCounts(ctx), ctx.storage.getMeta('last_sync'), ctx.storage.getMeta('cursor'),
     ]);
     const syncing = Boolean(ctx.engine.isSyncing?.());
+    const [findings, steps] = await Promise.all([ctx.storage.listByEntity('finding'), ctx.storage.listByEntity('case_step')]);
+    const toCheck = awaitingCheck(findings, stepsByFinding(steps), user.id).length;
     if (user.role === 'patrol_volunteer') {
-      return homeView({ user, outbox, lastSync, syncing, firstSync: !cursor, ...extra });
+      return homeView({ user, outbox, lastSync, syncing, firstSync: !cursor, toCheck, ...extra });
     }
     const today = ctx.today();
     const [grids, buildings, households, care] = await Promise.all([
@@ -209,7 +224,7 @@ export const SCREENS = {
     const returned = care.visits
       .filter((v) => v.fields.review_status === 'returned' && v.fields.visitor_id === user.id)
       .map((v) => ({ id: v.id, visitedAt: v.fields.visited_at, comment: v.fields.review_comment }));
-    return homeView({ user, grids: gridList, due, returned, outbox, lastSync, syncing, firstSync: !cursor, ...extra });
+    return homeView({ user, grids: gridList, due, returned, toCheck, outbox, lastSync, syncing, firstSync: !cursor, ...extra });
   },
 
   async building(ctx, { params: [id] }) {
@@ -354,11 +369,7 @@ export const SCREENS = {
     // Mine: reported by me, or created on this phone and not yet synced (reporter_id is set by the server).
     const mine = findings.filter((f) => f.fields.reporter_id === user.id || (!f.fields.reporter_id && f.pending))
       .sort((a, b) => String(b.fields.reported_at).localeCompare(String(a.fields.reported_at)));
-    const stepsBy = new Map();
-    for (const s of steps.slice().sort((a, b) => String(a.fields.at).localeCompare(String(b.fields.at)))) {
-      if (!stepsBy.has(s.fields.finding_id)) stepsBy.set(s.fields.finding_id, []);
-      stepsBy.get(s.fields.finding_id).push(s);
-    }
+    const stepsBy = stepsByFinding(steps);
     const rejectedIds = new Set(rejected.filter((c) => c.entity === 'finding').map((c) => c.record_id));
     // A rejected create is not in the view any more: show it from the outbox so it is not lost.
     for (const c of rejected) {
@@ -366,9 +377,26 @@ export const SCREENS = {
         mine.unshift({ entity: 'finding', id: c.record_id, fields: { ...c.fields }, scope: null, pending: false });
       }
     }
+    const checkIds = new Set(awaitingCheck(mine, stepsBy, user.id).map((f) => f.id));
     return patrolListView({
-      findings: mine, steps: stepsBy, categories: mapById(categories), rejectedIds, role: user.role, now: ctx.now(), ...extra,
+      findings: mine, steps: stepsBy, categories: mapById(categories), rejectedIds, checkIds, role: user.role, now: ctx.now(), ...extra,
     });
+  },
+
+  async patrolCheck(ctx, { params: [id], user }, extra = {}) {
+    const finding = await ctx.storage.view('finding', id);
+    if (!finding) return notFoundView({ what: '上报事件' });
+    const [steps, categories] = await Promise.all([ctx.storage.listByEntity('case_step'), ctx.storage.listByEntity('finding_category')]);
+    const stepsBy = stepsByFinding(steps.filter((s) => s.fields.finding_id === id));
+    if (!awaitingCheck([finding], stepsBy, user.id).length) {
+      return SCREENS.patrol(ctx, { user }, { message: '这条上报现在不需要核查（可能已核查过或状态已变化）', messageKind: 'warn' });
+    }
+    const feedback = (stepsBy.get(id) || []).filter((s) => s.fields.to_status === 'resolved').pop() || null;
+    const cats = mapById(categories);
+    const category = cats.get(finding.fields.category);
+    const parent = category?.fields?.parent_id ? cats.get(category.fields.parent_id) : null;
+    const categoryName = category ? `${parent ? `${parent.fields.name_zh} / ` : ''}${category.fields.name_zh}` : '';
+    return patrolCheckView({ finding, feedback, categoryName, ...extra });
   },
 
   async patrolNew(ctx, { user }, extra = {}) {

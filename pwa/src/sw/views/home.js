@@ -22,9 +22,16 @@ export function syncButton(next = '/app/') {
 </form>`;
 }
 
+/** The prompt to check cases the units reported handled (核查), for every role that reports. */
+function checkPrompt(count) {
+  if (!count) return '';
+  return html`<section class="card notice"><a class="btn btn-primary btn-block" href="/app/patrol">待我核查的上报（${count}）</a></section>`;
+}
+
 /**
  * data: {user, grids: [{id, name, buildings: [{id, number, name, households}]}], due: {due, overdue},
  *        returned: [{id, visitedAt, comment}] (my visits the community sent back),
+ *        toCheck: how many of my findings wait for my check,
  *        outbox: {pending, rejected}, lastSync, syncing, firstSync, message, messageKind}
  */
 export function homeView(data) {
@@ -40,6 +47,7 @@ export function homeView(data) {
 <a class="btn btn-primary btn-big btn-block" href="/app/patrol/new">＋ 上报巡查发现</a>
 <a class="btn btn-block" href="/app/patrol">我的上报</a>
 </section>
+${checkPrompt(data.toCheck)}
 <section class="card">${status}${syncButton('/app/')}</section>`,
     });
   }
@@ -57,6 +65,7 @@ ${data.returned?.length ? html`<section class="card notice-danger">
 <h2>社区退回的走访（${data.returned.length}）</h2>
 <ul class="list">${data.returned.map((r) => html`<li><a class="list-item" href="/app/visits/${r.id}/fix"><strong>${chinaDateTime(r.visitedAt)}</strong> <span class="muted">${r.comment || ''}</span></a></li>`)}</ul>
 </section>` : ''}
+${checkPrompt(data.toCheck)}
 <section class="card">${status}${syncButton('/app/')}</section>
 ${grids.length === 0 ? html`<section class="card notice"><p>${data.firstSync ? '正在下载本网格数据（首次需要联网），完成后本页会自动刷新…' : '本机还没有网格数据，请联网后点“立即同步”。'}</p></section>` : ''}
 ${grids.map((grid) => html`<h2 class="section-title">${grid.name}</h2>

@@ -50,17 +50,21 @@ ${grids.length > 1 ? html`<label class="field"><span class="field-label">所属�
 
 function stepItem(step) {
   const s = step.fields;
+  const queued = step.pending ? html` <span class="badge badge-warn">待同步</span>` : '';
   // A chase (督办) leaves the stage as it is: show it as a reminder, not as a move.
   const what = s.kind === 'chase' ? '督办' : label('status', s.to_status);
-  return html`<li><span class="muted">${chinaDateTime(s.at)}</span> ${what}${s.rating ? html` · 评价 ${'★'.repeat(s.rating)}${'☆'.repeat(5 - s.rating)}` : ''}${s.unit ? html` · ${s.unit}` : ''}${s.level ? html` · ${label('level', s.level)}级` : ''}${s.opinion ? html`<div>${s.opinion}</div>` : ''}</li>`;
+  return html`<li><span class="muted">${chinaDateTime(s.at)}</span> ${what}${s.rating ? html` · 评价 ${'★'.repeat(s.rating)}${'☆'.repeat(5 - s.rating)}` : ''}${s.unit ? html` · ${s.unit}` : ''}${s.level ? html` · ${label('level', s.level)}级` : ''}${queued}${s.opinion ? html`<div>${s.opinion}</div>` : ''}</li>`;
 }
 
 /**
  * data: {findings: [finding] newest first, steps: Map(findingId → [case_step] oldest first),
- *        categories: Map(code → record), pendingIds: Set, rejectedIds: Set, message, role, now}
+ *        categories: Map(code → record), pendingIds: Set, rejectedIds: Set,
+ *        checkIds: Set (mine, handled by the unit, waiting for my check), message, role, now}
  */
 export function patrolListView(data) {
-  const { findings = [], steps = new Map(), categories = new Map(), pendingIds = new Set(), rejectedIds = new Set() } = data;
+  const {
+    findings = [], steps = new Map(), categories = new Map(), pendingIds = new Set(), rejectedIds = new Set(), checkIds = new Set(),
+  } = data;
   return screen({
     title: '我的上报',
     back: '/app/',
@@ -73,6 +77,7 @@ ${findings.map((finding) => {
     const category = categories.get(f.category);
     const parent = category?.fields?.parent_id ? categories.get(category.fields.parent_id) : null;
     const history = steps.get(finding.id) || [];
+    const queuedStep = history.filter((step) => step.pending).pop();
     const rejected = rejectedIds.has(finding.id);
     const pending = finding.pending || pendingIds.has(finding.id);
     const status = f.status || 'reported';
@@ -80,13 +85,15 @@ ${findings.map((finding) => {
     return html`<article class="finding card">
 <div class="finding-head"><span class="badge status-${status}">${label('status', status)}</span>
 ${rejected ? html`<a class="badge badge-danger" href="/app/sync">被退回，去修改</a>` : pending ? html`<span class="badge badge-warn">待同步</span>` : ''}
+${queuedStep ? html`<span class="badge badge-warn">${label('status', queuedStep.fields.to_status)}（待同步）</span>` : ''}
 ${f.urgency && f.urgency !== 'normal' ? html`<span class="badge badge-danger">${label('urgency', f.urgency)}</span>` : ''}
 ${late ? html`<span class="badge badge-danger">已超期</span>` : ''}</div>
 <div><strong>${parent ? `${parent.fields.name_zh} / ` : ''}${category?.fields?.name_zh || f.category}</strong></div>
 <div>${f.description}</div>
 <div class="muted">${chinaDateTime(f.reported_at)}${f.address ? ` · ${f.address}` : ''}${f.photos?.length ? ` · 照片 ${f.photos.length} 张` : ''}${f.accuracy != null && f.lat != null ? ` · 定位精度 ${Math.round(f.accuracy)} 米` : ''}</div>
 ${f.unit ? html`<div class="muted">处置单位：${f.unit}${f.deadline_at ? ` · 期限 ${chinaDateTime(f.deadline_at)}` : ''}</div>` : ''}
-${history.length ? html`<details><summary>处置进展（${history.length}）</summary><ol class="steps">${history.map(stepItem)}</ol></details>` : ''}
+${checkIds.has(finding.id) ? html`<div class="check-prompt"><p>单位已反馈处置完成，请到现场核查。</p><a class="btn btn-primary btn-block" href="/app/patrol/${finding.id}/check">去核查</a></div>` : ''}
+${history.length ? html`<details${flag(checkIds.has(finding.id), 'open')}><summary>处置进展（${history.length}）</summary><ol class="steps">${history.map(stepItem)}</ol></details>` : ''}
 </article>`;
   })}
 </div>`}`,
