@@ -7,11 +7,14 @@ from datetime import date
 
 from playwright.sync_api import expect
 
+from server.auth.models import User
+from server.cases.models import Finding
 from server.extensions import db
 from server.registry.models import Resident
 from server.registry.validators import make_id_number
 from server.syncapi.direct import DirectWriter
 from sync.ids import uuid7
+from tests.browser.test_sync_edge_cases import server_query
 
 ID_NUMBER = make_id_number("110105", date(1950, 4, 2), 22)
 
@@ -107,3 +110,56 @@ def test_a_name_with_markup_is_shown_as_text(live_server, desk, console, screens
         assert page.locator("main img").count() == 0
     screenshot(page, "console-household-markup-name")
     assert dialogs == []
+
+
+def test_staff_of_another_community_cannot_see_or_change_a_record_even_by_url(live_server, desk, console,
+                                                                               screenshot):
+    from server.console.models import AuditEntry
+    from tests.browser.test_case_check import write_as
+
+    world = live_server.world
+    with live_server.app.app_context():
+        person = db.session.get(Resident, world.residents[0].id)  # 幸福社区, grid 1
+        person.name, person.phone = "刘守田", "13800138000"
+        DirectWriter(db.session, live_server.app.extensions["wangge_clock"]).put("resident", person)
+        db.session.commit()
+    person_id, household_id = world.residents[0].id, world.households[0].id
+    finding_id = write_as(live_server, "worker", "finding", {
+        "grid_id": world.grids[0].id, "category": "safety_plaster", "description": "幸福社区1号楼墙皮脱落",
+        "reported_at": "2026-11-20T03:00:00Z"})
+
+    page = desk().new_page()
+    console.login(page, live_server, "far_staff")  # 团结社区's staff
+    page.goto(live_server.url("/console/residents?q=刘守田"))
+    assert "刘守田" not in page.locator("body").inner_text()  # (the search box holds the query)
+    assert page.locator(f"a[href='/console/residents/{person_id}']").count() == 0
+    page.goto(live_server.url("/console/cases"))
+    assert "幸福社区1号楼墙皮脱落" not in page.content()
+
+    for path in (f"/console/residents/{person_id}", f"/console/households/{household_id}",
+                 f"/console/residents/{person_id}/edit", f"/console/cases/{finding_id}"):
+        reply = page.goto(live_server.url(path))
+        assert reply.status == 404, path
+        # The same answer as for a record that does not exist: not even its existence shows.
+        content = page.content()
+        assert 'data-code="not_found"' in content and "刘守田" not in content and "墙皮脱落" not in content, path
+    screenshot(page, "console-out-of-scope")
+
+    # Forms posted straight at the URLs (a crafted request, with the session's own CSRF token).
+    token = page.evaluate("() => JSON.parse(document.body.getAttribute('hx-headers'))['X-CSRFToken']")
+    headers = {"X-CSRFToken": token}
+    reveal = page.request.post(live_server.url(f"/console/residents/{person_id}/reveal"),
+                               form={"field": "phone"}, headers=headers)
+    edit = page.request.post(live_server.url(f"/console/residents/{person_id}/edit"),
+                             form={"name": "改掉的名字", "sex": "male"}, headers=headers)
+    step = page.request.post(live_server.url(f"/console/cases/{finding_id}/steps"),
+                             form={"from_status": "reported", "to_status": "accepted"}, headers=headers)
+    assert (reveal.status, edit.status, step.status) == (404, 404, 404)
+    assert "13800138000" not in reveal.text()
+
+    def state():
+        far = db.session.scalar(db.select(User.id).where(User.username == "far_staff"))
+        seen = db.select(db.func.count()).select_from(AuditEntry).where(AuditEntry.user_id == far,
+                                                                        AuditEntry.record_id == person_id)
+        return db.session.get(Resident, person_id).name, db.session.get(Finding, finding_id).status, db.session.scalar(seen)
+    assert server_query(live_server, state) == ("刘守田", "reported", 0)
