@@ -65,6 +65,7 @@ test: setup postgres browser pwa
 
 bench: setup
 	$(BIN)/python -m benchmarks.sync_bench
+	$(BIN)/python -m benchmarks.console_bench
 
 clean:
 	rm -rf $(VENV) $(INSTANCE) .hypothesis pwa/dist pwa/node_modules test-artifacts

@@ -35,14 +35,16 @@ def _app(backend: str, workdir: str):
     return create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": uri, "BLOB_DIR": f"{workdir}/blobs"})
 
 
-def run(backend: str) -> None:
-    from server.demo.community import DEMO_PASSWORD, load_demo
+def demo_app(backend: str, **config):
+    """A fresh database with the demo community loaded: (app, seconds the load took)."""
+    from server.demo.community import load_demo
     from server.dictionaries import seed_dictionaries
     from server.syncapi.direct import DirectWriter
 
     workdir = tempfile.mkdtemp(prefix="wangge-bench-")
     os.environ["WANGGE_INSTANCE"] = workdir
     app = _app(backend, workdir)
+    app.config.update(config)
     with app.app_context():
         db.create_all()
         started = time.perf_counter()
@@ -50,7 +52,16 @@ def run(backend: str) -> None:
         load_demo(20261123)
         db.session.commit()
         load_s = time.perf_counter() - started
-        print(f"[{backend}] demo community loaded in {load_s:.1f} s")
+        db.session.remove()
+    return app, load_s
+
+
+def run(backend: str) -> None:
+    from server.demo.community import DEMO_PASSWORD
+
+    app, load_s = demo_app(backend)
+    print(f"[{backend}] demo community loaded in {load_s:.1f} s")
+    with app.app_context():
 
         phone = SyncClient(wsgi_transport(app))
         phone.login("wgy1", DEMO_PASSWORD)
