@@ -143,6 +143,7 @@ def test_staff_of_another_community_cannot_see_or_change_a_record_even_by_url(li
         # The same answer as for a record that does not exist: not even its existence shows.
         content = page.content()
         assert 'data-code="not_found"' in content and "刘守田" not in content and "墙皮脱落" not in content, path
+        assert "不属于您负责的社区" in content  # what to do about it
     screenshot(page, "console-out-of-scope")
 
     # Forms posted straight at the URLs (a crafted request, with the session's own CSRF token).
