@@ -30,6 +30,6 @@ def seed_dictionaries(writer: DirectWriter) -> int:
     for category, hours_by_level in DEADLINE_HOURS.items():
         for level, hours in hours_by_level.items():
             if session.get(CaseDeadline, (category, level)) is None:
-                session.add(CaseDeadline(category_id=category, level=level, hours=hours))
+                session.add(CaseDeadline(category_id=category, level=level, amount=hours, unit="hours"))
                 added += 1
     return added

@@ -72,4 +72,6 @@ class CaseDeadline(db.Model):
 
     category_id: Mapped[str] = mapped_column(ForeignKey("finding_categories.id"), primary_key=True)
     level: Mapped[str] = mapped_column(String(16), primary_key=True)
-    hours: Mapped[int]
+    amount: Mapped[int]
+    # "hours" or "working_days" (cases.deadlines.UNITS)
+    unit: Mapped[str] = mapped_column(String(16), default="hours", server_default="hours")

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from ..auth.models import User
-from ..cases.deadlines import hours_for
+from ..cases.deadlines import limit_for
 from ..cases.models import CaseStep, Finding, FindingCategory
 from ..cases.workflow import CHASEABLE, LEVELS, TRANSITIONS
 from ..extensions import db
@@ -65,7 +65,7 @@ def cases_detail(finding_id: str):
         grid=g.scope.grid_name(finding.grid_id), labels=labels, now=now,
         next_steps=TRANSITIONS.get(finding.status, ()), chaseable=finding.status in CHASEABLE,
         chases=sum(1 for s, _ in steps if s.kind == "chase"), levels=LEVELS,
-        hours={level: hours_for(finding.category, level) for level in LEVELS}, units=known_units(g.scope),
+        limits={level: limit_for(finding.category, level) for level in LEVELS}, units=known_units(g.scope),
         overdue=is_overdue(finding, now), waiting=is_waiting(finding, now),
         hours_left=labels.hours_left(finding.deadline_at, now), due_soon=DUE_SOON_HOURS,
         requested_deadline=requested, rating=rating,

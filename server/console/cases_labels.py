@@ -20,6 +20,7 @@ STATUS = {
 }
 LEVEL = {"grid": _l("网格级"), "community": _l("社区级"), "street": _l("街道级")}
 LEVEL_HINT = {"grid": _l("小事不出网格"), "community": _l("小事不出社区"), "street": _l("大事不出街道")}
+LIMIT_UNIT = {"hours": _l("小时"), "working_days": _l("个工作日")}
 SOURCE = {"grid": _l("网格发现"), "patrol": _l("巡逻"), "resident": _l("居民反映"), "hotline": _l("12345热线")}
 URGENCY = {"normal": _l("一般"), "urgent": _l("紧急"), "emergency": _l("特急")}
 # What the button that takes a step says, from the case's current stage.
@@ -56,6 +57,13 @@ def category_name(category) -> str:
 
 def status(code: str | None) -> str:
     return str(STATUS.get(code, code or ""))
+
+
+def limit(value) -> str:
+    """A handling limit as staff read it: 24小时, 3个工作日."""
+    if value is None:
+        return ""
+    return f"{value.amount}{' ' if english() else ''}{LIMIT_UNIT.get(value.unit, value.unit)}"
 
 
 def level(code: str | None) -> str:

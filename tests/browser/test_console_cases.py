@@ -173,14 +173,14 @@ def test_the_deadline_table_is_edited_in_the_page(live_server, desk, console, sc
     console.login(page, live_server, "staff")
     page.goto(live_server.url("/console/cases"))
     page.get_by_role("link", name="处置时限设置").click()
-    page.fill("input[name=hours-safety_gas-grid]", "0")
+    page.fill("input[name=amount-safety_gas-grid]", "0")
     # The browser's own check would stop this; the server's must hold without it.
     page.eval_on_selector("form.deadlines-form", "form => { form.noValidate = true; }")
     page.get_by_role("button", name="保存处置时限").click()
     page.locator(".field-error", has_text="数值超出范围").wait_for()
     screenshot(page, "console-case-deadlines-error")
-    page.fill("input[name=hours-safety_gas-grid]", "6")
+    page.fill("input[name=amount-safety_gas-grid]", "6")
     page.get_by_role("button", name="保存处置时限").click()
     page.locator(".notice", has_text="处置时限已保存（1 项修改）").wait_for()
-    assert page.input_value("input[name=hours-safety_gas-grid]") == "6"
+    assert page.input_value("input[name=amount-safety_gas-grid]") == "6"
     screenshot(page, "console-case-deadlines")

@@ -164,7 +164,7 @@ def test_the_deadline_comes_from_the_configuration_with_the_parent_as_fallback(w
     own = report(worker, world.grids[0], category="safety_gas")
     inherited = report(worker, world.grids[0], category="safety_plaster")
     missing = report(worker, world.grids[0], category="dispute")
-    db.session.add(CaseDeadline(category_id="safety_gas", level="grid", hours=6))
+    db.session.add(CaseDeadline(category_id="safety_gas", level="grid", amount=6, unit="hours"))
     db.session.delete(db.session.get(CaseDeadline, ("dispute", "street")))
     db.session.commit()
     for fid in (own, inherited, missing):
