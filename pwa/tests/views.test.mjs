@@ -29,6 +29,7 @@ import { createRouter, matchRoute } from '../src/sw/screens.js';
 import { coerce, isDate, parseResidentForm } from '../src/sw/actions.js';
 import { openStore } from '../src/storage/db.js';
 import { createEngine } from '../src/sync/engine.js';
+import { ORIGIN, get, post } from './support/requests.mjs';
 
 const XSS = '<img src=x onerror=alert(1)>';
 const XSS_ESCAPED = '&lt;img src=x onerror=alert(1)&gt;';
@@ -485,7 +486,6 @@ test('route table: every screen URL of the contract, GET and POST', () => {
 
 // --- router + actions on a real store (fake-indexeddb), no network -------------------------------
 
-const ORIGIN = 'http://127.0.0.1:5000';
 let dbCounter = 0;
 
 async function world({ role = 'grid_worker' } = {}) {
@@ -527,13 +527,6 @@ async function world({ role = 'grid_worker' } = {}) {
     now: () => NOW,
   });
   return { storage, engine, router, syncs };
-}
-
-const get = (path, htmx = true) => new Request(`${ORIGIN}${path}`, { headers: htmx ? { 'HX-Request': 'true' } : {} });
-function post(path, entries, htmx = true) {
-  const body = new FormData();
-  for (const [k, v] of entries) body.append(k, v);
-  return new Request(`${ORIGIN}${path}`, { method: 'POST', body, headers: htmx ? { 'HX-Request': 'true' } : {} });
 }
 
 test('router: htmx gets the fragment, a navigation gets the shell with the screen inside', async () => {

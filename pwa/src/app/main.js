@@ -9,8 +9,12 @@
 //     <input type="file" data-wangge-photo> photos downscaled to ≤1600 px JPEG before the form posts
 //     <button data-wangge-locate>           fills the form's lat / lng / accuracy inputs from the GPS
 // - window.wangge = {downscale, locate, sync, status} for anything else.
+import { setLanguage, t } from '../i18n/page.js';
 import { locate } from './geo.js';
 import { downscale, downscaleInput } from './photo.js';
+
+// The service worker wrote the page in the chosen language and said which in <html lang>.
+setLanguage(/^en\b/i.test(document.documentElement.lang || '') ? 'en' : 'zh');
 
 const SW_URL = '/app/sw.js';
 const SCOPE = '/app/';
@@ -38,7 +42,7 @@ function configureHtmx() {
 
 async function registerServiceWorker() {
   if (!('serviceWorker' in navigator)) {
-    showNotice('此浏览器无法离线使用（需要 HTTPS 或本机地址）。This browser cannot run the app offline.');
+    showNotice(t('此浏览器无法离线使用（需要 HTTPS 或本机地址）。This browser cannot run the app offline.'));
     return null;
   }
   const registration = await navigator.serviceWorker.register(SW_URL, { scope: SCOPE, updateViaCache: 'none' });
@@ -110,11 +114,11 @@ function showNetwork() {
   const online = navigator.onLine;
   const state = !online ? 'offline' : serverUnreachable ? 'unreachable' : 'online';
   badge.dataset.state = state;
-  badge.textContent = { online: '在线', offline: '离线', unreachable: '连不上服务器' }[state];
+  badge.textContent = { online: t('在线'), offline: t('离线'), unreachable: t('连不上服务器') }[state];
   badge.title = {
-    online: '有网络 Online',
-    offline: '无网络，数据保存在本机 Offline: saved on this phone',
-    unreachable: '连不上服务器，记录保存在本机，恢复后自动同步 Server unreachable: saved on this phone',
+    online: t('有网络 Online'),
+    offline: t('无网络，数据保存在本机 Offline: saved on this phone'),
+    unreachable: t('连不上服务器，记录保存在本机，恢复后自动同步 Server unreachable: saved on this phone'),
   }[state];
 }
 
@@ -123,7 +127,7 @@ function showStatus({ outbox, rejected, user }) {
   if (badge && typeof outbox === 'number') {
     badge.hidden = outbox === 0 && !rejected;
     badge.dataset.state = rejected ? 'rejected' : 'pending';
-    badge.textContent = rejected ? `退回 ${rejected}` : `待同步 ${outbox}`;
+    badge.textContent = rejected ? t('退回 {n}', { n: rejected }) : t('待同步 {n}', { n: outbox });
   }
   const role = typeof user === 'string' ? safeParse(user)?.role : user?.role;
   if (role) document.body.dataset.role = role;
@@ -145,10 +149,10 @@ function showSyncState({ state, error, records }) {
   badge.removeAttribute('title');
   if (state === 'running' || state === 'progress') {
     badge.hidden = false;
-    badge.textContent = records ? `同步中 ${records}` : '同步中…';
+    badge.textContent = records ? t('同步中 {n}', { n: records }) : t('同步中…');
   } else if (error === 'update_required') {
     badge.hidden = false;
-    badge.textContent = '请更新';
+    badge.textContent = t('请更新');
   } else {
     badge.hidden = true;
   }
@@ -170,7 +174,7 @@ function onWorkerMessage(event) {
     if (message.state === 'running') return;
     showStatus(message);
     if (message.error === 'update_required') {
-      showNotice('服务器要求更新应用，正在检查新版本。The server requires a newer app version.');
+      showNotice(t('服务器要求更新应用，正在检查新版本。The server requires a newer app version.'));
       navigator.serviceWorker.getRegistration(SCOPE).then((r) => r?.update());
     } else if (message.error === 'device_revoked') {
       window.location.assign('/app/login?revoked=1');
@@ -211,7 +215,7 @@ async function onPhotoChosen(input) {
   } catch (error) {
     console.error('downscale failed', error);
     input.value = '';
-    window.alert('照片处理失败，请重拍。');
+    window.alert(t('照片处理失败，请重拍。'));
   } finally {
     input.removeAttribute('aria-busy');
     buttons.forEach((b) => { b.disabled = false; });
@@ -223,14 +227,14 @@ async function onLocate(button) {
   const status = form?.querySelector('[data-wangge-locate-status]');
   const say = (text) => { if (status) status.textContent = text; };
   button.disabled = true;
-  say('正在定位…');
+  say(t('正在定位…'));
   try {
     const { lat, lng, accuracy } = await locate();
     for (const [name, value] of Object.entries({ lat, lng, accuracy })) {
       const field = form?.elements.namedItem(name);
       if (field) field.value = String(value);
     }
-    say(`已定位（精度约 ${accuracy} 米）`);
+    say(t('已定位（精度约 {n} 米）', { n: accuracy }));
   } catch (error) {
     say(error.message);
   } finally {
@@ -329,7 +333,7 @@ async function start() {
     await registerServiceWorker();
   } catch (error) {
     console.error('service worker registration failed', error);
-    showNotice('离线功能启动失败，请刷新重试。Offline support failed to start; reload to retry.');
+    showNotice(t('离线功能启动失败，请刷新重试。Offline support failed to start; reload to retry.'));
   }
   loadScreenIfEmpty();
   requestStatus();

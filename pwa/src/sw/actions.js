@@ -9,6 +9,7 @@
 import { uuid7 } from '../core/ids.js';
 import { checkResidentId, normaliseIdNumber } from '../core/idnumber.js';
 import { validatePhone } from '../core/phone.js';
+import { setLanguage, t, zh } from '../i18n/index.js';
 import { LABELS, label } from './views/html.js';
 import { loginView } from './views/login.js';
 import { awaitingCheck } from './views/patrol_check.js';
@@ -144,7 +145,7 @@ async function visit(ctx, call) {
   const residentIds = [...new Set(values.resident_ids)].filter((id) => known.has(id)).slice(0, 20);
   const photos = await photosOfValidForm(ctx, form, errors);
   if (Object.keys(errors).length) {
-    return invalid(ctx, call, 'visitSheet', { values, errors, message: '请检查标出的内容', messageKind: 'error' });
+    return invalid(ctx, call, 'visitSheet', { values, errors, message: t('请检查标出的内容'), messageKind: 'error' });
   }
   const fields = {
     household_id: householdId,
@@ -168,7 +169,10 @@ async function visit(ctx, call) {
   await ctx.engine.createChange('visit', uuid7(ctx.now()), fields);
   await afterWrite(ctx);
   return show(ctx, call, 'household', `/app/households/${householdId}`, {
-    message: `已记录走访：${label('method', fields.method)} · ${label('outcome', fields.outcome)}${photos.length ? `，照片 ${photos.length} 张` : ''}（已存本机，待同步）`,
+    message: t('已记录走访：{method} · {outcome}{photos}（已存本机，待同步）', {
+      method: label('method', fields.method), outcome: label('outcome', fields.outcome),
+      photos: photos.length ? t('，照片 {n} 张', { n: photos.length }) : '',
+    }),
   });
 }
 
@@ -181,7 +185,7 @@ async function visitFix(ctx, call) {
   }
   const { values, errors } = readVisitForm(await call.request.formData());
   if (Object.keys(errors).length) {
-    return invalid(ctx, call, 'visitFix', { values, errors, message: '请检查标出的内容', messageKind: 'error' });
+    return invalid(ctx, call, 'visitFix', { values, errors, message: t('请检查标出的内容'), messageKind: 'error' });
   }
   const changed = {};
   for (const [name, value] of Object.entries(values)) {
@@ -189,12 +193,12 @@ async function visitFix(ctx, call) {
     if ((visit.fields[name] ?? null) !== next) changed[name] = next;
   }
   if (!Object.keys(changed).length) {
-    return invalid(ctx, call, 'visitFix', { values, message: '内容没有修改：请按社区意见修改后再提交', messageKind: 'error' });
+    return invalid(ctx, call, 'visitFix', { values, message: t('内容没有修改：请按社区意见修改后再提交'), messageKind: 'error' });
   }
   await ctx.engine.createChange('visit', visitId, changed);
   await afterWrite(ctx);
   return show(ctx, call, 'household', `/app/households/${visit.fields.household_id}`, {
-    message: '已修改走访记录（已存本机，同步后重新提交给社区）',
+    message: t('已修改走访记录（已存本机，同步后重新提交给社区）'),
   });
 }
 
@@ -298,7 +302,7 @@ async function saveResident(ctx, call, mode) {
   if (Object.keys(errors).length) {
     const screen = mode === 'edit' ? 'residentEdit' : 'residentNew';
     return invalid(ctx, call, screen, {
-      values, errors, chosenTags: chosen, details, message: '请检查标出的内容后再保存', messageKind: 'error',
+      values, errors, chosenTags: chosen, details, message: t('请检查标出的内容后再保存'), messageKind: 'error',
     });
   }
 
@@ -335,7 +339,7 @@ async function saveResident(ctx, call, mode) {
   }
   if (Object.keys(fields).length || tagChanges) await afterWrite(ctx);
   const name = values.name;
-  const message = !Object.keys(fields).length && !tagChanges ? `${name}：没有修改` : `已保存居民 ${name}（已存本机，待同步）`;
+  const message = !Object.keys(fields).length && !tagChanges ? t('{name}：没有修改', { name }) : t('已保存居民 {name}（已存本机，待同步）', { name });
   return show(ctx, call, 'household', `/app/households/${householdId}`, { message });
 }
 
@@ -370,7 +374,7 @@ async function patrolNew(ctx, call) {
   else if (!grids.some((g) => g.id === values.grid_id)) errors.grid_id = 'invalid_choice';
   const photos = await photosOfValidForm(ctx, form, errors);
   if (Object.keys(errors).length) {
-    return invalid(ctx, call, 'patrolNew', { values, errors, message: '请检查标出的内容', messageKind: 'error' });
+    return invalid(ctx, call, 'patrolNew', { values, errors, message: t('请检查标出的内容'), messageKind: 'error' });
   }
   const fields = {
     grid_id: values.grid_id,
@@ -393,7 +397,7 @@ async function patrolNew(ctx, call) {
   await ctx.engine.createChange('finding', uuid7(ctx.now()), fields);
   await afterWrite(ctx);
   return show(ctx, call, 'patrol', '/app/patrol', {
-    message: `已上报${photos.length ? `（照片 ${photos.length} 张）` : ''}，已存本机，联网后自动同步`,
+    message: t('已上报{photos}，已存本机，联网后自动同步', { photos: photos.length ? t('（照片 {n} 张）', { n: photos.length }) : '' }),
   });
 }
 
@@ -415,18 +419,18 @@ async function patrolCheck(ctx, call) {
   // server would refuse as stale.
   const mine = finding ? (await ctx.storage.listByEntity('case_step')).filter((s) => s.fields.finding_id === findingId) : [];
   if (!finding || !awaitingCheck([finding], new Map([[findingId, mine]]), call.user.id).length) {
-    return show(ctx, call, 'patrol', '/app/patrol', { message: '这条上报现在不需要核查（可能已核查过或状态已变化）', messageKind: 'warn' });
+    return show(ctx, call, 'patrol', '/app/patrol', { message: t('这条上报现在不需要核查（可能已核查过或状态已变化）'), messageKind: 'warn' });
   }
   const photos = await photosOfValidForm(ctx, form, errors);
   if (Object.keys(errors).length) {
-    return invalid(ctx, call, 'patrolCheck', { values, errors, message: '请检查标出的内容', messageKind: 'error' });
+    return invalid(ctx, call, 'patrolCheck', { values, errors, message: t('请检查标出的内容'), messageKind: 'error' });
   }
   const fields = { finding_id: findingId, from_status: 'resolved', to_status: result, photos, at: isoSeconds(ctx.now()) };
   if (values.opinion) fields.opinion = values.opinion;
   await ctx.engine.createChange('case_step', uuid7(ctx.now()), fields);
   await afterWrite(ctx);
   return show(ctx, call, 'patrol', '/app/patrol', {
-    message: result === 'verified' ? '已核查通过，已存本机，联网后自动同步' : '已退回重新处置，已存本机，联网后自动同步',
+    message: result === 'verified' ? t('已核查通过，已存本机，联网后自动同步') : t('已退回重新处置，已存本机，联网后自动同步'),
   });
 }
 
@@ -453,20 +457,20 @@ async function syncRun(ctx, call) {
     clearTimeout(timer);
   }
   if (outcome?.error === 'device_revoked') {
-    return ctx.respond(call.request, loginView({ message: '此设备已被停用，本机数据已清除。', messageKind: 'warn' }), {
+    return ctx.respond(call.request, loginView({ message: t('此设备已被停用，本机数据已清除。'), messageKind: 'warn' }), {
       push: '/app/login', redirect: '/app/login?revoked=1',
     });
   }
   const messages = {
-    done: ['同步完成', 'ok'],
-    timeout: ['同步仍在进行，完成后页面会自动刷新', 'warn'],
-    offline: ['网络不可用：修改已保存在本机，联网后会自动同步', 'warn'],
-    update_required: ['应用版本过旧，请更新后再同步', 'error'],
-    failed: [`同步失败：${outcome?.message || '请稍后重试'}`, 'error'],
+    done: [t('同步完成'), 'ok'],
+    timeout: [t('同步仍在进行，完成后页面会自动刷新'), 'warn'],
+    offline: [t('网络不可用：修改已保存在本机，联网后会自动同步'), 'warn'],
+    update_required: [t('应用版本过旧，请更新后再同步'), 'error'],
+    failed: [t('同步失败：{reason}', { reason: outcome?.message || t('请稍后重试') }), 'error'],
   };
   let [message, kind] = messages[outcome?.state === 'error' ? (outcome.error || 'failed') : (outcome?.state || 'done')] || messages.done;
   if (outcome?.state === 'done' && outcome.rejected) {
-    message += `，有 ${outcome.rejected} 条修改被退回，请处理`;
+    message += t('，有 {n} 条修改被退回，请处理', { n: outcome.rejected });
     kind = 'warn';
   }
   return show(ctx, call, SCREEN_OF[next] || 'home', next, { message, messageKind: kind });
@@ -496,7 +500,7 @@ export function coerce(text, original) {
     const n = Number(text);
     return Number.isFinite(n) ? n : text;
   }
-  if (typeof original === 'boolean') return text === 'true' || text === '是' || text === '1';
+  if (typeof original === 'boolean') return text === 'true' || text === zh('是') || text === t('是') || text === '1';
   if (original !== null && typeof original === 'object') {
     return JSON.parse(text);
   }
@@ -509,7 +513,7 @@ async function resend(ctx, call) {
   const [changeId] = call.params;
   const change = await ctx.storage.change(changeId);
   if (!change || change.status !== 'rejected') {
-    return show(ctx, call, 'sync', '/app/sync', { message: '这条修改已经处理过了', messageKind: 'warn' });
+    return show(ctx, call, 'sync', '/app/sync', { message: t('这条修改已经处理过了'), messageKind: 'warn' });
   }
   const form = await call.request.formData();
   const fields = JSON.parse(JSON.stringify(change.fields || {}));
@@ -522,11 +526,11 @@ async function resend(ctx, call) {
       setAt(fields, path, next);
     }
   } catch {
-    return show(ctx, call, 'sync', '/app/sync', { message: '内容格式不正确，请检查后再提交', messageKind: 'error' }, { status: 422 });
+    return show(ctx, call, 'sync', '/app/sync', { message: t('内容格式不正确，请检查后再提交'), messageKind: 'error' }, { status: 422 });
   }
   await ctx.engine.replaceRejected(changeId, change.op === 'delete' ? {} : fields);
   await afterWrite(ctx);
-  return show(ctx, call, 'sync', '/app/sync', { message: '已重新提交（已存本机，待同步）' });
+  return show(ctx, call, 'sync', '/app/sync', { message: t('已重新提交（已存本机，待同步）') });
 }
 
 /** POST /app/sync/rejected/<change id>/discard: the worker gives the change up. */
@@ -534,7 +538,7 @@ async function discard(ctx, call) {
   const [changeId] = call.params;
   const change = await ctx.storage.change(changeId);
   if (change && change.status === 'rejected') await ctx.storage.discardRejected(changeId);
-  return show(ctx, call, 'sync', '/app/sync', { message: '已放弃这条修改', messageKind: 'warn' });
+  return show(ctx, call, 'sync', '/app/sync', { message: t('已放弃这条修改'), messageKind: 'warn' });
 }
 
 // --- session -------------------------------------------------------------------------------------
@@ -545,20 +549,20 @@ async function login(ctx, call) {
   const username = str(form, 'username');
   const password = typeof form.get('password') === 'string' ? form.get('password') : '';
   const retry = (error) => ctx.respond(call.request, loginView({ username, error }), { status: 422 });
-  if (!username || !password) return retry('请输入用户名和密码');
+  if (!username || !password) return retry(t('请输入用户名和密码'));
   try {
     await ctx.engine.login(username, password);
   } catch (error) {
     const name = error?.name; // set explicitly by engine.js, so it survives minification
-    if (name === 'Offline') return retry('无法连接服务器：首次登录需要联网，请检查网络后重试');
-    if (name === 'DeviceRevoked') return retry('此设备已被停用，本机数据已清除。请联系社区管理员');
-    if (name === 'UpdateRequired') return retry('应用版本过旧，请更新后再登录');
+    if (name === 'Offline') return retry(t('无法连接服务器：首次登录需要联网，请检查网络后重试'));
+    if (name === 'DeviceRevoked') return retry(t('此设备已被停用，本机数据已清除。请联系社区管理员'));
+    if (name === 'UpdateRequired') return retry(t('应用版本过旧，请更新后再登录'));
     if (error?.body?.message) return retry(error.body.message);
-    return retry('登录失败，请稍后重试');
+    return retry(t('登录失败，请稍后重试'));
   }
   // The first download starts now; the home screen refreshes itself when it is done.
   Promise.resolve().then(() => ctx.requestSync?.('login')).catch(() => {});
-  return show(ctx, { ...call, user: await ctx.storage.getMeta('user') }, 'home', '/app/', { message: '登录成功，正在下载本网格数据' });
+  return show(ctx, { ...call, user: await ctx.storage.getMeta('user') }, 'home', '/app/', { message: t('登录成功，正在下载本网格数据') });
 }
 
 /** POST /app/logout: clears this phone's data; asks first while changes are unsynced. */
@@ -568,15 +572,35 @@ async function logout(ctx, call) {
   if (pending + rejected > 0 && str(form, 'confirm') !== '1') {
     return show(ctx, call, 'sync', '/app/sync', { confirmLogout: true }, { status: 200 });
   }
+  const lang = await ctx.storage.getMeta('lang');
   await ctx.engine.logout();
-  return ctx.respond(call.request, loginView({ message: '已退出登录，本机数据已清除', messageKind: 'ok' }), {
+  // Log-out wipes the phone's data, not the interface language the worker chose.
+  if (lang) await ctx.storage.setMeta('lang', lang);
+  return ctx.respond(call.request, loginView({ message: t('已退出登录，本机数据已清除'), messageKind: 'ok' }), {
     push: '/app/login', redirect: '/app/login',
   });
+}
+
+/**
+ * POST /app/lang: store the interface language ('zh' or 'en') and reload `next` as a whole page,
+ * so the shell (tab bar, <html lang>, the page script's texts) changes with the screen.
+ */
+async function lang(ctx, call) {
+  const form = await call.request.formData();
+  const choice = str(form, 'lang') === 'en' ? 'en' : 'zh';
+  await ctx.storage.setMeta('lang', choice);
+  setLanguage(choice);
+  const next = safeNext(str(form, 'next'));
+  if (call.request.headers.get('HX-Request') === 'true') {
+    return new Response(null, { status: 204, headers: { 'HX-Redirect': next } });
+  }
+  return new Response(null, { status: 303, headers: { Location: next } });
 }
 
 export const ACTIONS = {
   login,
   logout,
+  lang,
   visit,
   visitFix,
   residentNew: (ctx, call) => saveResident(ctx, call, 'new'),

@@ -5,6 +5,8 @@
 import { setCacheNameDetails } from 'workbox-core';
 import { cleanupOutdatedCaches, matchPrecache, precacheAndRoute } from 'workbox-precaching';
 
+import { localizeShell, zh } from '../i18n/index.js';
+
 // Bump to retire every runtime cache at the next activation (the precache retires itself by
 // revision, entry by entry).
 export const CACHE_VERSION = 'v1';
@@ -45,15 +47,15 @@ export function appShell() {
 /**
  * The app shell's HTML with `screenHtml` inside <main id="screen"> (replacing the <!--screen-->
  * marker) and, when given, the page title. For full-page answers to plain navigations; the caller
- * escapes what it puts in `screenHtml`.
+ * escapes what it puts in `screenHtml`. The shell's own texts follow the current language.
  */
 export async function shellPage(screenHtml, { title } = {}) {
   const response = await appShell();
   if (!response) return null;
-  let html = await response.text();
+  let html = localizeShell(await response.text());
   html = html.replace('<!--screen-->', () => screenHtml);
   if (title) {
-    html = html.replace(/<title>[^<]*<\/title>/, () => `<title>${escapeText(title)} · 网格通</title>`);
+    html = html.replace(/<title>[^<]*<\/title>/, () => `<title>${escapeText(title)} · ${zh('网格通')}</title>`);
   }
   return new Response(html, { headers: { 'Content-Type': 'text/html; charset=utf-8' } });
 }

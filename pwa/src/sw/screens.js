@@ -9,6 +9,7 @@
 //        requestSync(reason) → Promise<outcome>, registerBackgroundSync(), now() → ms}
 
 import { todayISO } from '../core/idnumber.js';
+import { dictText, setLanguage, t, zh } from '../i18n/index.js';
 import { ACTIONS } from './actions.js';
 import { buildingView } from './views/building.js';
 import { careStatus, doorStatus, isActiveTag, isCurrentResident, DUE_WINDOW_DAYS } from './views/care.js';
@@ -65,6 +66,7 @@ export const ROUTES = [
   ['POST', `/app/sync/rejected/${ID}`, 'resend', 'patrol'],
   ['POST', `/app/sync/rejected/${ID}/discard`, 'discard', 'patrol'],
   ['POST', '/app/logout', 'logout', 'patrol'],
+  ['POST', '/app/lang', 'lang', 'any'],
 ].map(([method, path, name, access]) => ({ method, pattern: new RegExp(`^${path}$`), name, access }));
 
 /** The route for a method and path: {route, params} or null. */
@@ -79,6 +81,7 @@ export function matchRoute(method, pathname) {
 
 const HTML_TYPE = 'text/html; charset=utf-8';
 const TITLE = /^\s*<title>([\s\S]*?)<\/title>\s*/;
+const APP_SUFFIX = new RegExp(` · ${zh('网格通')}$`);
 const ENTITIES = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&#96;': '`' };
 
 function unescape(text) {
@@ -107,7 +110,7 @@ export function createRouter(deps) {
       return new Response(null, { status: 303, headers: { Location: redirect } });
     }
     const m = TITLE.exec(fragment);
-    const title = m ? unescape(m[1]).replace(/ · 网格通$/, '') : undefined;
+    const title = m ? unescape(m[1]).replace(APP_SUFFIX, '') : undefined;
     const page = await ctx.shell(m ? fragment.slice(m[0].length) : fragment, { title });
     if (!page) return null; // the shell is not precached yet: let the network answer
     if (status === 200) return page;
@@ -120,12 +123,14 @@ export function createRouter(deps) {
     const match = matchRoute(request.method, url.pathname);
     if (!match) return null;
     const { route: r, params } = match;
+    // The interface language of this answer (module state: one device, one setting).
+    setLanguage(await ctx.storage.getMeta('lang'));
     const user = await ctx.storage.getMeta('user');
     const token = await ctx.storage.getMeta('token');
     const loggedIn = Boolean(user && token);
     const call = { request, url, params, user: user || null };
     if (r.access !== 'any' && !loggedIn) {
-      const fragment = loginView({ message: '请先登录', messageKind: 'warn' });
+      const fragment = loginView({ message: t('请先登录'), messageKind: 'warn' });
       if (isFragmentRequest(request)) return respond(request, fragment, { push: '/app/login' });
       return new Response(null, { status: 303, headers: { Location: '/app/login' } });
     }
@@ -179,7 +184,7 @@ export const SCREENS = {
     const revoked = url.searchParams.get('revoked');
     return loginView({
       username: user?.username || '',
-      message: revoked ? '此设备已被停用，本机数据已清除。' : '',
+      message: revoked ? t('此设备已被停用，本机数据已清除。') : '',
       messageKind: 'warn',
     });
   },
@@ -212,7 +217,7 @@ export const SCREENS = {
     const orphans = buildings.filter((b) => !known.has(gridOf(b))).sort(buildingOrder);
     if (orphans.length) {
       gridList.push({
-        id: '', name: '其他楼栋',
+        id: '', name: t('其他楼栋'),
         buildings: orphans.map((b) => ({ id: b.id, number: b.fields.number, name: b.fields.name, households: perBuilding.get(b.id) || 0 })),
       });
     }
@@ -229,7 +234,7 @@ export const SCREENS = {
 
   async building(ctx, { params: [id] }) {
     const building = await ctx.storage.view('building', id);
-    if (!building) return notFoundView({ what: '楼栋' });
+    if (!building) return notFoundView({ what: t('楼栋') });
     const today = ctx.today();
     const [households, tagTypes, allTags, areas] = await Promise.all([
       ctx.storage.listByRef('household', id), ctx.storage.listByEntity('care_tag_type'),
@@ -261,7 +266,7 @@ export const SCREENS = {
 
   async household(ctx, { params: [id], user, url }, extra = {}) {
     const household = await ctx.storage.view('household', id);
-    if (!household) return notFoundView({ what: '住户' });
+    if (!household) return notFoundView({ what: t('住户') });
     const today = ctx.today();
     const [building, residents, visits, tagTypes] = await Promise.all([
       ctx.storage.view('building', household.fields.building_id), ctx.storage.listByRef('resident', id),
@@ -294,7 +299,7 @@ export const SCREENS = {
 
   async visitFix(ctx, { params: [id], user }, extra = {}) {
     const visit = await ctx.storage.view('visit', id);
-    if (!visit) return notFoundView({ what: '走访记录' });
+    if (!visit) return notFoundView({ what: t('走访记录') });
     if (visit.fields.visitor_id !== user.id || visit.fields.review_status !== 'returned') {
       return forbiddenView({ role: user.role });
     }
@@ -310,7 +315,7 @@ export const SCREENS = {
   async residentNew(ctx, { url }, extra = {}) {
     const householdId = url.searchParams.get('household');
     const household = householdId ? await ctx.storage.view('household', householdId) : null;
-    if (!household) return notFoundView({ what: '住户' });
+    if (!household) return notFoundView({ what: t('住户') });
     const [building, tagTypes] = await Promise.all([
       ctx.storage.view('building', household.fields.building_id), ctx.storage.listByEntity('care_tag_type'),
     ]);
@@ -322,10 +327,10 @@ export const SCREENS = {
 
   async residentEdit(ctx, { params: [id] }, extra = {}) {
     const resident = await ctx.storage.view('resident', id);
-    if (!resident) return notFoundView({ what: '居民' });
+    if (!resident) return notFoundView({ what: t('居民') });
     const today = ctx.today();
     const household = await ctx.storage.view('household', resident.fields.household_id);
-    if (!household) return notFoundView({ what: '住户' });
+    if (!household) return notFoundView({ what: t('住户') });
     const [building, tagTypes, tags] = await Promise.all([
       ctx.storage.view('building', household.fields.building_id), ctx.storage.listByEntity('care_tag_type'),
       ctx.storage.listByRef('resident_tag', id),
@@ -385,17 +390,17 @@ export const SCREENS = {
 
   async patrolCheck(ctx, { params: [id], user }, extra = {}) {
     const finding = await ctx.storage.view('finding', id);
-    if (!finding) return notFoundView({ what: '上报事件' });
+    if (!finding) return notFoundView({ what: t('上报事件') });
     const [steps, categories] = await Promise.all([ctx.storage.listByEntity('case_step'), ctx.storage.listByEntity('finding_category')]);
     const stepsBy = stepsByFinding(steps.filter((s) => s.fields.finding_id === id));
     if (!awaitingCheck([finding], stepsBy, user.id).length) {
-      return SCREENS.patrol(ctx, { user }, { message: '这条上报现在不需要核查（可能已核查过或状态已变化）', messageKind: 'warn' });
+      return SCREENS.patrol(ctx, { user }, { message: t('这条上报现在不需要核查（可能已核查过或状态已变化）'), messageKind: 'warn' });
     }
     const feedback = (stepsBy.get(id) || []).filter((s) => s.fields.to_status === 'resolved').pop() || null;
     const cats = mapById(categories);
     const category = cats.get(finding.fields.category);
     const parent = category?.fields?.parent_id ? cats.get(category.fields.parent_id) : null;
-    const categoryName = category ? `${parent ? `${parent.fields.name_zh} / ` : ''}${category.fields.name_zh}` : '';
+    const categoryName = category ? `${parent ? `${dictText(parent.fields)} / ` : ''}${dictText(category.fields)}` : '';
     return patrolCheckView({ finding, feedback, categoryName, ...extra });
   },
 
@@ -437,9 +442,9 @@ export const SCREENS = {
 export function describeRecord(entity, f) {
   switch (entity) {
     case 'resident': return f.name || '';
-    case 'household': return f.room ? `${f.unit ?? ''}单元${f.room}` : '';
-    case 'building': return f.number ? `${f.number}号楼` : '';
-    case 'visit': return f.visited_at ? `走访 ${String(f.visited_at).slice(0, 10)}` : '';
+    case 'household': return f.room ? t('{unit}单元{room}', { unit: f.unit ?? '', room: f.room }) : '';
+    case 'building': return f.number ? t('{number}号楼', { number: f.number }) : '';
+    case 'visit': return f.visited_at ? t('走访 {date}', { date: String(f.visited_at).slice(0, 10) }) : '';
     case 'finding': return String(f.description || '').slice(0, 30);
     case 'resident_tag': return f.tag || '';
     default: return '';

@@ -3,19 +3,20 @@
 // alone) and marked with its residents' care tags (独 留 残 孕 租 ...).
 
 import { DOOR_STATUS, doorGrid } from './care.js';
+import { t } from '../../i18n/index.js';
 import { html, label, screen, tagMark, tagName } from './html.js';
 
 function doorCell(cell, info, tagTypes) {
   if (!cell.household) {
-    return html`<span class="door door-unregistered" title="${cell.room} 尚未登记"><span class="door-room">${cell.room}</span><span class="door-mark">未登记</span></span>`;
+    return html`<span class="door door-unregistered" title="${t('{room} 尚未登记', { room: cell.room })}"><span class="door-room">${cell.room}</span><span class="door-mark">${t('未登记')}</span></span>`;
   }
   const h = cell.household;
   const status = info.status.get(h.id) || 'pending';
   const meta = DOOR_STATUS[status];
   const tags = info.tags.get(h.id) || [];
   const state = status === 'vacant' ? label('housing_use', h.fields.housing_use) : meta.text;
-  const names = tags.map((code) => tagName(code, tagTypes)).join('、');
-  return html`<a class="door door-${status}" href="/app/households/${h.id}" aria-label="${cell.room}：${meta.label}${names ? `；${names}` : ''}"><span class="door-room">${cell.room}</span><span class="door-mark">${meta.mark}${state}</span>${tags.length ? html`<span class="door-tags">${tags.map((code) => html`<span class="tag-mark" title="${tagName(code, tagTypes)}">${tagMark(code, tagTypes.get?.(code))}</span>`)}</span>` : ''}</a>`;
+  const names = tags.map((code) => tagName(code, tagTypes)).join(t('、'));
+  return html`<a class="door door-${status}" href="/app/households/${h.id}" aria-label="${cell.room}${t('：')}${meta.label}${names ? `${t('；')}${names}` : ''}"><span class="door-room">${cell.room}</span><span class="door-mark">${meta.mark}${state}</span>${tags.length ? html`<span class="door-tags">${tags.map((code) => html`<span class="tag-mark" title="${tagName(code, tagTypes)}">${tagMark(code, tagTypes.get?.(code))}</span>`)}</span>` : ''}</a>`;
 }
 
 /**
@@ -30,19 +31,19 @@ export function buildingView(data) {
   const counts = { overdue: 0, pending: 0, visited: 0, vacant: 0 };
   for (const h of households) counts[info.status.get(h.id) || 'pending'] += 1;
   return screen({
-    title: `${b.number}号楼 户况图`,
+    title: t('{number}号楼 户况图', { number: b.number }),
     back: '/app/',
-    body: html`<p class="muted">${data.gridName || ''}${data.gridName ? ' · ' : ''}${b.units || 1}个单元 · ${b.floors || 1}层 · 已登记${households.length}户${b.captain_name ? ` · 楼栋长 ${b.captain_name}` : ''}</p>
-<ul class="legend" aria-label="图例">
+    body: html`<p class="muted">${data.gridName || ''}${data.gridName ? ' · ' : ''}${t('{units}个单元 · {floors}层 · 已登记{n}户', { units: b.units || 1, floors: b.floors || 1, n: households.length })}${b.captain_name ? ` · ${t('楼栋长 {name}', { name: b.captain_name })}` : ''}</p>
+<ul class="legend" aria-label="${t('图例')}">
 ${['overdue', 'pending', 'visited', 'vacant'].map((s) => html`<li><span class="door door-${s}"><span class="door-mark">${DOOR_STATUS[s].mark}</span></span>${DOOR_STATUS[s].text} ${counts[s]}</li>`)}
 </ul>
-<p class="muted">本月走访情况。标记：独 独居 · 空 空巢 · 高 高龄 · 留 留守 · 婴 婴幼儿 · 病 慢病 · 残 残疾 · 孕 孕产妇 · 租 租户 · 低 低保</p>
+<p class="muted">${t('本月走访情况。标记：独 独居 · 空 空巢 · 高 高龄 · 留 留守 · 婴 婴幼儿 · 病 慢病 · 残 残疾 · 孕 孕产妇 · 租 租户 · 低 低保')}</p>
 <div class="doors">
-${layout.units.map((unit) => html`<section class="door-unit" aria-label="${unit.unit}单元">
-<h3>${unit.unit}单元</h3>
+${layout.units.map((unit) => html`<section class="door-unit" aria-label="${t('{unit}单元', { unit: unit.unit })}">
+<h3>${t('{unit}单元', { unit: unit.unit })}</h3>
 ${unit.floors.map((row) => html`<div class="door-floor"><span class="door-floor-no">${row.floor}F</span>${row.doors.map((cell) => doorCell(cell, info, tagTypes))}</div>`)}
 </section>`)}
 </div>
-${layout.others.length ? html`<h2 class="section-title">其他房间</h2><div class="door-floor door-others">${layout.others.map((h) => doorCell({ household: h, room: `${h.fields.unit}-${h.fields.room}` }, info, tagTypes))}</div>` : ''}`,
+${layout.others.length ? html`<h2 class="section-title">${t('其他房间')}</h2><div class="door-floor door-others">${layout.others.map((h) => doorCell({ household: h, room: `${h.fields.unit}-${h.fields.room}` }, info, tagTypes))}</div>` : ''}`,
   });
 }

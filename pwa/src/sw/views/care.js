@@ -3,6 +3,7 @@
 // Records are the storage module's viewed records {entity, id, fields, scope}; dates are
 // YYYY-MM-DD in China time, datetimes ISO 8601 UTC as on the wire.
 
+import { t } from '../../i18n/index.js';
 import { addDays, chinaDate, daysBetween } from './html.js';
 
 export const DEFAULT_INTERVAL_DAYS = 30;
@@ -114,12 +115,17 @@ export function dueList(input, { window = DUE_WINDOW_DAYS } = {}) {
   return careStatus(input).filter((entry) => entry.days <= window);
 }
 
+/** A door status: its mark, and its word and description in the language current when read. */
+function door(mark, text, label) {
+  return Object.freeze({ mark, get text() { return text(); }, get label() { return label(); } });
+}
+
 export const DOOR_STATUS = Object.freeze({
-  overdue: { text: '逾期', mark: '!', label: '有逾期未访的关爱对象' },
-  visited: { text: '已访', mark: '✓', label: '本月已走访' },
-  pending: { text: '未访', mark: '○', label: '本月未走访' },
-  vacant: { text: '空置', mark: '—', label: '空置或商用' },
-  unregistered: { text: '未登记', mark: '', label: '尚未登记' },
+  overdue: door('!', () => t('逾期'), () => t('有逾期未访的关爱对象')),
+  visited: door('✓', () => t('已访'), () => t('本月已走访')),
+  pending: door('○', () => t('未访'), () => t('本月未走访')),
+  vacant: door('—', () => t('空置'), () => t('空置或商用')),
+  unregistered: door('', () => t('未登记'), () => t('尚未登记')),
 });
 
 /**

@@ -1,11 +1,12 @@
 // 待访: tagged residents due or overdue for a visit by their tags' interval, nearest due date first.
 
+import { t } from '../../i18n/index.js';
 import { address, ageText, html, screen, tagMark, tagName } from './html.js';
 
 function when(entry) {
-  if (entry.overdue) return html`<span class="due-days text-danger">逾期 ${-entry.days} 天</span>`;
-  if (entry.days === 0) return html`<span class="due-days badge badge-warn">今天到期</span>`;
-  return html`<span class="due-days">${entry.days} 天后到期</span>`;
+  if (entry.overdue) return html`<span class="due-days text-danger">${t('逾期 {n} 天', { n: -entry.days })}</span>`;
+  if (entry.days === 0) return html`<span class="due-days badge badge-warn">${t('今天到期')}</span>`;
+  return html`<span class="due-days">${t('{n} 天后到期', { n: entry.days })}</span>`;
 }
 
 /**
@@ -15,14 +16,14 @@ export function dueView(data) {
   const { entries = [], tagTypes = new Map(), today } = data;
   const overdue = entries.filter((e) => e.overdue).length;
   return screen({
-    title: '待访',
+    title: t('待访'),
     back: '/app/',
     refresh: '/app/due',
     body: html`<section class="card">
-<p>逾期 <strong class="text-danger">${overdue}</strong> 人 · ${data.window ?? 7} 天内到期 <strong>${entries.length - overdue}</strong> 人</p>
-<p class="muted">按标签走访周期计算（高风险至少每周一次），最早到期的在前。</p>
+<p>${t('逾期')} <strong class="text-danger">${overdue}</strong> ${t('人')} · ${t('{n} 天内到期', { n: data.window ?? 7 })} <strong>${entries.length - overdue}</strong> ${t('人')}</p>
+<p class="muted">${t('按标签走访周期计算（高风险至少每周一次），最早到期的在前。')}</p>
 </section>
-${entries.length === 0 ? html`<section class="card notice"><p>近期没有需要走访的关爱对象。</p></section>` : html`<ol class="list due-list">
+${entries.length === 0 ? html`<section class="card notice"><p>${t('近期没有需要走访的关爱对象。')}</p></section>` : html`<ol class="list due-list">
 ${entries.map((e) => {
     const r = e.resident.fields;
     const age = ageText(r.birth_date, today);
@@ -30,7 +31,7 @@ ${entries.map((e) => {
 <div><strong class="resident-name">${r.name}</strong>${age ? html` <span class="muted">${age}</span>` : ''}
 ${e.tags.map((code) => html`<span class="tag-mark tag-${code}" title="${tagName(code, tagTypes)}">${tagMark(code, tagTypes.get(code))}</span> `)}</div>
 <div>${when(e)} <span class="muted">${address(e.building, e.household)}</span></div>
-<div class="muted">${e.lastVisit ? `上次走访 ${e.lastVisit}` : '尚无走访记录'} · 每 ${e.interval} 天</div>
+<div class="muted">${e.lastVisit ? t('上次走访 {date}', { date: e.lastVisit }) : t('尚无走访记录')} · ${t('每 {n} 天', { n: e.interval })}</div>
 </a></li>`;
   })}
 </ol>`}`,

@@ -1,13 +1,14 @@
 // 首页: my grids and their buildings, visits due and overdue, outbox and last sync, a sync button.
 
+import { t, zh } from '../../i18n/index.js';
 import { chinaDateTime, flash, html, label, screen } from './html.js';
 
 /** The sync status lines shared by the home and sync screens. */
 export function syncStatus({ pending = 0, rejected = 0, lastSync = null, syncing = false, firstSync = false } = {}) {
   return html`<div class="sync-status">
-${syncing ? html`<p><span class="badge badge-busy">${firstSync ? '正在下载本网格数据…' : '正在同步…'}</span></p>` : ''}
-<p>待同步 <strong class="count">${pending}</strong> 条${rejected ? html`，<a href="/app/sync" class="text-danger">被退回 ${rejected} 条，请处理</a>` : ''}</p>
-<p class="muted">上次同步：${lastSync ? chinaDateTime(lastSync) : '尚未同步'}</p>
+${syncing ? html`<p><span class="badge badge-busy">${firstSync ? t('正在下载本网格数据…') : t('正在同步…')}</span></p>` : ''}
+<p>${t('待同步')} <strong class="count">${pending}</strong> ${t('条')}${rejected ? html`${t('，')}<a href="/app/sync" class="text-danger">${t('被退回 {n} 条，请处理', { n: rejected })}</a>` : ''}</p>
+<p class="muted">${t('上次同步：')}${lastSync ? chinaDateTime(lastSync) : t('尚未同步')}</p>
 </div>`;
 }
 
@@ -18,14 +19,14 @@ ${syncing ? html`<p><span class="badge badge-busy">${firstSync ? '正在下载�
 export function syncButton(next = '/app/') {
   return html`<form method="post" action="/app/sync/run">
 <input type="hidden" name="next" value="${next}">
-<button type="submit" class="btn btn-block" data-wangge-sync>立即同步</button>
+<button type="submit" class="btn btn-block" data-wangge-sync>${t('立即同步')}</button>
 </form>`;
 }
 
 /** The prompt to check cases the units reported handled (核查), for every role that reports. */
 function checkPrompt(count) {
   if (!count) return '';
-  return html`<section class="card notice"><a class="btn btn-primary btn-block" href="/app/patrol">待我核查的上报（${count}）</a></section>`;
+  return html`<section class="card notice"><a class="btn btn-primary btn-block" href="/app/patrol">${t('待我核查的上报（{n}）', { n: count })}</a></section>`;
 }
 
 /**
@@ -39,42 +40,42 @@ export function homeView(data) {
   const status = syncStatus({ ...outbox, lastSync, syncing: data.syncing, firstSync: data.firstSync });
   if (user.role === 'patrol_volunteer') {
     return screen({
-      title: '巡查上报',
+      title: t('巡查上报'),
       refresh: '/app/',
       body: html`${flash(data.message, data.messageKind)}
 <section class="card">
-<p>${user.name}（${label('role', user.role)}）</p>
-<a class="btn btn-primary btn-big btn-block" href="/app/patrol/new">＋ 上报巡查发现</a>
-<a class="btn btn-block" href="/app/patrol">我的上报</a>
+<p>${t('{name}（{role}）', { name: user.name, role: label('role', user.role) })}</p>
+<a class="btn btn-primary btn-big btn-block" href="/app/patrol/new">＋ ${t('上报巡查发现')}</a>
+<a class="btn btn-block" href="/app/patrol">${t('我的上报')}</a>
 </section>
 ${checkPrompt(data.toCheck)}
 <section class="card">${status}${syncButton('/app/')}</section>`,
     });
   }
   return screen({
-    title: '首页',
+    title: t('首页'),
     refresh: '/app/',
     body: html`${flash(data.message, data.messageKind)}
-<p class="muted">${user.name}（${label('role', user.role)}）</p>
+<p class="muted">${t('{name}（{role}）', { name: user.name, role: label('role', user.role) })}</p>
 <div class="stats">
-<a class="stat${due.overdue ? ' stat-danger' : ''}" href="/app/due"><span class="count">${due.overdue}</span>逾期未访</a>
-<a class="stat" href="/app/due"><span class="count">${due.due}</span>7天内待访</a>
-<a class="stat" href="/app/sync"><span class="count">${outbox.pending || 0}</span>待同步</a>
+<a class="stat${due.overdue ? ' stat-danger' : ''}" href="/app/due"><span class="count">${due.overdue}</span>${t('逾期未访')}</a>
+<a class="stat" href="/app/due"><span class="count">${due.due}</span>${t('7天内待访')}</a>
+<a class="stat" href="/app/sync"><span class="count">${outbox.pending || 0}</span>${t('待同步')}</a>
 </div>
 ${data.returned?.length ? html`<section class="card notice-danger">
-<h2>社区退回的走访（${data.returned.length}）</h2>
+<h2>${t('社区退回的走访（{n}）', { n: data.returned.length })}</h2>
 <ul class="list">${data.returned.map((r) => html`<li><a class="list-item" href="/app/visits/${r.id}/fix"><strong>${chinaDateTime(r.visitedAt)}</strong> <span class="muted">${r.comment || ''}</span></a></li>`)}</ul>
 </section>` : ''}
 ${checkPrompt(data.toCheck)}
 <section class="card">${status}${syncButton('/app/')}</section>
-${grids.length === 0 ? html`<section class="card notice"><p>${data.firstSync ? '正在下载本网格数据（首次需要联网），完成后本页会自动刷新…' : '本机还没有网格数据，请联网后点“立即同步”。'}</p></section>` : ''}
+${grids.length === 0 ? html`<section class="card notice"><p>${data.firstSync ? t('正在下载本网格数据（首次需要联网），完成后本页会自动刷新…') : t('本机还没有网格数据，请联网后点“立即同步”。')}</p></section>` : ''}
 ${grids.map((grid) => html`<h2 class="section-title">${grid.name}</h2>
 <ul class="list">
-${grid.buildings.map((b) => html`<li><a class="list-item" href="/app/buildings/${b.id}"><strong>${b.number}号楼</strong>${b.name && b.name !== `${b.number}号楼` ? html` · ${b.name}` : ''} <span class="muted">${b.households} 户</span></a></li>`)}
+${grid.buildings.map((b) => html`<li><a class="list-item" href="/app/buildings/${b.id}"><strong>${t('{number}号楼', { number: b.number })}</strong>${b.name && b.name !== zh('{number}号楼', { number: b.number }) ? html` · ${b.name}` : ''} <span class="muted">${t('{n} 户', { n: b.households })}</span></a></li>`)}
 </ul>`)}
 <section class="card">
-<a class="btn btn-block" href="/app/patrol/new">＋ 上报巡查发现</a>
-<a class="btn btn-block" href="/app/search">搜索居民、地址</a>
+<a class="btn btn-block" href="/app/patrol/new">＋ ${t('上报巡查发现')}</a>
+<a class="btn btn-block" href="/app/search">${t('搜索居民、地址')}</a>
 </section>`,
   });
 }

@@ -3,6 +3,7 @@
 
 import { maskIdNumber } from '../../core/idnumber.js';
 import { maskPhone } from '../../core/phone.js';
+import { dictText, t } from '../../i18n/index.js';
 import {
   address, ageText, chinaDateTime, fieldError, flag, flash, html, label, photoInput, screen, tagMark, tagName,
 } from './html.js';
@@ -10,10 +11,10 @@ import { reviewNote } from './visit_fix.js';
 
 function dueBadge(entry) {
   if (!entry) return '';
-  if (entry.overdue) return html`<span class="badge badge-danger">逾期 ${-entry.days} 天</span>`;
-  if (entry.days === 0) return html`<span class="badge badge-warn">今天到期</span>`;
-  if (entry.days <= 7) return html`<span class="badge badge-warn">${entry.days} 天后到期</span>`;
-  return html`<span class="badge">下次走访 ${entry.dueOn}</span>`;
+  if (entry.overdue) return html`<span class="badge badge-danger">${t('逾期 {n} 天', { n: -entry.days })}</span>`;
+  if (entry.days === 0) return html`<span class="badge badge-warn">${t('今天到期')}</span>`;
+  if (entry.days <= 7) return html`<span class="badge badge-warn">${t('{n} 天后到期', { n: entry.days })}</span>`;
+  return html`<span class="badge">${t('下次走访 {date}', { date: entry.dueOn })}</span>`;
 }
 
 function detailSummary(tag, tagType) {
@@ -24,12 +25,12 @@ function detailSummary(tag, tagType) {
     const value = detail[spec.name];
     if (value === undefined || value === null || value === '') continue;
     let text = value;
-    if (spec.type === 'bool') text = value ? '是' : '否';
+    if (spec.type === 'bool') text = value ? t('是') : t('否');
     else if (spec.type === 'phone') text = maskPhone(String(value));
     else if (spec.type === 'choice') text = label(spec.name, value);
-    parts.push(`${spec.label_zh || spec.name}：${text}`);
+    parts.push(`${dictText(spec, 'label') || spec.name}${t('：')}${text}`);
   }
-  return parts.join('；');
+  return parts.join(t('；'));
 }
 
 function residentCard({ record, tags }, data) {
@@ -39,12 +40,12 @@ function residentCard({ record, tags }, data) {
   return html`<li class="resident">
 <div class="resident-head"><strong class="resident-name">${r.name}</strong>
 <span class="muted">${label('sex', r.sex)}${age ? ` · ${age}` : ''}${r.relation ? ` · ${label('relation', r.relation)}` : ''}${r.population_type && r.population_type !== 'registered' ? ` · ${label('population_type', r.population_type)}` : ''}</span>
-${record.pending || data.pendingIds?.has(record.id) ? html`<span class="badge badge-warn">待同步</span>` : ''}</div>
+${record.pending || data.pendingIds?.has(record.id) ? html`<span class="badge badge-warn">${t('待同步')}</span>` : ''}</div>
 <div class="muted">${r.id_number ? html`${label('id_type', r.id_type || 'resident_id')} ${maskIdNumber(r.id_number)}` : ''}${r.phone ? html` · ☎ ${maskPhone(r.phone)}` : ''}</div>
 ${tags.length ? html`<div class="tags">${tags.map((t) => html`<div class="tag tag-${t.fields.tag}"><span class="tag-mark">${tagMark(t.fields.tag, data.tagTypes?.get(t.fields.tag))}</span>${tagName(t.fields.tag, data.tagTypes)}${detailSummary(t, data.tagTypes?.get(t.fields.tag)) ? html` <span class="muted">${detailSummary(t, data.tagTypes?.get(t.fields.tag))}</span>` : ''}</div>`)}</div>` : ''}
-${entry ? html`<div>${dueBadge(entry)}${entry.lastVisit ? html` <span class="muted">上次走访 ${entry.lastVisit}</span>` : html` <span class="muted">尚无走访记录</span>`}</div>` : ''}
+${entry ? html`<div>${dueBadge(entry)}${entry.lastVisit ? html` <span class="muted">${t('上次走访 {date}', { date: entry.lastVisit })}</span>` : html` <span class="muted">${t('尚无走访记录')}</span>`}</div>` : ''}
 ${r.notes ? html`<p class="muted">${r.notes}</p>` : ''}
-<a class="btn btn-small" href="/app/residents/${record.id}/edit">编辑</a>
+<a class="btn btn-small" href="/app/residents/${record.id}/edit">${t('编辑')}</a>
 </li>`;
 }
 
@@ -53,12 +54,12 @@ function visitItem(visit, data) {
   const names = (v.resident_ids || []).map((id) => data.residentNames?.get(id)).filter(Boolean);
   return html`<li class="visit">
 <div><strong>${chinaDateTime(v.visited_at)}</strong> ${label('method', v.method)} · <span class="outcome-${v.outcome}">${label('outcome', v.outcome)}</span>
-${visit.pending || data.pendingIds?.has(visit.id) ? html`<span class="badge badge-warn">待同步</span>` : ''}</div>
-${names.length ? html`<div class="muted">走访对象：${names.join('、')}</div>` : ''}
+${visit.pending || data.pendingIds?.has(visit.id) ? html`<span class="badge badge-warn">${t('待同步')}</span>` : ''}</div>
+${names.length ? html`<div class="muted">${t('走访对象：')}${names.join(t('、'))}</div>` : ''}
 ${v.notes ? html`<div>${v.notes}</div>` : ''}
-${v.needs ? html`<div>诉求：${v.needs}</div>` : ''}
-${v.follow_up_on ? html`<div class="muted">回访日期：${v.follow_up_on}</div>` : ''}
-${v.photos?.length ? html`<div class="muted">照片 ${v.photos.length} 张</div>` : ''}
+${v.needs ? html`<div>${t('诉求：')}${v.needs}</div>` : ''}
+${v.follow_up_on ? html`<div class="muted">${t('回访日期：')}${v.follow_up_on}</div>` : ''}
+${v.photos?.length ? html`<div class="muted">${t('照片 {n} 张', { n: v.photos.length })}</div>` : ''}
 ${reviewNote(visit, data.user)}
 </li>`;
 }
@@ -71,24 +72,24 @@ export function visitSheet(data) {
   const chosen = values.resident_ids ? new Set(values.resident_ids) : new Set(current.map((c) => c.record.id));
   return html`<section class="card sheet" id="visit-sheet">
 <form method="post" action="/app/households/${household.id}/visits" enctype="multipart/form-data" class="form">
-<h2>记录走访</h2>
-<button type="submit" class="btn btn-primary btn-big btn-block">保存走访</button>
-<fieldset class="choices"><legend>走访方式</legend>
-${Object.entries({ in_person: '入户', phone: '电话', video: '视频', doorstep: '门口' }).map(([value, text]) => html`<label class="choice"><input type="radio" name="method" value="${value}"${flag(method === value, 'checked')}> ${text}</label>`)}
+<h2>${t('记录走访')}</h2>
+<button type="submit" class="btn btn-primary btn-big btn-block">${t('保存走访')}</button>
+<fieldset class="choices"><legend>${t('走访方式')}</legend>
+${['in_person', 'phone', 'video', 'doorstep'].map((value) => html`<label class="choice"><input type="radio" name="method" value="${value}"${flag(method === value, 'checked')}> ${label('method', value)}</label>`)}
 ${fieldError(errors, 'method')}</fieldset>
-<fieldset class="choices"><legend>走访结果</legend>
-${Object.entries({ normal: '正常', not_home: '不在家', refused: '拒访', issue_found: '发现问题' }).map(([value, text]) => html`<label class="choice"><input type="radio" name="outcome" value="${value}"${flag(outcome === value, 'checked')}> ${text}</label>`)}
+<fieldset class="choices"><legend>${t('走访结果')}</legend>
+${['normal', 'not_home', 'refused', 'issue_found'].map((value) => html`<label class="choice"><input type="radio" name="outcome" value="${value}"${flag(outcome === value, 'checked')}> ${label('outcome', value)}</label>`)}
 ${fieldError(errors, 'outcome')}</fieldset>
-${current.length ? html`<fieldset class="choices"><legend>走访对象</legend>
+${current.length ? html`<fieldset class="choices"><legend>${t('走访对象')}</legend>
 ${current.map((c) => html`<label class="choice"><input type="checkbox" name="resident_ids" value="${c.record.id}"${flag(chosen.has(c.record.id), 'checked')}> ${c.record.fields.name}</label>`)}
 </fieldset>` : ''}
-<details class="more"${flag(data.more || values.notes || values.needs || values.follow_up_on || Object.keys(errors).length, 'open')}><summary>补充情况（可选）</summary>
-<label class="field"><span class="field-label">备注</span><textarea name="notes" rows="2" maxlength="2000">${values.notes || ''}</textarea>${fieldError(errors, 'notes')}</label>
-<label class="field"><span class="field-label">诉求</span><textarea name="needs" rows="2" maxlength="2000">${values.needs || ''}</textarea>${fieldError(errors, 'needs')}</label>
-<label class="field"><span class="field-label">回访日期</span><input type="date" name="follow_up_on" value="${values.follow_up_on || ''}">${fieldError(errors, 'follow_up_on')}</label>
+<details class="more"${flag(data.more || values.notes || values.needs || values.follow_up_on || Object.keys(errors).length, 'open')}><summary>${t('补充情况（可选）')}</summary>
+<label class="field"><span class="field-label">${t('备注')}</span><textarea name="notes" rows="2" maxlength="2000">${values.notes || ''}</textarea>${fieldError(errors, 'notes')}</label>
+<label class="field"><span class="field-label">${t('诉求')}</span><textarea name="needs" rows="2" maxlength="2000">${values.needs || ''}</textarea>${fieldError(errors, 'needs')}</label>
+<label class="field"><span class="field-label">${t('回访日期')}</span><input type="date" name="follow_up_on" value="${values.follow_up_on || ''}">${fieldError(errors, 'follow_up_on')}</label>
 ${photoInput({ name: 'photo' })}${fieldError(errors, 'photos')}
 </details>
-<a class="btn btn-block" href="/app/households/${household.id}">取消</a>
+<a class="btn btn-block" href="/app/households/${household.id}">${t('取消')}</a>
 </form>
 </section>`;
 }
@@ -105,27 +106,27 @@ export function householdView(data) {
   const moved = residents.filter((c) => !current.includes(c));
   const where = address(building, household);
   return screen({
-    title: where || '住户',
+    title: where || t('住户'),
     back: building ? `/app/buildings/${building.id}` : '/app/',
     body: html`${flash(data.message, data.messageKind)}
 ${data.sheet ? visitSheet({ ...data, current }) : html`<section class="card quick-visit">
-<a class="btn btn-primary btn-big btn-block" href="/app/households/${household.id}/visit">在家，一切正常</a>
-<a class="btn btn-block" href="/app/households/${household.id}/visit?more=1">其他走访情况</a>
+<a class="btn btn-primary btn-big btn-block" href="/app/households/${household.id}/visit">${t('在家，一切正常')}</a>
+<a class="btn btn-block" href="/app/households/${household.id}/visit?more=1">${t('其他走访情况')}</a>
 </section>`}
 <section class="card">
 <p>${label('housing_use', h.housing_use)} · ${label('registration_status', h.registration_status)}${h.contact_phone ? html` · ☎ ${maskPhone(h.contact_phone)}` : ''}</p>
-${h.housing_use === 'rented' && h.landlord_name ? html`<p class="muted">房东：${h.landlord_name}${h.landlord_phone ? html` ${maskPhone(h.landlord_phone)}` : ''}</p>` : ''}
+${h.housing_use === 'rented' && h.landlord_name ? html`<p class="muted">${t('房东：')}${h.landlord_name}${h.landlord_phone ? html` ${maskPhone(h.landlord_phone)}` : ''}</p>` : ''}
 ${h.notes ? html`<p class="muted">${h.notes}</p>` : ''}
 </section>
 <section class="card">
-<h2>居民（${current.length}）</h2>
-${current.length ? html`<ul class="list residents">${current.map((c) => residentCard(c, data))}</ul>` : html`<p class="muted">暂无在住居民</p>`}
-<a class="btn btn-block" href="/app/residents/new?household=${household.id}">＋ 新增居民</a>
-${moved.length ? html`<details><summary>已迁出（${moved.length}）</summary><ul class="list">${moved.map((c) => html`<li><a class="list-item" href="/app/residents/${c.record.id}/edit">${c.record.fields.name} <span class="muted">迁出 ${c.record.fields.moved_out_on}</span></a></li>`)}</ul></details>` : ''}
+<h2>${t('居民（{n}）', { n: current.length })}</h2>
+${current.length ? html`<ul class="list residents">${current.map((c) => residentCard(c, data))}</ul>` : html`<p class="muted">${t('暂无在住居民')}</p>`}
+<a class="btn btn-block" href="/app/residents/new?household=${household.id}">＋ ${t('新增居民')}</a>
+${moved.length ? html`<details><summary>${t('已迁出（{n}）', { n: moved.length })}</summary><ul class="list">${moved.map((c) => html`<li><a class="list-item" href="/app/residents/${c.record.id}/edit">${c.record.fields.name} <span class="muted">${t('迁出 {date}', { date: c.record.fields.moved_out_on })}</span></a></li>`)}</ul></details>` : ''}
 </section>
 <section class="card">
-<h2>走访记录（${visits.length}）</h2>
-${visits.length ? html`<ol class="list visits">${visits.slice(0, data.visitLimit || 50).map((v) => visitItem(v, data))}</ol>` : html`<p class="muted">暂无走访记录</p>`}
+<h2>${t('走访记录（{n}）', { n: visits.length })}</h2>
+${visits.length ? html`<ol class="list visits">${visits.slice(0, data.visitLimit || 50).map((v) => visitItem(v, data))}</ol>` : html`<p class="muted">${t('暂无走访记录')}</p>`}
 </section>`,
   });
 }

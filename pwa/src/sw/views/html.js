@@ -3,6 +3,12 @@
 //
 // Every interpolated value is escaped unless it is wrapped in raw() or is itself the result of
 // html`...` (already safe). Views never concatenate strings into HTML by hand.
+//
+// Every text a user reads goes through t() (../../i18n): Chinese in the code, English from the
+// catalogue when the language is English. The label tables below stay in Chinese and are
+// translated where they are read (label, fieldLabel, fieldError, options).
+
+import { dictText, language, t, zh } from '../../i18n/index.js';
 
 const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
 
@@ -131,17 +137,22 @@ export const FIELD_MESSAGES = Object.freeze({
   photo_too_large: '照片过大',
 });
 
-/** The Chinese label of an enum value, or the value itself when the table does not know it. */
+/** The label of an enum value in the current language, or the value itself when the table does not know it. */
 export function label(kind, value) {
   if (value === null || value === undefined || value === '') return '';
   const table = LABELS[kind];
-  return (table && table[value]) || String(value);
+  return table && table[value] ? t(table[value]) : String(value);
 }
 
 export function fieldLabel(name) {
-  if (FIELD_LABELS[name]) return FIELD_LABELS[name];
+  if (FIELD_LABELS[name]) return t(FIELD_LABELS[name]);
   const m = /^detail\.(.+)$/.exec(name);
-  return m ? `标签详情 ${m[1]}` : name;
+  return m ? t('标签详情 {name}', { name: m[1] }) : name;
+}
+
+/** A field error code's message in the current language (the code itself when unknown). */
+export function fieldMessage(code) {
+  return FIELD_MESSAGES[code] ? t(FIELD_MESSAGES[code]) : code;
 }
 
 // --- care tags -----------------------------------------------------------------------------
@@ -152,14 +163,21 @@ export const TAG_MARKS = Object.freeze({
   chronic_ill: '病', disabled: '残', pregnant: '孕', tenant: '租', low_income: '低',
 });
 
-/** The mark of a tag code; a city's own tags use the first character of their Chinese name. */
+/** The same marks in English (one or two letters; the legend on the door map explains them). */
+export const TAG_MARKS_EN = Object.freeze({
+  elderly_alone: 'A', elderly_empty_nest: 'N', elderly_80plus: '80', child_left_behind: 'L', infant: 'I',
+  chronic_ill: 'C', disabled: 'D', pregnant: 'P', tenant: 'T', low_income: 'W',
+});
+
+/** The mark of a tag code; a city's own tags use the first character of their name. */
 export function tagMark(code, tagType) {
-  return TAG_MARKS[code] || Array.from(tagType?.fields?.name_zh || code || '?')[0];
+  const marks = language() === 'en' ? TAG_MARKS_EN : TAG_MARKS;
+  return marks[code] || Array.from(dictText(tagType?.fields) || code || '?')[0];
 }
 
 export function tagName(code, tagTypes) {
   const type = tagTypes && (tagTypes instanceof Map ? tagTypes.get(code) : tagTypes[code]);
-  return type?.fields?.name_zh || code;
+  return dictText(type?.fields) || code;
 }
 
 // --- dates and places --------------------------------------------------------------------
@@ -191,13 +209,24 @@ export function addDays(day, n) {
   return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** 3号楼2单元501 */
+/** 3号楼2单元501 (in English "Bldg 3, Unit 2, 501"). */
 export function address(building, household) {
+  return addressIn(building, household, false);
+}
+
+/** The address as written in Chinese whatever the language (what search matches a query against). */
+export function chineseAddress(building, household) {
+  return addressIn(building, household, true);
+}
+
+function addressIn(building, household, chinese) {
   const b = building?.fields || building || {};
   const h = household?.fields || household || {};
-  const number = b.number ? `${b.number}号楼` : (b.name || '');
-  const unit = h.unit !== undefined && h.unit !== null ? `${h.unit}单元` : '';
-  return `${number}${unit}${h.room ?? ''}`;
+  const n = { number: b.number };
+  const u = { unit: h.unit };
+  const number = b.number ? (chinese ? zh('{number}号楼', n) : t('{number}号楼', n)) : (b.name || '');
+  const unit = h.unit !== undefined && h.unit !== null ? (chinese ? zh('{unit}单元', u) : t('{unit}单元', u)) : '';
+  return [number, unit, String(h.room ?? '')].filter(Boolean).join(!chinese && language() === 'en' ? ', ' : '');
 }
 
 /** Age in whole years on `today` (YYYY-MM-DD), or null. */
@@ -212,10 +241,13 @@ export function ageOn(birthDate, today) {
 export function ageText(birthDate, today) {
   const age = ageOn(birthDate, today);
   if (age === null || age < 0) return '';
-  return age === 0 ? '不满1岁' : `${age}岁`;
+  return age === 0 ? t('不满1岁') : t('{age}岁', { age });
 }
 
 // --- shared pieces -------------------------------------------------------------------------
+
+/** The app's name: a brand, not translated. */
+export const APP_NAME = zh('网格通');
 
 /**
  * The frame of every screen: a <title> (htmx moves it into the document; the router puts it in
@@ -224,9 +256,9 @@ export function ageText(birthDate, today) {
  * `refresh`: a URL the screen reloads itself from when a sync finishes (event wangge:synced).
  */
 export function screen({ title, back = null, body, refresh = null }) {
-  return String(html`<title>${title} · 网格通</title>
+  return String(html`<title>${title} · ${APP_NAME}</title>
 <div class="screen">
-<header class="bar">${back ? html`<a class="bar-back" href="${back}" aria-label="返回">‹ 返回</a>` : ''}<h1 class="bar-title">${title}</h1></header>
+<header class="bar">${back ? html`<a class="bar-back" href="${back}" aria-label="${t('返回')}">‹ ${t('返回')}</a>` : ''}<h1 class="bar-title">${title}</h1></header>
 ${body}
 ${refresh ? html`<div hidden hx-get="${refresh}" hx-trigger="wangge:synced from:body" hx-target="#screen" hx-swap="innerHTML" hx-push-url="false"></div>` : ''}
 </div>`);
@@ -235,20 +267,32 @@ ${refresh ? html`<div hidden hx-get="${refresh}" hx-trigger="wangge:synced from:
 /** The answer to a screen the user's role may not see. */
 export function forbiddenView({ role } = {}) {
   return screen({
-    title: '无权限',
+    title: t('无权限'),
     back: '/app/',
-    body: html`<section class="card notice"><p>无权限：您的账号（${label('role', role) || '未登录'}）不能查看此页面。</p>
-<p><a class="btn" href="/app/">返回首页</a></p></section>`,
+    body: html`<section class="card notice"><p>${t('无权限：您的账号（{role}）不能查看此页面。', { role: label('role', role) || t('未登录') })}</p>
+<p><a class="btn" href="/app/">${t('返回首页')}</a></p></section>`,
   });
 }
 
-export function notFoundView({ what = '内容' } = {}) {
+export function notFoundView({ what = t('内容') } = {}) {
   return screen({
-    title: '未找到',
+    title: t('未找到'),
     back: '/app/',
-    body: html`<section class="card notice"><p>未找到该${what}。可能尚未同步到本机，或已不在您负责的范围内。</p>
-<p><a class="btn" href="/app/">返回首页</a></p></section>`,
+    body: html`<section class="card notice"><p>${t('未找到该{what}。可能尚未同步到本机，或已不在您负责的范围内。', { what })}</p>
+<p><a class="btn" href="/app/">${t('返回首页')}</a></p></section>`,
   });
+}
+
+/**
+ * The language switch: one button for the other language, named in that language (posts to
+ * /app/lang, which stores the choice and reloads `next`).
+ */
+export function languageSwitch(next) {
+  const other = language() === 'en' ? 'zh' : 'en';
+  return html`<form method="post" action="/app/lang" class="lang-switch">
+<input type="hidden" name="lang" value="${other}"><input type="hidden" name="next" value="${next}">
+<button type="submit" class="btn btn-block" lang="${other === 'en' ? 'en' : 'zh-CN'}">${other === 'en' ? 'English' : zh('中文')}</button>
+</form>`;
 }
 
 /** A one-line message at the top of a screen after an action ("已保存，待同步"). */
@@ -261,30 +305,30 @@ export function flash(message, kind = 'ok') {
 export function fieldError(errors, name) {
   const code = errors && errors[name];
   if (!code) return '';
-  return html`<span class="field-error" role="alert">${FIELD_MESSAGES[code] || code}</span>`;
+  return html`<span class="field-error" role="alert">${fieldMessage(code)}</span>`;
 }
 
 /** <option>s of a label table, with the current value selected and an optional empty first option. */
 export function options(kind, current, { empty = null } = {}) {
   const table = LABELS[kind] || {};
   return html`${empty !== null ? html`<option value="">${empty}</option>` : ''}${Object.entries(table).map(
-    ([value, text]) => html`<option value="${value}"${flag(String(current ?? '') === value, 'selected')}>${text}</option>`,
+    ([value, text]) => html`<option value="${value}"${flag(String(current ?? '') === value, 'selected')}>${t(text)}</option>`,
   )}`;
 }
 
 // --- page-side behaviours (pwa/src/app/main.js acts on these data attributes) ----------------
 
 /** A photo picker: main.js downscales the chosen pictures to ≤1600 px JPEG before the form posts. */
-export function photoInput({ name = 'photo', label: text = '照片' } = {}) {
-  return html`<label class="field"><span class="field-label">${text}（可选，最多9张）</span>
+export function photoInput({ name = 'photo', label: text = t('照片') } = {}) {
+  return html`<label class="field"><span class="field-label">${t('{label}（可选，最多9张）', { label: text })}</span>
 <input type="file" name="${name}" accept="image/*" multiple data-wangge-photo></label>`;
 }
 
 /** The GPS button (main.js fills lat/lng/accuracy and writes the accuracy into the status). */
 export function locateInput(values = {}) {
   const located = values.lat !== undefined && values.lat !== null && values.lat !== '';
-  return html`<div class="field"><span class="field-label">位置</span>
+  return html`<div class="field"><span class="field-label">${t('位置')}</span>
 <input type="hidden" name="lat" value="${values.lat ?? ''}"><input type="hidden" name="lng" value="${values.lng ?? ''}"><input type="hidden" name="accuracy" value="${values.accuracy ?? ''}">
-<button type="button" class="btn btn-block" data-wangge-locate>获取当前位置（GPS）</button>
-<span class="muted" data-wangge-locate-status aria-live="polite">${located ? `已定位（精度约 ${Math.round(Number(values.accuracy) || 0)} 米）` : '未定位'}</span></div>`;
+<button type="button" class="btn btn-block" data-wangge-locate>${t('获取当前位置（GPS）')}</button>
+<span class="muted" data-wangge-locate-status aria-live="polite">${located ? t('已定位（精度约 {n} 米）', { n: Math.round(Number(values.accuracy) || 0) }) : t('未定位')}</span></div>`;
 }

@@ -1,21 +1,23 @@
 // 登录: needs the network once; afterwards the app works offline.
 
-import { flash, html, screen } from './html.js';
+import { t } from '../../i18n/index.js';
+import { flash, html, languageSwitch, screen } from './html.js';
 
 /** data: {username, error, message} */
 export function loginView(data = {}) {
   return screen({
-    title: '登录',
+    title: t('登录'),
     body: html`${flash(data.message, data.messageKind || 'ok')}
 <section class="card">
-<p>网格通 · 社区网格工作</p>
+<p>${t('网格通 · 社区网格工作')}</p>
 <form method="post" action="/app/login" class="form">
-<label class="field"><span class="field-label">用户名</span><input type="text" name="username" value="${data.username || ''}" autocomplete="username" autocapitalize="none" spellcheck="false" required></label>
-<label class="field"><span class="field-label">密码</span><input type="password" name="password" autocomplete="current-password" required></label>
+<label class="field"><span class="field-label">${t('用户名')}</span><input type="text" name="username" value="${data.username || ''}" autocomplete="username" autocapitalize="none" spellcheck="false" required></label>
+<label class="field"><span class="field-label">${t('密码')}</span><input type="password" name="password" autocomplete="current-password" required></label>
 ${data.error ? html`<p class="field-error" role="alert">${data.error}</p>` : ''}
-<button type="submit" class="btn btn-primary btn-big btn-block">登录</button>
+<button type="submit" class="btn btn-primary btn-big btn-block">${t('登录')}</button>
 </form>
-<p class="muted">首次登录需要联网，登录后会把本网格的数据下载到手机，之后离线也能使用。</p>
-</section>`,
+<p class="muted">${t('首次登录需要联网，登录后会把本网格的数据下载到手机，之后离线也能使用。')}</p>
+</section>
+${languageSwitch('/app/login')}`,
   });
 }

@@ -2,6 +2,7 @@
 // passes it (已核查, the community then closes it) or sends it back to be handled again with what
 // is still wrong. Written as a case step, like every move of a case, and synced when the phone can.
 
+import { t } from '../../i18n/index.js';
 import { chinaDateTime, fieldError, flash, html, photoInput, screen } from './html.js';
 
 /** Findings I reported that wait for my check: handled by the unit, no check of mine queued yet. */
@@ -16,7 +17,7 @@ export function patrolCheckView(data) {
   const f = finding.fields;
   const back = feedback?.fields || {};
   return screen({
-    title: '核查处置结果',
+    title: t('核查处置结果'),
     back: '/app/patrol',
     body: html`${flash(data.message, data.messageKind || 'error')}
 <section class="card">
@@ -25,16 +26,16 @@ export function patrolCheckView(data) {
 <p class="muted">${chinaDateTime(f.reported_at)}${f.address ? ` · ${f.address}` : ''}</p>
 </section>
 <section class="card notice">
-<p><strong>处置反馈</strong>${f.unit ? `（${f.unit}）` : ''}：${back.opinion || '（未填写）'}</p>
-<p class="muted">${back.at ? chinaDateTime(back.at) : ''}${back.photos?.length ? ` · 处置后照片 ${back.photos.length} 张（可在社区工作台查看）` : ''}</p>
-<p>请到现场看一看，问题是否已经解决。</p>
+<p><strong>${t('处置反馈')}</strong>${f.unit ? t('（{unit}）', { unit: f.unit }) : ''}${t('：')}${back.opinion || t('（未填写）')}</p>
+<p class="muted">${back.at ? chinaDateTime(back.at) : ''}${back.photos?.length ? ` · ${t('处置后照片 {n} 张（可在社区工作台查看）', { n: back.photos.length })}` : ''}</p>
+<p>${t('请到现场看一看，问题是否已经解决。')}</p>
 </section>
 <section class="card">
 <form method="post" action="/app/patrol/${finding.id}/check" enctype="multipart/form-data" class="form">
-<label class="field"><span class="field-label">核查情况（未解决时必填）</span><textarea name="opinion" rows="3" maxlength="2000" placeholder="如：线路已整改，现场无隐患">${values.opinion || ''}</textarea>${fieldError(errors, 'opinion')}</label>
-${photoInput({ name: 'photo', label: '核查照片' })}${fieldError(errors, 'photos')}
-<button type="submit" name="result" value="verified" class="btn btn-primary btn-big btn-block">已解决，核查通过</button>
-<button type="submit" name="result" value="in_progress" class="btn btn-danger btn-block">未解决，退回重新处置</button>
+<label class="field"><span class="field-label">${t('核查情况（未解决时必填）')}</span><textarea name="opinion" rows="3" maxlength="2000" placeholder="${t('如：线路已整改，现场无隐患')}">${values.opinion || ''}</textarea>${fieldError(errors, 'opinion')}</label>
+${photoInput({ name: 'photo', label: t('核查照片') })}${fieldError(errors, 'photos')}
+<button type="submit" name="result" value="verified" class="btn btn-primary btn-big btn-block">${t('已解决，核查通过')}</button>
+<button type="submit" name="result" value="in_progress" class="btn btn-danger btn-block">${t('未解决，退回重新处置')}</button>
 ${fieldError(errors, 'result')}
 </form>
 </section>`,

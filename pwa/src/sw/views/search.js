@@ -2,7 +2,8 @@
 // (`3号楼2单元501`, `3-2-501`, `501`).
 
 import { matchInitials } from '../../core/pinyin.js';
-import { address, ageText, html, label, screen } from './html.js';
+import { t } from '../../i18n/index.js';
+import { address, ageText, chineseAddress, html, label, raw, screen } from './html.js';
 
 export const SEARCH_LIMIT = 50;
 
@@ -56,7 +57,7 @@ export function searchRecords({ q, residents = [], households = [], buildings = 
   const homes = [];
   for (const record of households) {
     const building = bById.get(record.fields.building_id) || null;
-    const text = address(building, record);
+    const text = chineseAddress(building, record);
     let hit = false;
     if (parsed) {
       hit = String(building?.fields?.number) === parsed.building && Number(record.fields.unit) === parsed.unit
@@ -77,28 +78,28 @@ export function searchView(data) {
   const q = data.q || '';
   const { residents = [], households = [] } = data.results || {};
   return screen({
-    title: '搜索',
+    title: t('搜索'),
     back: '/app/',
     body: html`<section class="card">
 <form method="get" action="/app/search" class="form search-form" role="search">
-<input type="search" name="q" value="${q}" placeholder="姓名、拼音首字母（如 zs）或地址（如 3-2-501）" autocomplete="off"
+<input type="search" name="q" value="${q}" placeholder="${t('姓名、拼音首字母（如 zs）或地址（如 3-2-501）')}" autocomplete="off"
  hx-get="/app/search" hx-trigger="input changed delay:300ms, search" hx-target="#search-results" hx-select="#search-results" hx-swap="outerHTML" hx-push-url="true" hx-sync="this:replace" autofocus>
-<button type="submit" class="btn">搜索</button>
+<button type="submit" class="btn">${t('搜索')}</button>
 </form>
 </section>
 <div id="search-results">
 ${q ? html`<section class="card">
-<h2>居民（${residents.length}${residents.length >= 50 ? '+' : ''}）</h2>
+<h2>${t('居民（{n}）', { n: `${residents.length}${residents.length >= 50 ? '+' : ''}` })}</h2>
 ${residents.length ? html`<ul class="list">${residents.map((r) => {
     const f = r.record.fields;
     const age = ageText(f.birth_date, data.today || '');
-    return html`<li><a class="list-item" href="/app/households/${f.household_id}"><div><strong class="resident-name">${f.name}</strong> <span class="muted">${label('sex', f.sex)}${age ? ` · ${age}` : ''}${r.moved ? ' · 已迁出' : ''}</span></div><div class="muted">${address(r.building, r.household)}</div></a></li>`;
-  })}</ul>` : html`<p class="muted">没有找到居民</p>`}
+    return html`<li><a class="list-item" href="/app/households/${f.household_id}"><div><strong class="resident-name">${f.name}</strong> <span class="muted">${label('sex', f.sex)}${age ? ` · ${age}` : ''}${r.moved ? ` · ${t('已迁出')}` : ''}</span></div><div class="muted">${address(r.building, r.household)}</div></a></li>`;
+  })}</ul>` : html`<p class="muted">${t('没有找到居民')}</p>`}
 </section>
 <section class="card">
-<h2>住户（${households.length}）</h2>
-${households.length ? html`<ul class="list">${households.map((h) => html`<li><a class="list-item" href="/app/households/${h.record.id}"><strong>${h.text}</strong> <span class="muted">${label('housing_use', h.record.fields.housing_use)}</span></a></li>`)}</ul>` : html`<p class="muted">没有找到住户</p>`}
-</section>` : html`<section class="card notice"><p>可按姓名、拼音首字母（如 <strong>zs</strong> 找张三）或地址（如 <strong>3-2-501</strong>）搜索，离线也可用。</p></section>`}
+<h2>${t('住户（{n}）', { n: households.length })}</h2>
+${households.length ? html`<ul class="list">${households.map((h) => html`<li><a class="list-item" href="/app/households/${h.record.id}"><strong>${address(h.building, h.record)}</strong> <span class="muted">${label('housing_use', h.record.fields.housing_use)}</span></a></li>`)}</ul>` : html`<p class="muted">${t('没有找到住户')}</p>`}
+</section>` : html`<section class="card notice"><p>${raw(t('可按姓名、拼音首字母（如 <strong>zs</strong> 找张三）或地址（如 <strong>3-2-501</strong>）搜索，离线也可用。'))}</p></section>`}
 </div>`,
   });
 }
