@@ -11,7 +11,6 @@ import os
 from flask import Flask, session
 from flask_babel import Babel
 
-LANGUAGES = ("zh", "en")
 babel = Babel()
 
 

@@ -43,6 +43,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "too_many_changes": ("一次提交的变更过多", "Too many changes in one push"),
     "validation_failed": ("内容校验未通过", "Some fields are not valid"),
     "illegal_transition": ("当前状态下不能进行此操作", "This step is not allowed from the case's current state"),
+    "unverified_close": ("事件尚未核查，不能销号", "A case cannot be closed before it is verified"),
     "stale_transition": ("事件状态已被他人更新，请刷新后重试", "Someone else already moved this case on; refresh and retry"),
     # field level
     "required": ("必填", "Required"),

@@ -22,7 +22,6 @@ import { homeView } from '../src/sw/views/home.js';
 import { loginView } from '../src/sw/views/login.js';
 import { syncView } from '../src/sw/views/sync_page.js';
 import { searchRecords } from '../src/sw/views/search.js';
-import { REVIEW_LABELS } from '../src/sw/views/visit_fix.js';
 import { createRouter } from '../src/sw/screens.js';
 import { openStore } from '../src/storage/db.js';
 import { createEngine } from '../src/sync/engine.js';
@@ -55,7 +54,7 @@ function tLiterals(files) {
 const placeholders = (text) => [...String(text).matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 const tableTexts = () => [
   ...Object.values(LABELS).flatMap((table) => Object.values(table)),
-  ...Object.values(FIELD_LABELS), ...Object.values(FIELD_MESSAGES), ...Object.values(REVIEW_LABELS), ...Object.values(ID_MESSAGES),
+  ...Object.values(FIELD_LABELS), ...Object.values(FIELD_MESSAGES), ...Object.values(ID_MESSAGES),
 ];
 
 test('catalogue: every t() text in pwa/src has an English entry', () => {
@@ -170,7 +169,7 @@ test('shell: English tab bar, pill, banner and <html lang="en">; Chinese untouch
 test('guard: no view, screen, action or page module writes Chinese outside t() (or zh() for data)', () => {
   // The label tables are Chinese by design and translated where they are read; the catalogue
   // tests above cover them. A regex literal that parses typed Chinese input is not UI text.
-  const tables = ['LABELS', 'FIELD_LABELS', 'FIELD_MESSAGES', 'TAG_MARKS', 'REVIEW_LABELS'];
+  const tables = ['LABELS', 'FIELD_LABELS', 'FIELD_MESSAGES', 'TAG_MARKS'];
   const files = [
     ...readdirSync(join(SRC, 'sw/views')).map((f) => join(SRC, 'sw/views', f)),
     join(SRC, 'sw/screens.js'), join(SRC, 'sw/actions.js'), join(SRC, 'sw/precache.js'), join(SRC, 'sw/router.js'),

@@ -14,7 +14,8 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 
 from ..extensions import db
-from .models import CaseDeadline, FindingCategory
+from .models import CaseDeadline, Finding, FindingCategory
+from .workflow import FINISHED
 
 UNITS = ("hours", "working_days")
 MIN_AMOUNT = 1
@@ -57,3 +58,14 @@ def deadline_after(start: datetime, limit: Limit) -> datetime:
 def deadline_for(category_id: str, level: str, start: datetime) -> datetime | None:
     limit = limit_for(category_id, level)
     return None if limit is None else deadline_after(start, limit)
+
+
+# Overdue (超期): a deadline in the past on a case the unit has not reported back on yet. One rule
+# for the cases list, the dashboard's count (its "超期 N 件" link lands on N rows) and the ledger.
+
+def overdue_clause(now: datetime, finding=Finding):
+    return finding.deadline_at.is_not(None) & (finding.deadline_at < now) & finding.status.notin_(FINISHED)
+
+
+def is_overdue(finding: Finding, now: datetime) -> bool:
+    return finding.deadline_at is not None and finding.deadline_at < now and finding.status not in FINISHED

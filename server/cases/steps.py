@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from sync.errors import MESSAGES, ProtocolError
+from sync.errors import ProtocolError
 
 from ..syncapi.scope import Place
 from .models import Finding, FindingCategory
 from .workflow import CHASEABLE, STAFF_ROLES, allowed, may_take
-
-# Refusals of the case rules that a phone can meet too, so they live in the protocol's table.
-MESSAGES.setdefault("unverified_close", ("事件尚未核查，不能销号", "A case cannot be closed before it is verified"))
 
 
 def check_finding(ctx, state, row) -> dict[str, str]:

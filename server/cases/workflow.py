@@ -6,6 +6,8 @@ show the allowed next steps from the same table the server enforces.
 
 from __future__ import annotations
 
+from ..syncapi.scope import STAFF_ROLES
+
 STATUSES = (
     "reported", "accepted", "dispatched", "in_progress", "extension_requested",
     "returned", "resolved", "verified", "closed", "rated",
@@ -28,6 +30,8 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 # The unit has reported back (or more): a deadline no longer runs. Overdue = a deadline in the
 # past on a case in any other stage (the console's list and the dashboard count the same way).
 FINISHED = ("resolved", "verified", "closed", "rated")
+# Closed and rated cases are history; every stage before is still open.
+CLOSED = ("closed", "rated")
 
 # Steps that are not moves between stages. A chase (督办) reminds the unit holding a case of its
 # deadline: from_status == to_status, only while a unit holds the case.
@@ -37,7 +41,6 @@ CHASEABLE = ("dispatched", "in_progress", "extension_requested")
 # The reporter re-checks what they reported: confirm the fix, or send it back to be redone.
 # Everything else is the community's to do.
 FIELD_ROLE_STEPS = {("resolved", "verified"), ("resolved", "in_progress")}
-STAFF_ROLES = ("community_staff", "street_admin")
 
 
 def allowed(from_status: str, to_status: str) -> bool:

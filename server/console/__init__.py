@@ -18,7 +18,9 @@ from .masking import mask_id, mask_phone
 from .scope import load_scope
 
 # Pages anyone may reach: signing in, and the files the sign-in page needs.
-PUBLIC = {"console.login_form", "console.login", "console.static", "console.vendor"}
+# Stylesheets and scripts: public, cacheable, and served without looking at the session.
+ASSETS = frozenset({"console.static", "console.vendor"})
+PUBLIC = {"console.login_form", "console.login", *ASSETS}
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
        "base-uri 'none'; object-src 'none'")
@@ -38,6 +40,8 @@ def init_app(app: Flask) -> None:
 def _guard():
     from .signin import signed_in_user
 
+    if request.endpoint in ASSETS:
+        return None  # stylesheets and scripts: no session, no scope, no queries
     # Flask-WTF caches the token on g; g outlives a request when an app context was already
     # pushed (tests, CLI), and a cached token of another session would fail every form.
     g.pop("csrf_token", None)
@@ -68,7 +72,7 @@ def _headers(reply):
     reply.headers["X-Frame-Options"] = "DENY"
     reply.headers["X-Content-Type-Options"] = "nosniff"
     reply.headers["Referrer-Policy"] = "same-origin"
-    if request.endpoint not in ("console.static", "console.vendor"):
+    if request.endpoint not in ASSETS:
         # Pages carry personal data: never kept by the browser or a proxy.
         reply.headers["Cache-Control"] = "no-store"
     return reply

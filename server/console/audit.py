@@ -9,10 +9,6 @@ from flask import g, request
 from ..extensions import db
 from .models import AuditEntry
 
-# Actions a later reader of the log will look for.
-ACTIONS = ("view_id_number", "view_phone", "export", "import", "revoke_device", "reset_password",
-           "create_user", "edit_user", "login", "logout")
-
 
 def record(action: str, entity: str | None = None, record_id: str | None = None, **detail: Any) -> AuditEntry:
     entry = AuditEntry(user_id=g.staff.id, action=action, entity=entity, record_id=record_id,

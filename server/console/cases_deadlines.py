@@ -29,18 +29,20 @@ def _configured() -> dict[tuple[str, str], Limit]:
     return {(row.category_id, row.level): Limit(row.amount, row.unit) for row in db.session.scalars(select(CaseDeadline))}
 
 
-def _render(values: dict[tuple[str, str], tuple[str, str]], errors: dict[tuple[str, str], dict], status: int = 200):
+def _render(configured: dict[tuple[str, str], Limit], values: dict[tuple[str, str], tuple[str, str]],
+            errors: dict[tuple[str, str], dict], status: int = 200):
     categories = categories_by_id()
     return render_template(
         "console/cases/deadlines.html", tree=category_tree(categories), levels=LEVELS, labels=labels,
-        values=values, errors=errors, configured=_configured(), units=UNITS, min_amount=MIN_AMOUNT,
+        values=values, errors=errors, configured=configured, units=UNITS, min_amount=MIN_AMOUNT,
         max_amount=MAX_AMOUNT), status
 
 
 @bp.get("/cases/deadlines")
 def cases_deadlines():
-    values = {key: (str(limit.amount), limit.unit) for key, limit in _configured().items()}
-    return _render(values, {})
+    configured = _configured()
+    values = {key: (str(limit.amount), limit.unit) for key, limit in configured.items()}
+    return _render(configured, values, {})
 
 
 @bp.post("/cases/deadlines")
@@ -71,7 +73,7 @@ def cases_deadlines_save():
             wanted[(category, level)] = Limit(amount, unit)
     if errors:
         # Nothing is saved from a table with a bad cell: the staff member fixes it and saves again.
-        return _render(values, errors, 422)
+        return _render(_configured(), values, errors, 422)
     current = {(row.category_id, row.level): row for row in db.session.scalars(select(CaseDeadline))}
     changed = {}
     for key, limit in wanted.items():

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
+from flask import flash, g, make_response, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
@@ -20,25 +19,13 @@ from ..cases.models import CaseStep, Finding, FindingCategory
 from ..cases.workflow import CHASEABLE, LEVELS, TRANSITIONS
 from ..extensions import db
 from ..syncapi.record import utcnow
-from . import cases_labels as labels
+from . import cases_labels as labels, records_labels as rl
 from .blueprint import bp
 from .cases_query import DUE_SOON_HOURS, is_overdue, is_waiting, known_units
 from .cases_steps import take_step
+from .scope import in_scope
 
-ROLE = {"grid_worker": _l("网格员"), "patrol_volunteer": _l("巡逻志愿者"), "community_staff": _l("社区工作人员"),
-        "street_admin": _l("街道管理员")}
-
-
-def scoped_finding(finding_id: str, lock: bool = False) -> Finding:
-    """The case if it is in the community shown; 404 otherwise (by URL too)."""
-    if lock:
-        # Two staff acting at once: the second waits here, then sees the first one's stage.
-        finding = db.session.get(Finding, finding_id, with_for_update=True, populate_existing=True)
-    else:
-        finding = db.session.get(Finding, finding_id)
-    if finding is None or finding.deleted or not g.scope.has_grid(finding.grid_id):
-        abort(404)
-    return finding
+ROLE = rl.CHOICES["role"]
 
 
 def timeline(finding_id: str) -> list[tuple[CaseStep, str]]:
@@ -51,7 +38,7 @@ def timeline(finding_id: str) -> list[tuple[CaseStep, str]]:
 
 @bp.get("/cases/<finding_id>")
 def cases_detail(finding_id: str):
-    finding = scoped_finding(finding_id)
+    finding = in_scope(Finding, finding_id)
     now = utcnow()
     category = db.session.get(FindingCategory, finding.category)
     parent = db.session.get(FindingCategory, category.parent_id) if category and category.parent_id else None
@@ -59,13 +46,16 @@ def cases_detail(finding_id: str):
     steps = timeline(finding.id)
     requested = next((s.deadline_at for s, _ in reversed(steps) if s.to_status == "extension_requested"), None)
     rating = next((s for s, _ in reversed(steps) if s.rating is not None), None)
+    next_steps = TRANSITIONS.get(finding.status, ())
+    dispatching = "dispatched" in next_steps  # only the dispatch form shows limits and known units
     return render_template(
         "console/cases/detail.html", finding=finding, category=category, parent=parent, reporter=reporter,
         reporter_role=ROLE.get(reporter.role, "") if reporter else "", steps=steps,
         grid=g.scope.grid_name(finding.grid_id), labels=labels, now=now,
-        next_steps=TRANSITIONS.get(finding.status, ()), chaseable=finding.status in CHASEABLE,
+        next_steps=next_steps, chaseable=finding.status in CHASEABLE,
         chases=sum(1 for s, _ in steps if s.kind == "chase"), levels=LEVELS,
-        limits={level: limit_for(finding.category, level) for level in LEVELS}, units=known_units(g.scope),
+        limits={level: limit_for(finding.category, level) for level in LEVELS} if dispatching else {},
+        units=known_units(g.scope) if dispatching else [],
         overdue=is_overdue(finding, now), waiting=is_waiting(finding, now),
         hours_left=labels.hours_left(finding.deadline_at, now), due_soon=DUE_SOON_HOURS,
         requested_deadline=requested, rating=rating,
@@ -74,7 +64,7 @@ def cases_detail(finding_id: str):
 
 @bp.post("/cases/<finding_id>/steps")
 def cases_step(finding_id: str):
-    finding = scoped_finding(finding_id, lock=True)
+    finding = in_scope(Finding, finding_id, lock=True)
     message = take_step(finding, request.form, request.files)
     db.session.commit()
     flash(message, "ok")

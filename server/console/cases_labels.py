@@ -6,11 +6,14 @@ time shown or typed on the case pages goes through `china()` and `from_china()`.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 
-CHINA = timedelta(hours=8)
+from ..cases.deadlines import CHINA
+from ..cases.workflow import FINISHED  # noqa: F401  (templates: a finished case shows no countdown)
+from .records_labels import english, tag_name
+
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # <input type="datetime-local">
 
 STATUS = {
@@ -44,15 +47,8 @@ ACTION = {
 }
 
 
-def english() -> bool:
-    locale = get_locale()
-    return locale is not None and locale.language == "en"
-
-
-def category_name(category) -> str:
-    if category is None:
-        return ""
-    return category.name_en if english() else category.name_zh
+# A dictionary row's name (name_zh / name_en) in the page's language, like a care tag's.
+category_name = tag_name
 
 
 def status(code: str | None) -> str:

@@ -1,7 +1,7 @@
 """The SQL behind the cases list: filters, the overdue rule, and one page of rows (three queries).
 
 Overdue (超期): a deadline in the past on a case the unit has not reported back on yet
-(workflow.FINISHED), the same rule the dashboard counts, so its "超期 N 件" link lands on N rows.
+(cases.deadlines.overdue_clause), the same rule the dashboard counts, so its "超期 N 件" link lands on N rows.
 A case waiting for the community itself (reported but not accepted for a day) is flagged apart:
 it has no deadline of its own yet, and is the community's delay rather than a unit's.
 """
@@ -15,26 +15,20 @@ from urllib.parse import urlencode
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
-from .paging import page_number
 from ..auth.models import User
 from ..cases.models import CaseStep, Finding, FindingCategory
 from ..cases.schemas import SOURCES
-from ..cases.workflow import FINISHED, LEVELS, STATUSES
+from ..cases.deadlines import is_overdue, overdue_clause  # noqa: F401  (cases_detail imports them from here)
+from ..cases.workflow import CLOSED, LEVELS, STATUSES
 from ..extensions import db
 from ..syncapi.record import utcnow
+from .cases_labels import hours_left
+from .paging import page_number
 
 PAGE_SIZE = 50
 WAITING_HOURS = 24    # a report nobody accepted for this long is flagged
 DUE_SOON_HOURS = 24   # a deadline this close is shown as a warning
 OPEN = "open"         # the stage filter "still being worked on"
-
-
-def overdue_clause(now: datetime, finding=Finding):
-    return finding.deadline_at.is_not(None) & (finding.deadline_at < now) & finding.status.notin_(FINISHED)
-
-
-def is_overdue(finding: Finding, now: datetime) -> bool:
-    return finding.deadline_at is not None and finding.deadline_at < now and finding.status not in FINISHED
 
 
 def is_waiting(finding: Finding, now: datetime) -> bool:
@@ -117,7 +111,7 @@ class CasePage:
 def _where(f: CaseFilters, scope, categories, now: datetime) -> list:
     where = [Finding.grid_id.in_(scope.grid_ids), Finding.deleted.is_(False)]
     if f.status == OPEN:
-        where.append(Finding.status.notin_(("closed", "rated")))
+        where.append(Finding.status.notin_(CLOSED))
     elif f.status:
         where.append(Finding.status == f.status)
     if f.category:
@@ -157,7 +151,7 @@ def cases_page(f: CaseFilters, scope, categories: dict[str, FindingCategory], no
         parent = categories.get(category.parent_id) if category is not None and category.parent_id else None
         out.append(CaseRow(finding, category, parent, name or "", scope.grid_name(finding.grid_id),
                            is_overdue(finding, now), is_waiting(finding, now),
-                           None if finding.deadline_at is None else (finding.deadline_at - now).total_seconds() / 3600,
+                           hours_left(finding.deadline_at, now),
                            chases.get(finding.id, 0)))
     return CasePage(out, total, page, pages)
 

@@ -36,7 +36,6 @@ RECENT = 20
 @dataclass
 class Side:
     value: str
-    hlc: str
     made_at: datetime | None  # the author's clock: when the edit was made, perhaps offline
     received_at: datetime | None  # when the server got it
     author: str
@@ -68,10 +67,10 @@ def _sides(conflicts: list[Conflict]) -> dict[tuple[str, str, str], Change]:
 
 def _side(value: Any, stamp: str, change: Change | None, conflict: Conflict, users, devices, tags) -> Side:
     if change is None:
-        return Side(d.show_value(conflict.field, value, tags, _tag_of(conflict)), stamp, d.hlc_time(stamp), None,
+        return Side(d.show_value(conflict.field, value, tags, _tag_of(conflict)), d.hlc_time(stamp), None,
                     gettext("初始数据或批量导入"), "", False)
     user = users.get(change.user_id)
-    return Side(d.show_value(conflict.field, value, tags, _tag_of(conflict)), stamp, d.hlc_time(stamp),
+    return Side(d.show_value(conflict.field, value, tags, _tag_of(conflict)), d.hlc_time(stamp),
                 change.received_at, user.name if user else gettext("未知用户"),
                 d.device_label(change.device_id, devices), True)
 

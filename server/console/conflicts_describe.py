@@ -23,6 +23,7 @@ from ..syncapi.entities import ENTITIES
 from . import cases_labels
 from . import records_labels as rl
 from .masking import mask_id, mask_phone
+from .records_history import show
 
 ENTITY_LABELS = {
     "resident": _l("居民"), "household": _l("住户"), "resident_tag": _l("特殊人群标签"), "visit": _l("走访"),
@@ -88,15 +89,8 @@ def _detail(detail: dict, tag_types: dict, tag: str | None) -> str:
         field = spec.get(name, {"name": name})
         if value in (None, ""):
             continue
-        if field.get("type") == "phone":
-            value = mask_phone(str(value))
-        elif name in rl.ID_DETAIL_KEYS:
-            value = mask_id(str(value))
-        elif field.get("type") == "choice":
-            value = rl.choice(name, value)
-        elif isinstance(value, bool):
-            value = gettext("是") if value else gettext("否")
-        parts.append(f"{rl.detail_label(field) if 'label_zh' in field else name}：{value}")
+        # The history's rules, so a number is masked here exactly when it is there.
+        parts.append(f"{rl.detail_label(field) if 'label_zh' in field else name}：{show(name, value, field)}")
     return "；".join(parts) or gettext("（空）")
 
 

@@ -10,28 +10,22 @@ from collections import defaultdict
 from datetime import datetime
 
 from flask import g, render_template
-from flask_babel import get_locale
 from sqlalchemy import select
 
 from ..areas.models import Area
 from ..extensions import db
-from . import dashboard_figures as figures
+from . import cases_labels, dashboard_figures as figures
 from .blueprint import bp
 from .dashboard_charts import STAGE_LABELS, coverage_chart, findings_chart, stages_chart, tags_chart
 from .users_scope import devices_by_user, field_users
-
-
-def local_time(value: datetime | None) -> str:
-    return (value + figures.CHINA).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def pct(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
 
 
-def label(row) -> str:
-    """A dictionary entry's name in the page's language."""
-    return row.name_en if str(get_locale()) == "en" else row.name_zh
+label = cases_labels.category_name  # a dictionary entry's name in the page's language
+local_time = cases_labels.china
 
 
 @bp.get("/")

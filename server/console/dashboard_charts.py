@@ -5,22 +5,12 @@ Texts are translated here, at request time, so the same script draws Chinese or 
 
 from __future__ import annotations
 
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext
 
 from ..cases.workflow import STATUSES
+from . import cases_labels
 
-STAGE_LABELS = {
-    "reported": lazy_gettext("已上报"),
-    "accepted": lazy_gettext("已受理"),
-    "dispatched": lazy_gettext("已派遣"),
-    "in_progress": lazy_gettext("处置中"),
-    "extension_requested": lazy_gettext("申请延期"),
-    "returned": lazy_gettext("已退回"),
-    "resolved": lazy_gettext("已反馈"),
-    "verified": lazy_gettext("已核查"),
-    "closed": lazy_gettext("已销号"),
-    "rated": lazy_gettext("已评价"),
-}
+STAGE_LABELS = cases_labels.STATUS
 assert set(STAGE_LABELS) == set(STATUSES), "every case stage needs a label"
 
 

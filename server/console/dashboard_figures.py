@@ -14,19 +14,16 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Text, and_, case, cast, distinct, func, literal, or_, select
 
+from ..cases.deadlines import CHINA, overdue_clause
 from ..cases.models import Finding, FindingCategory
+from ..cases.workflow import CLOSED
 from ..extensions import db
 from ..fieldwork.models import Visit
 from ..registry.models import CareTagType, Household, Resident, ResidentTag
 from ..syncapi.record import utcnow
+from .records_due import HIGH_RISK_MAX_DAYS, active_tag, current_resident
 
-CHINA = timedelta(hours=8)
-# High risk (高风险) means a visit every week at least, whatever the tag's own interval.
-HIGH_RISK_MAX_DAYS = 7
-# A case is no longer late once the unit has reported back.
-FINISHED = ("resolved", "verified", "closed", "rated")
-# Closed and rated cases are history; everything before is still being worked on.
-DONE = ("closed", "rated")
+DONE = CLOSED
 # Homes nobody lives in are not visited.
 UNVISITED_USES = ("vacant", "commercial")
 WEEKS = 12
@@ -92,14 +89,11 @@ def residents_per_grid(grid_ids: list[str], at: Moment) -> dict[str, int]:
 # --- care-tagged residents --------------------------------------------------------------------
 
 def _current_resident(at: Moment):
-    return and_(Resident.deleted.is_(False),
-                or_(Resident.moved_out_on.is_(None), Resident.moved_out_on > at.today))
+    return current_resident(Resident, at.today)
 
 
 def _active_tag(at: Moment):
-    return and_(ResidentTag.deleted.is_(False),
-                or_(ResidentTag.started_on.is_(None), ResidentTag.started_on <= at.today),
-                or_(ResidentTag.ended_on.is_(None), ResidentTag.ended_on > at.today))
+    return active_tag(ResidentTag, at.today)
 
 
 def tag_interval():
@@ -207,8 +201,7 @@ def overdue_cases_per_grid(grid_ids: list[str], at: Moment) -> dict[str, int]:
     """Cases past their deadline that the unit has not reported back on."""
     rows = db.session.execute(
         select(Finding.grid_id, func.count())
-        .where(Finding.grid_id.in_(grid_ids), Finding.deleted.is_(False), Finding.deadline_at.is_not(None),
-               Finding.deadline_at < at.now, Finding.status.notin_(FINISHED))
+        .where(Finding.grid_id.in_(grid_ids), Finding.deleted.is_(False), overdue_clause(at.now))
         .group_by(Finding.grid_id))
     return {grid_id: n for grid_id, n in rows}
 

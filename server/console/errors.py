@@ -14,7 +14,6 @@ CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
     "too_many_attempts": ("登录尝试过多，请15分钟后再试", "Too many sign-in attempts; try again in 15 minutes"),
     "staff_only": ("此工作台仅供社区工作人员和街道管理员使用", "The console is for community staff and street admins"),
     "session_expired": ("登录已过期，请重新登录", "Your session has expired; sign in again"),
-    "unverified_close": ("事件尚未核查，不能销号", "A case cannot be closed before it is verified"),
     "deadline_missing": ("该类别和响应级别没有配置处置时限", "No handling deadline is configured for this category and level"),
     "file_invalid": ("文件无法读取，请上传 .xlsx 格式的台账", "The file cannot be read; upload an .xlsx ledger"),
     "import_empty": ("没有可导入的有效行", "There are no valid rows to import"),

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ..areas.models import Area, Building
 from ..auth.models import User
 from ..cases.models import CaseStep, Finding, FindingCategory
-from ..cases.workflow import FINISHED
+from ..cases.deadlines import is_overdue
 from ..extensions import db
 from ..fieldwork.models import Visit
 from ..registry.models import CareTagType, Household, Resident, ResidentTag
@@ -209,7 +209,7 @@ def cases(community_id: str, params: dict, masked: bool) -> Export:
     described = {}
     for f in findings:
         major, minor = category(f.category)
-        overdue = f.deadline_at is not None and f.deadline_at < now and f.status not in FINISHED
+        overdue = is_overdue(f, now)
         described[f.id] = f.description[:30]
         case_rows.append([f.id, L.china(f.reported_at), grids[f.grid_id].name, L.label("source", f.source), major,
                           minor, f.description, f.address, L.label("urgency", f.urgency), names.get(f.reporter_id, ""),

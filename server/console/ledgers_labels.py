@@ -7,9 +7,10 @@ the codes themselves and a few spellings found in real community ledgers.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-CHINA = timedelta(hours=8)
+from ..cases.deadlines import CHINA
+from .records_labels import address  # noqa: F401  (3号楼2单元501: the register's own form)
 
 CHOICES: dict[str, dict[str, str]] = {
     "housing_use": {"owner_occupied": "自住", "rented": "出租", "vacant": "空置", "commercial": "商用"},
@@ -82,6 +83,3 @@ def china(moment: datetime | None) -> datetime | None:
     return moment + CHINA if moment else None
 
 
-def address(building_number: str | None, unit, room: str | None) -> str:
-    head = f"{building_number}号楼" if building_number else ""
-    return f"{head}{unit}单元{room or ''}" if unit is not None else f"{head}{room or ''}"

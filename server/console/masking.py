@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+# The field app's masking (shared test vectors): a number reads the same on the phone and in the console.
+from ..registry.validators import mask_id_number as mask_id, mask_phone  # noqa: F401
+
 # Who may see a full ID or phone number (on a resident's detail page, logged, and in exports).
 # Community staff serve the residents in person; a street admin works from aggregates.
 FULL_NUMBER_ROLES = frozenset({"community_staff"})
@@ -9,24 +12,3 @@ FULL_NUMBER_ROLES = frozenset({"community_staff"})
 
 def may_see_full_numbers(user) -> bool:
     return user.role in FULL_NUMBER_ROLES
-
-
-def mask_id(value: str | None) -> str:
-    if not value:
-        return ""
-    if len(value) <= 10:
-        return value[:2] + "*" * max(len(value) - 4, 0) + value[-2:]
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
-
-
-def mask_phone(value: str | None) -> str:
-    """138****5678; a landline keeps its area code and last four digits (010-****5678)."""
-    if not value:
-        return ""
-    text = value.strip()
-    if len(text) <= 6:
-        return "*" * len(text)
-    if "-" in text:
-        area, _, number = text.partition("-")
-        return f"{area}-****{number[-4:]}"
-    return text[:3] + "****" + text[-4:]

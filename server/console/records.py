@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import abort, g, make_response, render_template, request, url_for
+from flask import make_response, render_template, request, url_for
 from sqlalchemy import select
 
 from sync.errors import message
@@ -68,14 +68,6 @@ HELPERS = SimpleNamespace(tag_name=labels.tag_name, choice=labels.choice, field_
 @bp.context_processor
 def _records_helpers():
     return {"rl": HELPERS}
-
-
-def in_scope(model, record_id: str):
-    """The record, or 404 when it does not exist, is deleted or sits outside g.scope."""
-    row = db.session.get(model, record_id)
-    if row is None or row.deleted or not g.scope.has_grid(row.grid_id):
-        abort(404)
-    return row
 
 
 def _wants_table() -> bool:

@@ -21,7 +21,7 @@ from . import audit
 from .blueprint import bp
 from .errors import refuse
 from .masking import may_see_full_numbers
-from .records import in_scope
+from .scope import in_scope
 from .records_due import covering_visit, due_status
 from .records_history import has_logged_creation, household_history, resident_history
 from .records_query import tags_of

@@ -83,7 +83,7 @@ def _intervals_in_use() -> list[int]:
     return sorted({d for d in configured if d and d > 0} | {HIGH_RISK_MAX_DAYS, DEFAULT_INTERVAL_DAYS})
 
 
-def _cutoff(tag, tag_type, today: date, as_datetime: bool):
+def _cutoff(tag, tag_type, today: date, as_datetime: bool, intervals: list[int]):
     """The first moment (or day) that still keeps `tag` from being overdue, per its interval."""
     def at(days: int):
         day = today - timedelta(days=days)
@@ -93,7 +93,7 @@ def _cutoff(tag, tag_type, today: date, as_datetime: bool):
     high = tag.detail["risk_level"].as_string() == "high"
     whens = [(and_(high, or_(interval.is_(None), interval <= 0, interval > HIGH_RISK_MAX_DAYS)),
               at(HIGH_RISK_MAX_DAYS))]
-    whens += [(interval == days, at(days)) for days in _intervals_in_use()]
+    whens += [(interval == days, at(days)) for days in intervals]
     return case(*whens, else_=at(DEFAULT_INTERVAL_DAYS))
 
 
@@ -102,12 +102,15 @@ def overdue_clause(resident=Resident, today: date | None = None):
     today = today or china_today()
     tag, other, tag_type = aliased(ResidentTag), aliased(ResidentTag), aliased(CareTagType)
     visit = aliased(Visit)
+    intervals = _intervals_in_use()  # one query, for both cut-offs
     # Two levels down from the resident: SQLAlchemy only correlates one level by itself.
-    recent = exists().where(covering_visit(resident, visit),
-                            visit.visited_at >= _cutoff(tag, tag_type, today, as_datetime=True)).correlate(resident, tag, tag_type)
+    recent = exists().where(
+        covering_visit(resident, visit),
+        visit.visited_at >= _cutoff(tag, tag_type, today, as_datetime=True, intervals=intervals),
+    ).correlate(resident, tag, tag_type)
     any_visit = exists().where(covering_visit(resident, visit)).correlate(resident)
     started_long_ago = exists().where(other.resident_id == resident.id, active_tag(other, today),
-                                      other.started_on < _cutoff(tag, tag_type, today, as_datetime=False)
+                                      other.started_on < _cutoff(tag, tag_type, today, as_datetime=False, intervals=intervals)
                                       ).correlate(resident, tag, tag_type)
     late_tag = (select(tag.id).join(tag_type, tag_type.id == tag.tag)
                 .where(tag.resident_id == resident.id, active_tag(tag, today), ~recent,

@@ -21,7 +21,7 @@ from ..registry.models import CareTagType, Household, Resident, ResidentTag
 from ..syncapi.entities import ENTITIES
 from .blueprint import bp
 from .errors import ConsoleError, refuse
-from .records import in_scope
+from .scope import in_scope
 from .records_due import active_tag, china_today
 from .records_forms import (HOUSEHOLD_FORM, RESIDENT_FORM, detail_inputs, field_message, form_state,
                             loaded_values, mask_for, read_detail, read_state, read_submission)

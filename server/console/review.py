@@ -12,7 +12,7 @@ to something the staff member has not seen.
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 from sqlalchemy import select
 
@@ -25,7 +25,7 @@ from ..syncapi.record import utcnow
 from . import cases_labels, writes
 from . import records_labels as rl
 from .blueprint import bp
-from .cases_detail import scoped_finding
+from .scope import in_scope
 from .cases_steps import take_step
 from .errors import refuse, register_messages
 from .review_query import WAITING, read_filters, queue_page, version
@@ -55,13 +55,6 @@ def review_queue():
                            categories=_categories())
 
 
-def _scoped_visit(visit_id: str) -> Visit:
-    visit = db.session.get(Visit, visit_id, with_for_update=True, populate_existing=True)
-    if visit is None or visit.deleted or not g.scope.has_grid(visit.grid_id):
-        abort(404)
-    return visit
-
-
 def _review(visit: Visit, outcome: str, comment: str | None) -> None:
     values = {"review_status": outcome, "review_comment": comment, "reviewed_by": g.staff.id,
               "reviewed_at": utcnow().replace(microsecond=0)}
@@ -79,7 +72,7 @@ def _done(message: str, fragment: str | None = None, **context):
 
 @bp.post("/review/visits/<visit_id>")
 def review_queue_visit(visit_id: str):
-    visit = _scoped_visit(visit_id)
+    visit = in_scope(Visit, visit_id, lock=True)
     action = request.form.get("action", "")
     if action not in ("reviewed", "returned"):
         refuse("form_state_invalid", 400)
@@ -106,9 +99,7 @@ def review_queue_bulk():
     done, skipped = 0, 0
     for value in picked[:200]:
         visit_id, _, seen = value.partition("|")
-        visit = db.session.get(Visit, visit_id, with_for_update=True, populate_existing=True)
-        if visit is None or visit.deleted or not g.scope.has_grid(visit.grid_id):
-            abort(404)
+        visit = in_scope(Visit, visit_id, lock=True)
         if visit.review_status not in WAITING or seen != version(visit):
             skipped += 1
             continue
@@ -124,7 +115,7 @@ def review_queue_bulk():
 
 @bp.post("/review/findings/<finding_id>")
 def review_queue_finding(finding_id: str):
-    finding: Finding = scoped_finding(finding_id, lock=True)
+    finding: Finding = in_scope(Finding, finding_id, lock=True)
     action = request.form.get("action", "")
     if action not in ("accepted", "returned"):
         refuse("form_state_invalid", 400)

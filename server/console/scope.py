@@ -68,3 +68,18 @@ def load_scope(user) -> StaffScope:
 
 def scope() -> StaffScope:
     return g.scope
+
+
+def in_scope(model, record_id: str, lock: bool = False):
+    """The record, or 404 when it does not exist, is deleted or sits outside g.scope.
+
+    `lock` for a write that must see the latest row: two staff acting at once, the second waits
+    here and then sees what the first one did.
+    """
+    if lock:
+        row = db.session.get(model, record_id, with_for_update=True, populate_existing=True)
+    else:
+        row = db.session.get(model, record_id)
+    if row is None or row.deleted or not g.scope.has_grid(row.grid_id):
+        abort(404)
+    return row

@@ -17,6 +17,7 @@ from werkzeug.security import check_password_hash
 
 from ..auth.models import User
 from ..auth.operations import _DUMMY_HASH
+from ..syncapi.scope import STAFF_ROLES
 from ..extensions import db
 from ..syncapi.record import utcnow
 from . import audit
@@ -24,7 +25,6 @@ from .blueprint import bp
 from .errors import ConsoleError
 from .models import LoginAttempt
 
-STAFF_ROLES = ("community_staff", "street_admin")
 WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_USER = 5
 MAX_FAILURES_PER_IP = 30
@@ -63,7 +63,7 @@ def _safe_next(target: str | None) -> str:
 
 @bp.get("/login")
 def login_form():
-    if signed_in_user() is not None:
+    if g.staff is not None:  # the guard has read the session
         return redirect(url_for("console.dashboard"))
     return render_template("console/login.html", next=request.args.get("next", ""))
 

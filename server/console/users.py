@@ -7,7 +7,7 @@ phone keeps its token so that at its next contact it is told `device_revoked` an
 from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from sync.errors import message
@@ -16,9 +16,9 @@ from .paging import page_number
 from ..auth.models import Assignment, User
 from ..auth.operations import create_user, revoke_device, set_password
 from ..extensions import db
-from . import audit
+from . import audit, records_labels as rl
 from .blueprint import bp
-from .dashboard import local_time
+from .cases_labels import china as local_time
 from .errors import refuse
 from .masking import mask_phone, may_see_full_numbers
 from .users_forms import FormResult, read_grids, read_new_user, read_password
@@ -26,12 +26,7 @@ from .users_scope import (FIELD_ROLES, community_users_query, creatable_roles, d
                           grid_ids_of, manageable_user, may_manage, search, visible_user)
 
 PAGE_SIZE = 50
-ROLE_LABELS = {
-    "grid_worker": lazy_gettext("网格员"),
-    "patrol_volunteer": lazy_gettext("巡逻志愿者"),
-    "community_staff": lazy_gettext("社区工作人员"),
-    "street_admin": lazy_gettext("街道管理员"),
-}
+ROLE_LABELS = rl.CHOICES["role"]
 
 
 def _page_number() -> int:

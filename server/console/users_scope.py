@@ -90,7 +90,6 @@ class DeviceSummary:
 
     devices: list[Device] = field(default_factory=list)
     last_sync: datetime | None = None
-    last_seen: datetime | None = None
 
     @property
     def active(self) -> list[Device]:
@@ -114,8 +113,6 @@ def devices_by_user(user_ids: list[str]) -> dict[str, DeviceSummary]:
             synced = last_sync(device)
             if synced and (summary.last_sync is None or synced > summary.last_sync):
                 summary.last_sync = synced
-            if device.last_seen_at and (summary.last_seen is None or device.last_seen_at > summary.last_seen):
-                summary.last_seen = device.last_seen_at
     return out
 
 

@@ -411,7 +411,7 @@ export default {
   '只能上传 JPEG、PNG 或 WebP 照片': 'Photos must be JPEG, PNG or WebP',
   '照片过大': 'Photo too large',
 
-  // --- visit review (views/visit_fix.js REVIEW_LABELS) ---------------------------------------
+  // --- visit review (LABELS.review_status) ---------------------------------------
   '已审核': 'Reviewed',
   '已重新提交': 'Resubmitted',
 };

@@ -468,17 +468,19 @@ export function createStore({ indexedDB: factory, IDBKeyRange: KeyRange, name = 
     /**
      * Erase everything (replica, outbox, photos, token, cursor, user, clock). The device id stays
      * unless {keepDeviceId: false}: a revoked phone must stay known as revoked, while a phone
-     * handed to another worker after a log-out is a new device to the server.
+     * handed to another worker after a log-out is a new device to the server. The interface
+     * language stays too: it is the phone's setting, not grid data.
      */
     async wipe({ keepDeviceId = true } = {}) {
       return run(['records', 'outbox', 'blobs', 'meta'], 'readwrite', async (tx, track) => {
         const meta = tx.objectStore('meta');
-        const device = keepDeviceId ? await meta.get('device_id') : null;
+        const [device, lang] = await Promise.all([keepDeviceId ? meta.get('device_id') : null, meta.get('lang')]);
         track(tx.objectStore('records').clear());
         track(tx.objectStore('outbox').clear());
         track(tx.objectStore('blobs').clear());
         track(meta.clear());
         if (device) track(meta.put(device));
+        if (lang) track(meta.put(lang));
       });
     },
 

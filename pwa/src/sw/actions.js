@@ -9,10 +9,10 @@
 import { uuid7 } from '../core/ids.js';
 import { checkResidentId, normaliseIdNumber } from '../core/idnumber.js';
 import { validatePhone } from '../core/phone.js';
-import { setLanguage, t, zh } from '../i18n/index.js';
+import { t, zh } from '../i18n/index.js';
 import { LABELS, label } from './views/html.js';
 import { loginView } from './views/login.js';
-import { awaitingCheck } from './views/patrol_check.js';
+import { isAwaitingCheck } from './views/patrol_check.js';
 
 export const MAX_PHOTOS = 9;
 export const MAX_PHOTO_BYTES = 3 * 1024 * 1024;
@@ -417,8 +417,7 @@ async function patrolCheck(ctx, call) {
   if (values.opinion.length > 2000) errors.opinion = 'too_long';
   // A second tap or a stale page: answer with the list and a note rather than queue a step the
   // server would refuse as stale.
-  const mine = finding ? (await ctx.storage.listByEntity('case_step')).filter((s) => s.fields.finding_id === findingId) : [];
-  if (!finding || !awaitingCheck([finding], new Map([[findingId, mine]]), call.user.id).length) {
+  if (!finding || !isAwaitingCheck(finding, await ctx.storage.listByRef('case_step', findingId), call.user.id)) {
     return show(ctx, call, 'patrol', '/app/patrol', { message: t('这条上报现在不需要核查（可能已核查过或状态已变化）'), messageKind: 'warn' });
   }
   const photos = await photosOfValidForm(ctx, form, errors);
@@ -572,10 +571,7 @@ async function logout(ctx, call) {
   if (pending + rejected > 0 && str(form, 'confirm') !== '1') {
     return show(ctx, call, 'sync', '/app/sync', { confirmLogout: true }, { status: 200 });
   }
-  const lang = await ctx.storage.getMeta('lang');
   await ctx.engine.logout();
-  // Log-out wipes the phone's data, not the interface language the worker chose.
-  if (lang) await ctx.storage.setMeta('lang', lang);
   return ctx.respond(call.request, loginView({ message: t('已退出登录，本机数据已清除'), messageKind: 'ok' }), {
     push: '/app/login', redirect: '/app/login',
   });
@@ -588,8 +584,7 @@ async function logout(ctx, call) {
 async function lang(ctx, call) {
   const form = await call.request.formData();
   const choice = str(form, 'lang') === 'en' ? 'en' : 'zh';
-  await ctx.storage.setMeta('lang', choice);
-  setLanguage(choice);
+  await ctx.storage.setMeta('lang', choice);  // the next request (the reload) reads it
   const next = safeNext(str(form, 'next'));
   if (call.request.headers.get('HX-Request') === 'true') {
     return new Response(null, { status: 204, headers: { 'HX-Redirect': next } });

@@ -5,7 +5,8 @@
 import { setCacheNameDetails } from 'workbox-core';
 import { cleanupOutdatedCaches, matchPrecache, precacheAndRoute } from 'workbox-precaching';
 
-import { localizeShell, zh } from '../i18n/index.js';
+import { localizeShell } from '../i18n/index.js';
+import { APP_NAME } from './views/html.js';
 
 // Bump to retire every runtime cache at the next activation (the precache retires itself by
 // revision, entry by entry).
@@ -55,7 +56,7 @@ export async function shellPage(screenHtml, { title } = {}) {
   let html = localizeShell(await response.text());
   html = html.replace('<!--screen-->', () => screenHtml);
   if (title) {
-    html = html.replace(/<title>[^<]*<\/title>/, () => `<title>${escapeText(title)} · ${zh('网格通')}</title>`);
+    html = html.replace(/<title>[^<]*<\/title>/, () => `<title>${escapeText(title)} · ${APP_NAME}</title>`);
   }
   return new Response(html, { headers: { 'Content-Type': 'text/html; charset=utf-8' } });
 }

@@ -9,17 +9,17 @@
 //        requestSync(reason) → Promise<outcome>, registerBackgroundSync(), now() → ms}
 
 import { todayISO } from '../core/idnumber.js';
-import { dictText, setLanguage, t, zh } from '../i18n/index.js';
+import { dictText, setLanguage, t } from '../i18n/index.js';
 import { ACTIONS } from './actions.js';
 import { buildingView } from './views/building.js';
 import { careStatus, doorStatus, isActiveTag, isCurrentResident, DUE_WINDOW_DAYS } from './views/care.js';
 import { dueView } from './views/due.js';
-import { address, forbiddenView, notFoundView } from './views/html.js';
+import { address, APP_NAME, forbiddenView, notFoundView } from './views/html.js';
 import { homeView } from './views/home.js';
 import { householdView } from './views/household.js';
 import { loginView } from './views/login.js';
 import { patrolListView, patrolNewView } from './views/patrol.js';
-import { awaitingCheck, patrolCheckView } from './views/patrol_check.js';
+import { awaitingCheck, isAwaitingCheck, patrolCheckView } from './views/patrol_check.js';
 import { idCheck, residentFormView } from './views/resident_form.js';
 import { searchRecords, searchView } from './views/search.js';
 import { syncView } from './views/sync_page.js';
@@ -27,8 +27,6 @@ import { visitFixView } from './views/visit_fix.js';
 
 const ID = '([0-9a-zA-Z_-]{1,64})';
 
-// method, pattern, handler name, who may use it ('any' = also logged out, 'patrol' = patrol
-// volunteers too, 'field' = every role but patrol volunteers).
 /** Case steps grouped by finding, oldest first. */
 function stepsByFinding(steps) {
   const by = new Map();
@@ -39,6 +37,16 @@ function stepsByFinding(steps) {
   return by;
 }
 
+/** How many of my findings wait for my check: only handled ones of mine have their steps read. */
+async function countAwaitingCheck(ctx, user) {
+  const candidates = (await ctx.storage.listByEntity('finding'))
+    .filter((f) => f.fields.status === 'resolved' && f.fields.reporter_id === user.id);
+  const steps = await Promise.all(candidates.map((f) => ctx.storage.listByRef('case_step', f.id)));
+  return candidates.filter((f, i) => isAwaitingCheck(f, steps[i], user.id)).length;
+}
+
+// method, pattern, handler name, who may use it ('any' = also logged out, 'patrol' = patrol
+// volunteers too, 'field' = every role but patrol volunteers).
 export const ROUTES = [
   ['GET', '/app/login', 'login', 'any'],
   ['POST', '/app/login', 'login', 'any'],
@@ -81,7 +89,7 @@ export function matchRoute(method, pathname) {
 
 const HTML_TYPE = 'text/html; charset=utf-8';
 const TITLE = /^\s*<title>([\s\S]*?)<\/title>\s*/;
-const APP_SUFFIX = new RegExp(` · ${zh('网格通')}$`);
+const APP_SUFFIX = new RegExp(` · ${APP_NAME}$`);
 const ENTITIES = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&#96;': '`' };
 
 function unescape(text) {
@@ -124,9 +132,8 @@ export function createRouter(deps) {
     if (!match) return null;
     const { route: r, params } = match;
     // The interface language of this answer (module state: one device, one setting).
-    setLanguage(await ctx.storage.getMeta('lang'));
-    const user = await ctx.storage.getMeta('user');
-    const token = await ctx.storage.getMeta('token');
+    const [lang, user, token] = await Promise.all(['lang', 'user', 'token'].map((key) => ctx.storage.getMeta(key)));
+    setLanguage(lang);
     const loggedIn = Boolean(user && token);
     const call = { request, url, params, user: user || null };
     if (r.access !== 'any' && !loggedIn) {
@@ -194,8 +201,7 @@ export const SCREENS = {
       outboxCounts(ctx), ctx.storage.getMeta('last_sync'), ctx.storage.getMeta('cursor'),
     ]);
     const syncing = Boolean(ctx.engine.isSyncing?.());
-    const [findings, steps] = await Promise.all([ctx.storage.listByEntity('finding'), ctx.storage.listByEntity('case_step')]);
-    const toCheck = awaitingCheck(findings, stepsByFinding(steps), user.id).length;
+    const toCheck = await countAwaitingCheck(ctx, user);
     if (user.role === 'patrol_volunteer') {
       return homeView({ user, outbox, lastSync, syncing, firstSync: !cursor, toCheck, ...extra });
     }
@@ -391,9 +397,9 @@ export const SCREENS = {
   async patrolCheck(ctx, { params: [id], user }, extra = {}) {
     const finding = await ctx.storage.view('finding', id);
     if (!finding) return notFoundView({ what: t('上报事件') });
-    const [steps, categories] = await Promise.all([ctx.storage.listByEntity('case_step'), ctx.storage.listByEntity('finding_category')]);
-    const stepsBy = stepsByFinding(steps.filter((s) => s.fields.finding_id === id));
-    if (!awaitingCheck([finding], stepsBy, user.id).length) {
+    const [steps, categories] = await Promise.all([ctx.storage.listByRef('case_step', id), ctx.storage.listByEntity('finding_category')]);
+    const stepsBy = stepsByFinding(steps);
+    if (!isAwaitingCheck(finding, steps, user.id)) {
       return SCREENS.patrol(ctx, { user }, { message: t('这条上报现在不需要核查（可能已核查过或状态已变化）'), messageKind: 'warn' });
     }
     const feedback = (stepsBy.get(id) || []).filter((s) => s.fields.to_status === 'resolved').pop() || null;

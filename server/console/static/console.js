@@ -2,6 +2,11 @@
 document.addEventListener('change', (event) => {
   const field = event.target;
   if (field.matches('select[data-autosubmit]')) field.form.requestSubmit();
+  // The review queue's "select all visits on this page" for the bulk action.
+  if (field.matches('input[data-check-all]')) {
+    const kind = field.getAttribute('data-check-all');
+    document.querySelectorAll(`input[data-pick="${kind}"]`).forEach((pick) => { pick.checked = field.checked; });
+  }
 });
 document.addEventListener('submit', (event) => {
   const form = event.target;

@@ -57,6 +57,7 @@ export function flag(condition, name) {
 
 export const LABELS = Object.freeze({
   method: { in_person: '入户', phone: '电话', video: '视频', doorstep: '门口' },
+  review_status: { returned: '已退回', reviewed: '已审核', resubmitted: '已重新提交' },
   outcome: { normal: '正常', not_home: '不在家', refused: '拒访', issue_found: '发现问题' },
   housing_use: { owner_occupied: '自住', rented: '出租', vacant: '空置', commercial: '商用' },
   registration_status: {

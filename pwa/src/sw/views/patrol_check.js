@@ -5,10 +5,15 @@
 import { t } from '../../i18n/index.js';
 import { chinaDateTime, fieldError, flash, html, photoInput, screen } from './html.js';
 
-/** Findings I reported that wait for my check: handled by the unit, no check of mine queued yet. */
+/** A finding I reported that waits for my check: handled by the unit, no check of mine queued yet. */
+export function isAwaitingCheck(finding, steps, userId) {
+  return finding.fields.status === 'resolved' && finding.fields.reporter_id === userId
+    && !(steps || []).some((s) => s.pending && s.fields.from_status === 'resolved');
+}
+
+/** The findings (with their steps grouped by finding) that wait for my check. */
 export function awaitingCheck(findings, stepsBy, userId) {
-  return findings.filter((f) => f.fields.status === 'resolved' && f.fields.reporter_id === userId
-    && !(stepsBy.get(f.id) || []).some((s) => s.pending && s.fields.from_status === 'resolved'));
+  return findings.filter((f) => isAwaitingCheck(f, stepsBy.get(f.id), userId));
 }
 
 /** data: {finding, categoryName, feedback (the step to 已反馈, or null), values, errors, message, messageKind} */

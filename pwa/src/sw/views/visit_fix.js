@@ -5,16 +5,13 @@
 import { t } from '../../i18n/index.js';
 import { chinaDateTime, fieldError, flag, flash, html, label, screen } from './html.js';
 
-/** Review states of a visit (Chinese; read through t()). */
-export const REVIEW_LABELS = { returned: '已退回', reviewed: '已审核', resubmitted: '已重新提交' };
-
 /** The review line shown under a visit: what the community said, and the fix link for its author. */
 export function reviewNote(visit, user) {
   const v = visit.fields;
   if (!v.review_status) return '';
   const kind = v.review_status === 'returned' ? 'badge-danger' : v.review_status === 'reviewed' ? 'badge-ok' : 'badge-warn';
   const mine = user && v.visitor_id === user.id;
-  return html`<div class="review"><span class="badge ${kind}">${REVIEW_LABELS[v.review_status] ? t(REVIEW_LABELS[v.review_status]) : v.review_status}</span>
+  return html`<div class="review"><span class="badge ${kind}">${label('review_status', v.review_status)}</span>
 ${v.review_comment ? html` <span>${t('社区意见：')}${v.review_comment}</span>` : ''}
 ${v.review_status === 'returned' && mine ? html`<a class="btn btn-small" href="/app/visits/${visit.id}/fix">${t('修改后重新提交')}</a>` : ''}</div>`;
 }
