@@ -21,7 +21,16 @@ from sync.ids import uuid7
 from sync.transport import FlakyNetwork, wsgi_transport
 
 PG_ADMIN = os.environ.get("WANGGE_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
-PG_DB = os.environ.get("WANGGE_TEST_PG_DB", "wangge_test")
+# Named per test run (the pytest process id) so two runs on one machine, or two checkouts, never share a
+# database; a session fixture drops this run's databases at the end.
+RUN_TAG = os.environ.setdefault("WANGGE_TEST_RUN", str(os.getpid()))  # inherited by spawned workers
+PG_DB = f"wangge_test_{RUN_TAG}"
+_created: set[str] = set()
+
+
+def run_db(purpose: str) -> str:
+    """A PostgreSQL database name of this run's own, for tests that need a database apart."""
+    return f"wangge_test_{purpose}_{RUN_TAG}"
 PASSWORD = "grid-pass-2026"
 
 
@@ -34,6 +43,17 @@ def ensure_pg_database(name: str = PG_DB) -> None:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
+    _created.add(name)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_run_databases():
+    yield
+    if not _created:
+        return
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        for name in sorted(_created):
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def reset_schema() -> None:

@@ -9,7 +9,9 @@ from sqlalchemy import text
 from server import create_app
 from server.extensions import db
 
-from ..conftest import PG_ADMIN, pg_url
+from ..conftest import PG_ADMIN, ensure_pg_database, pg_url, run_db
+
+MIGRATIONS_DB = run_db("migrations")
 
 
 def _migrated_app(uri, tmp_path):
@@ -32,9 +34,9 @@ def test_sqlite_migrations_match_models(tmp_path):
 
 def test_postgres_migrations_match_models_and_create_the_pull_sequence(tmp_path):
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute('DROP DATABASE IF EXISTS "wangge_migrations"')
-        conn.execute('CREATE DATABASE "wangge_migrations"')
-    app = _migrated_app(pg_url("wangge_migrations"), tmp_path)
+        conn.execute(f'DROP DATABASE IF EXISTS "{MIGRATIONS_DB}"')
+    ensure_pg_database(MIGRATIONS_DB)
+    app = _migrated_app(pg_url(MIGRATIONS_DB), tmp_path)
     _assert_matches_models(app)
     with app.app_context():
         assert db.session.execute(text("SELECT nextval('sync_row_seq')")).scalar() >= 1

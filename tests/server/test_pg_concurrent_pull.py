@@ -31,11 +31,11 @@ from server.syncapi.pull import pull
 from server.syncapi.push import ChangeContext, push
 from sync import canonical, hlc
 from sync.ids import uuid7
-from tests.conftest import build_world, ensure_pg_database, make_app, pg_url
+from tests.conftest import build_world, ensure_pg_database, make_app, pg_url, run_db
 
 pytestmark = pytest.mark.postgres
 
-PG_DB = "wangge_test_pgpull"  # a database of its own: this test runs its own processes
+PG_DB = run_db("pgpull")  # a database of its own: this test runs its own processes
 WRITERS = ("worker", "worker2", "worker_b", "far_staff")
 TRANSACTIONS = 40
 PAGE = 3

@@ -36,10 +36,10 @@ from server.syncapi.entities import ENTITIES
 from server.syncapi.models import Change
 from sync.client import SyncClient
 from sync.transport import FlakyNetwork
-from tests.conftest import PASSWORD, build_world, ensure_pg_database, make_app, pg_url, wsgi_send
+from tests.conftest import PASSWORD, build_world, ensure_pg_database, make_app, pg_url, run_db, wsgi_send
 
 # A database of its own, so that this property never races another test run's drop_all.
-PG_DB = "wangge_test_convergence"
+PG_DB = run_db("convergence")
 USERS = ("worker", "worker2", "staff")
 GRID_ENTITIES = ("building", "household", "resident", "resident_tag", "visit", "finding", "case_step")
 # Examples per database and steps per example; raise them for a deeper hunt.
