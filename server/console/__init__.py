@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from importlib import import_module
 
 from flask import Flask, abort, current_app, g, redirect, request, send_from_directory, url_for
 from flask_wtf.csrf import generate_csrf, validate_csrf
@@ -21,6 +22,8 @@ from .scope import load_scope
 # Stylesheets and scripts: public, cacheable, and served without looking at the session.
 ASSETS = frozenset({"console.static", "console.vendor"})
 PUBLIC = {"console.login_form", "console.login", *ASSETS}
+# Each feature is a package whose views module registers its pages (and its sibling modules').
+FEATURES = ("cases", "conflicts", "dashboard", "ledgers", "records", "review", "users")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
        "base-uri 'none'; object-src 'none'")
@@ -28,7 +31,9 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
 
 def init_app(app: Flask) -> None:
     # Importing the page modules registers their routes on the blueprint.
-    from . import cases, conflicts, dashboard, ledgers, records, review, signin, users  # noqa: F401
+    from . import signin  # noqa: F401
+    for feature in FEATURES:
+        import_module(f"{__name__}.{feature}.views")
 
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # tied to the session instead
     app.register_blueprint(bp)

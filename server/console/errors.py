@@ -42,7 +42,7 @@ def refuse(code: str, status: int = 400, fields: dict[str, Any] | None = None, *
 
 def render_error(exc: ProtocolError):
     zh, en = message(exc.code)
-    from .records_labels import field  # late: the labels need the app's Babel set up
+    from .records.labels import field  # late: the labels need the app's Babel set up
 
     # Staff read the field's name as the form shows it; the wire name stays for support calls.
     fields = {name: (str(field(name)), info.get("message") if isinstance(info, dict) else str(info))

@@ -201,7 +201,7 @@ def test_returning_a_dispatched_case_ends_its_deadline_until_it_is_dispatched_ag
 
 
 def test_overdue_cases_are_flagged_in_words_and_filtered(world, staff_client, device_factory):
-    from server.console.dashboard_figures import moment, overdue_cases_per_grid
+    from server.console.dashboard.queries import moment, overdue_cases_per_grid
 
     worker = device_factory("worker")
     staff = staff_client("staff")

@@ -9,7 +9,7 @@ import struct
 
 from server.blobs.models import Blob
 from server.cases.models import CaseStep
-from server.console.cases_photos import strip_jpeg, strip_png, strip_webp
+from server.console.cases.photos import strip_jpeg, strip_png, strip_webp
 from server.extensions import db
 from tests.console.cases_helpers import ok, refused, report, step
 from tests.server.test_blobs import Fetched, jpeg, png

@@ -12,7 +12,7 @@ from sqlalchemy import event
 
 from server.auth.models import Device
 from server.cases.models import Finding
-from server.console import dashboard_figures as figures
+from server.console.dashboard import queries as figures
 from server.extensions import db
 from server.fieldwork.models import Visit
 from server.registry.models import Household, Resident, ResidentTag

@@ -172,12 +172,12 @@ def test_only_the_exporter_may_download_the_file(inline, world, tagged, staff_cl
 
 
 def test_a_failed_export_is_recorded_in_its_job(inline, world, staff_client, monkeypatch):
-    from server.console import ledgers_export
+    from server.console.ledgers import exports
 
     def broken(*args):
         raise RuntimeError("disk full")
 
-    monkeypatch.setitem(ledgers_export.BUILDERS, "residents", broken)
+    monkeypatch.setitem(exports.BUILDERS, "residents", broken)
     staff = staff_client("staff")
     job_id = export(staff, kind="residents")
     job = db.session.get(ConsoleJob, job_id)
@@ -211,7 +211,7 @@ def test_an_export_runs_in_a_background_thread_and_its_progress_is_polled(app, w
 def test_a_job_whose_worker_died_stops_polling_and_an_expired_file_says_so(inline, world, tagged, staff_client):
     import os
 
-    from server.console import jobs
+    from server.console.ledgers import jobs
 
     staff = staff_client("staff")
     job_id = export(staff, kind="residents")

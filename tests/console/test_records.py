@@ -11,7 +11,7 @@ import pytest
 
 from server.areas.operations import add_building
 from server.console.models import AuditEntry
-from server.console.records_due import CHINA, china_today
+from server.console.records.due import CHINA, china_today
 from server.extensions import db
 from server.fieldwork.models import Visit
 from server.registry.models import Household, Resident, ResidentTag

@@ -7,8 +7,8 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-from server.console import records_pinyin as pinyin
-from server.console.records_due import china_today, due_status, overdue_clause
+from server.console.records import pinyin
+from server.console.records.due import china_today, due_status, overdue_clause
 from server.extensions import db
 from server.registry.models import Resident
 from sync.ids import uuid7

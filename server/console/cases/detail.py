@@ -1,0 +1,81 @@
+"""One case (/console/cases/<id>): the finding, the timeline of its steps, and the forms of the
+steps that may follow its current stage (from workflow.TRANSITIONS, the table the server enforces).
+
+Each form carries the stage the page was loaded at (from_status): if a colleague or a phone has
+moved the case on meanwhile, the step is refused as stale_transition instead of applied twice.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import flash, g, make_response, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from ...auth.models import User
+from ...cases.deadlines import limit_for
+from ...cases.models import CaseStep, Finding, FindingCategory
+from ...cases.workflow import CHASEABLE, LEVELS, TRANSITIONS
+from ...extensions import db
+from ...syncapi.record import utcnow
+from . import labels
+from ..records import labels as rl
+from ..blueprint import bp
+from .queries import DUE_SOON_HOURS, is_overdue, is_waiting, known_units
+from .steps import take_step
+from ..scope import in_scope
+
+ROLE = rl.CHOICES["role"]
+
+
+def timeline(finding_id: str) -> list[tuple[CaseStep, str]]:
+    actor = aliased(User)
+    return [(step, name or "") for step, name in db.session.execute(
+        select(CaseStep, actor.name).join(actor, actor.id == CaseStep.actor_id, isouter=True)
+        .where(CaseStep.finding_id == finding_id, CaseStep.deleted.is_(False))
+        .order_by(CaseStep.created_at, CaseStep.at, CaseStep.id))]
+
+
+@bp.get("/cases/<finding_id>")
+def cases_detail(finding_id: str):
+    finding = in_scope(Finding, finding_id)
+    now = utcnow()
+    category = db.session.get(FindingCategory, finding.category)
+    parent = db.session.get(FindingCategory, category.parent_id) if category and category.parent_id else None
+    reporter = db.session.get(User, finding.reporter_id)
+    steps = timeline(finding.id)
+    requested = next((s.deadline_at for s, _ in reversed(steps) if s.to_status == "extension_requested"), None)
+    rating = next((s for s, _ in reversed(steps) if s.rating is not None), None)
+    next_steps = TRANSITIONS.get(finding.status, ())
+    dispatching = "dispatched" in next_steps  # only the dispatch form shows limits and known units
+    return render_template(
+        "console/cases/detail.html", finding=finding, category=category, parent=parent, reporter=reporter,
+        reporter_role=ROLE.get(reporter.role, "") if reporter else "", steps=steps,
+        grid=g.scope.grid_name(finding.grid_id), labels=labels, now=now,
+        next_steps=next_steps, chaseable=finding.status in CHASEABLE,
+        chases=sum(1 for s, _ in steps if s.kind == "chase"), levels=LEVELS,
+        limits={level: limit_for(finding.category, level) for level in LEVELS} if dispatching else {},
+        units=known_units(g.scope) if dispatching else [],
+        overdue=is_overdue(finding, now), waiting=is_waiting(finding, now),
+        hours_left=labels.hours_left(finding.deadline_at, now), due_soon=DUE_SOON_HOURS,
+        requested_deadline=requested, rating=rating,
+        suggested_extension=(finding.deadline_at or now) + timedelta(days=1))
+
+
+@bp.post("/cases/<finding_id>/steps")
+def cases_step(finding_id: str):
+    finding = in_scope(Finding, finding_id, lock=True)
+    message = take_step(finding, request.form, request.files)
+    db.session.commit()
+    flash(message, "ok")
+    return back_to(url_for("console.cases_detail", finding_id=finding.id))
+
+
+def back_to(url: str):
+    """After a write: htmx follows HX-Redirect (a fresh page shows the new stage), a plain form a 303."""
+    if request.headers.get("HX-Request") == "true":
+        reply = make_response("", 204)
+        reply.headers["HX-Redirect"] = url
+        return reply
+    return redirect(url, 303)

@@ -1,0 +1,106 @@
+"""Names staff read for the case workflow's codes, and the China-time clock the pages show.
+
+The database keeps naive UTC; staff think in Beijing time (UTC+8, no daylight saving), so every
+time shown or typed on the case pages goes through `china()` and `from_china()`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+
+from ...cases.deadlines import CHINA
+from ...cases.workflow import FINISHED  # noqa: F401  (templates: a finished case shows no countdown)
+from ..records.labels import english, tag_name
+
+LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # <input type="datetime-local">
+
+STATUS = {
+    "reported": _l("已上报"), "accepted": _l("已受理"), "dispatched": _l("已派遣"), "in_progress": _l("处置中"),
+    "extension_requested": _l("申请延期"), "returned": _l("已退回"), "resolved": _l("已反馈"),
+    "verified": _l("已核查"), "closed": _l("已销号"), "rated": _l("已评价"),
+}
+LEVEL = {"grid": _l("网格级"), "community": _l("社区级"), "street": _l("街道级")}
+LEVEL_HINT = {"grid": _l("小事不出网格"), "community": _l("小事不出社区"), "street": _l("大事不出街道")}
+LIMIT_UNIT = {"hours": _l("小时"), "working_days": _l("个工作日")}
+SOURCE = {"grid": _l("网格发现"), "patrol": _l("巡逻"), "resident": _l("居民反映"), "hotline": _l("12345热线")}
+URGENCY = {"normal": _l("一般"), "urgent": _l("紧急"), "emergency": _l("特急")}
+# What the button that takes a step says, from the case's current stage.
+ACTION = {
+    ("reported", "accepted"): _l("受理"),
+    ("reported", "returned"): _l("退回上报人"),
+    ("accepted", "dispatched"): _l("派遣"),
+    ("accepted", "in_progress"): _l("社区自行处置"),
+    ("dispatched", "in_progress"): _l("单位已接单，开始处置"),
+    ("dispatched", "returned"): _l("单位退回"),
+    ("in_progress", "extension_requested"): _l("申请延期"),
+    ("in_progress", "resolved"): _l("反馈处置结果"),
+    ("in_progress", "returned"): _l("单位退回"),
+    ("extension_requested", "in_progress"): _l("审批延期"),
+    ("returned", "accepted"): _l("重新受理"),
+    ("returned", "dispatched"): _l("重新派遣"),
+    ("resolved", "verified"): _l("核查通过"),
+    ("resolved", "in_progress"): _l("核查未通过，重新处置"),
+    ("verified", "closed"): _l("销号"),
+    ("closed", "rated"): _l("记录回访评价"),
+}
+
+
+# A dictionary row's name (name_zh / name_en) in the page's language, like a care tag's.
+category_name = tag_name
+
+
+def status(code: str | None) -> str:
+    return str(STATUS.get(code, code or ""))
+
+
+def limit(value) -> str:
+    """A handling limit as staff read it: 24小时, 3个工作日."""
+    if value is None:
+        return ""
+    return f"{value.amount}{' ' if english() else ''}{LIMIT_UNIT.get(value.unit, value.unit)}"
+
+
+def level(code: str | None) -> str:
+    return str(LEVEL.get(code, code or ""))
+
+
+def action(before: str, after: str) -> str:
+    return str(ACTION.get((before, after), STATUS.get(after, after)))
+
+
+def china(moment: datetime | None) -> str:
+    """A stored time as staff read it: 2026-11-20 14:05 (Beijing time)."""
+    return (moment + CHINA).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def china_input(moment: datetime | None) -> str:
+    return (moment + CHINA).strftime(LOCAL_INPUT) if moment else ""
+
+
+def from_china(text: str) -> datetime | None:
+    """A datetime-local value typed in Beijing time, as stored UTC; None if it is not one."""
+    try:
+        local = datetime.strptime(text.strip(), LOCAL_INPUT)
+    except (ValueError, AttributeError):
+        return None
+    return local - CHINA
+
+
+def wire_time(moment: datetime) -> str:
+    return moment.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def hours_left(deadline: datetime | None, now: datetime) -> float | None:
+    return None if deadline is None else (deadline - now).total_seconds() / 3600
+
+
+def duration(hours: float) -> str:
+    """Roughly how long, in the largest sensible unit: 3 天 / 5 小时 / 20 分钟."""
+    hours = abs(hours)
+    if hours >= 48:
+        return str(_l("%(n)s 天", n=int(hours // 24)))
+    if hours >= 1:
+        return str(_l("%(n)s 小时", n=int(hours)))
+    return str(_l("%(n)s 分钟", n=max(1, int(hours * 60))))

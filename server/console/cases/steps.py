@@ -1,0 +1,137 @@
+"""Taking a case step from a console form: what each step must carry, then the same write as a phone.
+
+The sync rules (server/cases/steps.py) decide which step may follow which and who may take it;
+this module adds what a staff member has to fill in for each one (a reason to return, a unit to
+dispatch to, a result to report back...) and computes the deadline from the configuration.
+Every step is a CaseStep written through writes.write, so it is validated, logged and reaches the
+reporter's phone like any other change.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import gettext
+
+from sync.errors import field_error
+from sync.ids import uuid7
+
+from ...cases.deadlines import deadline_for
+from ...cases.models import Finding
+from ...cases.steps import refusal
+from ...cases.workflow import LEVELS, STATUSES
+from ...syncapi.record import utcnow
+from .. import writes
+from .labels import from_china, status as status_label, wire_time
+from .photos import store_uploads
+from ..errors import ConsoleError, refuse, register_messages
+
+register_messages({
+    "form_state_invalid": ("表单数据不完整或已损坏，请刷新页面后重新填写",
+                           "The form's hidden data is missing or damaged; reload the page and fill it in again"),
+    "result_required": ("请上传处置后照片或填写处置结果说明", "Add after-photos or describe what was done"),
+    "deadline_not_later": ("新的期限应晚于当前期限和现在", "The new deadline must be later than the current one and than now"),
+    "rating_required": ("请选择1到5分的评价", "Choose a rating from 1 to 5"),
+    "decision_required": ("请选择批准或不批准延期", "Choose whether to grant the extension"),
+})
+
+OPINION_MAX = 2000
+UNIT_MAX = 64
+# Steps that need a written reason: sending a case back, or a re-check staff record themselves.
+NEEDS_OPINION = {"returned", "verified"}
+
+
+def take_step(finding: Finding, form, files, now: datetime | None = None) -> str:
+    """Record one step on `finding` from a submitted form; returns what to tell the staff member.
+
+    Raises ConsoleError (stale_transition, illegal_transition, unverified_close, deadline_missing,
+    validation_failed...) without writing anything if the step cannot be taken.
+    """
+    now = (now or utcnow()).replace(microsecond=0)
+    before, after = form.get("from_status", ""), form.get("to_status", "")
+    kind = "chase" if form.get("kind") == "chase" else None
+    if before not in STATUSES or after not in STATUSES:
+        refuse("form_state_invalid", 400)
+    # The page was loaded at `before`: if the case moved on since, say so before anything else.
+    if before != finding.status:
+        refuse("stale_transition", 409, current_status=finding.status)
+    refused = refusal(before, after, kind)
+    if refused is not None:
+        raise ConsoleError(refused.code, refused.status, refused.fields, refused.extra)
+
+    opinion = (form.get("opinion") or "").strip()
+    errors: dict[str, dict] = {}
+    if len(opinion) > OPINION_MAX:
+        errors["opinion"] = field_error("too_long")
+    fields: dict = {"finding_id": finding.id, "from_status": before, "to_status": after, "at": wire_time(now)}
+    if kind:
+        fields["kind"] = kind
+    else:
+        _step_fields(finding, after, form, opinion, now, fields, errors)
+    if errors:
+        refuse("validation_failed", 422, errors)
+    if after == "resolved" and not kind:
+        fields["photos"] = store_uploads(files.getlist("photo"))
+        if not fields["photos"] and not opinion:
+            refuse("validation_failed", 422, {"opinion": field_error("result_required"),
+                                               "photo": field_error("result_required")})
+    if opinion:
+        fields["opinion"] = opinion
+    writes.write("case_step", uuid7(), fields)
+    if kind:
+        return gettext("已督办，处置单位和上报人会收到这条督办记录。")
+    return gettext("已记录，事件现为「%(status)s」。", status=status_label(after))
+
+
+def _step_fields(finding: Finding, after: str, form, opinion: str, now: datetime, fields: dict,
+                 errors: dict) -> None:
+    before = finding.status
+    if (after in NEEDS_OPINION or (before, after) == ("resolved", "in_progress")) and not opinion:
+        errors["opinion"] = field_error("required")
+    if after == "dispatched":
+        level, unit = form.get("level", ""), (form.get("unit") or "").strip()
+        if level not in LEVELS:
+            errors["level"] = field_error("required" if not level else "invalid_choice")
+        if not unit:
+            errors["unit"] = field_error("required")
+        elif len(unit) > UNIT_MAX:
+            errors["unit"] = field_error("too_long")
+        if errors:
+            return
+        deadline = deadline_for(finding.category, level, now)
+        if deadline is None:
+            refuse("deadline_missing", 422, category=finding.category, level=level)
+        fields.update(level=level, unit=unit, deadline_at=wire_time(deadline))
+    elif after == "extension_requested":
+        _new_deadline(finding, form, now, fields, errors)
+        if not opinion:
+            errors["opinion"] = field_error("required")
+    elif (before, after) == ("extension_requested", "in_progress"):
+        decision = form.get("decision", "")
+        if decision == "approve":
+            _new_deadline(finding, form, now, fields, errors)
+        elif decision == "refuse":
+            if not opinion:
+                errors["opinion"] = field_error("required")
+        else:
+            errors["decision"] = field_error("decision_required")
+    elif after == "rated":
+        try:
+            rating = int(form.get("rating", ""))
+        except ValueError:
+            rating = 0
+        if not 1 <= rating <= 5:
+            errors["rating"] = field_error("rating_required")
+        else:
+            fields["rating"] = rating
+
+
+def _new_deadline(finding: Finding, form, now: datetime, fields: dict, errors: dict) -> None:
+    raw = form.get("deadline", "")
+    deadline = from_china(raw)
+    if deadline is None:
+        errors["deadline"] = field_error("required" if not raw.strip() else "invalid_datetime")
+    elif deadline <= now or (finding.deadline_at is not None and deadline <= finding.deadline_at):
+        errors["deadline"] = field_error("deadline_not_later")
+    else:
+        fields["deadline_at"] = wire_time(deadline)

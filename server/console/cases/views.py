@@ -1,0 +1,28 @@
+"""Cases (事件处置): the community's findings as cases, filtered by stage, category, grid, level,
+source and overdue.
+
+The case page and its step forms live in detail.py, what each step must carry in
+steps.py, the deadline table in deadlines.py, photos in photos.py and the SQL
+of this list in queries.py.
+"""
+
+from __future__ import annotations
+
+from flask import g, render_template, request
+
+from ...cases.schemas import SOURCES
+from ...cases.workflow import LEVELS, STATUSES
+from . import deadlines, detail, photos  # noqa: F401  (their routes)
+from . import labels
+from ..blueprint import bp
+from .queries import DUE_SOON_HOURS, OPEN, cases_page, categories_by_id, category_tree, read_filters
+
+
+@bp.get("/cases")
+def cases():
+    categories = categories_by_id()
+    f = read_filters(request.args, g.scope, categories)
+    page = cases_page(f, g.scope, categories)
+    return render_template(
+        "console/cases/list.html", f=f, page=page, tree=category_tree(categories), statuses=STATUSES,
+        open_stage=OPEN, levels=LEVELS, sources=SOURCES, labels=labels, due_soon=DUE_SOON_HOURS)
