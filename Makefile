@@ -30,7 +30,8 @@ $(INSTANCE)/secret_key:
 	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(48))" > $@
 	chmod 600 $@
 
-# The field app (pwa/dist, served at /app/): npm packages from the lockfile, then the build.
+# The field app (pwa/dist, served at /app/) and the browser libraries it shares with the console
+# (pwa/vendor): npm packages from the lockfile, then the build.
 PWA_INSTALLED := pwa/node_modules/.installed
 
 # `npm install --no-save` installs the locked versions without rewriting the lockfile. Not `npm ci`:
@@ -68,4 +69,4 @@ bench: setup
 	$(BIN)/python -m benchmarks.console_bench
 
 clean:
-	rm -rf $(VENV) $(INSTANCE) .hypothesis pwa/dist pwa/node_modules test-artifacts
+	rm -rf $(VENV) $(INSTANCE) .hypothesis pwa/dist pwa/vendor pwa/node_modules test-artifacts

@@ -1,13 +1,14 @@
 // Build the field app into pwa/dist/ (served by Flask at /app/):
 //   app.js        src/app/main.js bundled (page side), minified, with a source map
 //   sw.js         src/sw/index.js bundled (service worker), then the precache manifest injected
-//   htmx.min.js   from the htmx.org package (nothing is loaded from a CDN)
+//   htmx.min.js   from the vendor folder (nothing is loaded from a CDN)
 //   static/*      index.html, app.css, manifest.webmanifest, icons/
-//   vendor/*      htmx and ECharts for the staff console (not precached on phones)
+// First the browser libraries from npm (htmx, ECharts) go into pwa/vendor/, the one folder both
+// the field app's build and the staff console (at /console/vendor/, server/vendor.py) take them from.
 // index.html and the manifest refer to files as /app/<file>?v=<content hash>, so HTTP caches can
 // keep them for a year before the service worker is installed; the precache ignores ?v=.
 //
-//   node build.mjs [--outdir <dir>]
+//   node build.mjs [--outdir <dir>] [--vendordir <dir>]
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -20,6 +21,12 @@ import { getManifest, injectManifest } from 'workbox-build';
 
 const ROOT = dirname(fileURLToPath(import.meta.url));
 const PUBLIC_PATH = '/app/';
+const VENDOR_DIR = join(ROOT, 'vendor');
+// [npm file, name in the vendor folder]
+const VENDOR = [
+  ['node_modules/htmx.org/dist/htmx.min.js', 'htmx.min.js'],
+  ['node_modules/echarts/dist/echarts.min.js', 'echarts.min.js'],
+];
 
 // Every module the bundles cannot do without, and who writes it (the build names the missing one).
 const REQUIRED = [
@@ -36,7 +43,7 @@ const REQUIRED = [
 
 const PRECACHE = {
   globPatterns: ['**/*.{html,js,css,png,webmanifest,svg}'],
-  globIgnores: ['sw.js', '**/*.map', 'vendor/**'],
+  globIgnores: ['sw.js', '**/*.map'],
   maximumFileSizeToCacheInBytes: 5 * 1024 * 1024,
 };
 
@@ -44,10 +51,11 @@ const PRECACHE = {
 const BROWSERS = ['es2020', 'chrome90', 'firefox90', 'safari15'];
 
 function parseArgs(argv) {
-  const options = { outdir: join(ROOT, 'dist') };
+  const options = { outdir: join(ROOT, 'dist'), vendordir: VENDOR_DIR };
   for (let i = 0; i < argv.length; i += 1) {
     if (argv[i] === '--outdir') options.outdir = resolve(argv[++i]);
-    else throw new Error(`unknown option ${argv[i]} (usage: node build.mjs [--outdir <dir>])`);
+    else if (argv[i] === '--vendordir') options.vendordir = resolve(argv[++i]);
+    else throw new Error(`unknown option ${argv[i]} (usage: node build.mjs [--outdir <dir>] [--vendordir <dir>])`);
   }
   return options;
 }
@@ -104,18 +112,30 @@ function kib(bytes) {
   return `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
+/** Copy the npm browser libraries into `vendordir`, each file written beside and renamed in. */
+async function copyVendor(vendordir) {
+  await mkdir(vendordir, { recursive: true });
+  for (const [source, name] of VENDOR) {
+    // A server reading the folder meanwhile sees the old file or the new one, never half of one.
+    const part = join(vendordir, `.${name}-${process.pid}`);
+    await cp(join(ROOT, source), part);
+    await rename(part, join(vendordir, name));
+  }
+}
+
 /**
  * Build into a fresh directory beside `outdir`, then swap it in: a server (or test) reading the
  * old build never sees a half-written one.
  */
-export async function build({ outdir }) {
+export async function build({ outdir, vendordir = VENDOR_DIR }) {
   checkSources();
+  await copyVendor(vendordir);
   const work = join(dirname(outdir), `.${basename(outdir)}-build-${process.pid}`);
   const old = join(dirname(outdir), `.${basename(outdir)}-old-${process.pid}`);
   await rm(work, { recursive: true, force: true });
   await mkdir(work, { recursive: true });
   try {
-    const result = await buildInto(work);
+    const result = await buildInto(work, vendordir);
     await rm(old, { recursive: true, force: true });
     if (existsSync(outdir)) await rename(outdir, old);
     await rename(work, outdir);
@@ -127,14 +147,10 @@ export async function build({ outdir }) {
   }
 }
 
-async function buildInto(outdir) {
+async function buildInto(outdir, vendordir) {
   await bundle('src/app/main.js', join(outdir, 'app.js'));
   await bundle('src/sw/index.js', join(outdir, 'sw.js'));
-  await cp(join(ROOT, 'node_modules/htmx.org/dist/htmx.min.js'), join(outdir, 'htmx.min.js'));
-  // The staff console's scripts (served at /console/vendor/); phones never precache them.
-  await mkdir(join(outdir, 'vendor'), { recursive: true });
-  await cp(join(ROOT, 'node_modules/htmx.org/dist/htmx.min.js'), join(outdir, 'vendor/htmx.min.js'));
-  await cp(join(ROOT, 'node_modules/echarts/dist/echarts.min.js'), join(outdir, 'vendor/echarts.min.js'));
+  await cp(join(vendordir, 'htmx.min.js'), join(outdir, 'htmx.min.js'));
   await cp(join(ROOT, 'static'), outdir, { recursive: true });
   // The manifest first: index.html's reference to it must hash the versioned manifest.
   await versionReferences(outdir, 'manifest.webmanifest');
@@ -146,7 +162,7 @@ async function buildInto(outdir) {
   const { count, size, warnings } = await injectManifest({ ...config, swSrc: swPath, swDest: swPath });
   for (const warning of [...globWarnings, ...warnings]) console.warn(`warning: ${warning}`);
   const precached = new Set(manifestEntries.map((e) => e.url));
-  const strays = (await listFiles(outdir)).filter((f) => !precached.has(f) && f !== 'sw.js' && !f.endsWith('.map') && !f.startsWith('vendor/'));
+  const strays = (await listFiles(outdir)).filter((f) => !precached.has(f) && f !== 'sw.js' && !f.endsWith('.map'));
   if (strays.length) throw new Error(`built files left out of the precache: ${strays.join(', ')}`);
 
   const rows = [];

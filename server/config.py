@@ -26,6 +26,8 @@ class Config:
     SERVER_NODE = os.environ.get("WANGGE_SERVER_NODE", "server")
     # The built field app served at /app/ (`make pwa`); default: <repo>/pwa/dist.
     PWA_DIST = os.environ.get("WANGGE_PWA_DIST")
+    # htmx and ECharts for the console, copied from npm by `make pwa`; default: <repo>/pwa/vendor.
+    VENDOR_DIR = os.environ.get("WANGGE_VENDOR_DIR")
     API_TITLE = "Wangge sync API"
     API_VERSION = "1"
     OPENAPI_VERSION = "3.0.3"

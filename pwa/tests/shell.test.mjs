@@ -1,7 +1,7 @@
 // The app shell's build and page-side helpers. Run: node --test pwa/tests/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -24,15 +24,20 @@ test('photos: small images are never enlarged, broken sizes refused', () => {
 
 test('build: every file the shell needs is precached with a revision, and index.html refers to them', async () => {
   const outdir = mkdtempSync(join(tmpdir(), 'wangge-dist-'));
+  const vendordir = mkdtempSync(join(tmpdir(), 'wangge-vendor-'));
   const log = console.log;
   console.log = () => {};
   try {
-    const result = await build({ outdir });
+    const result = await build({ outdir, vendordir });
     for (const file of ['index.html', 'app.js', 'app.css', 'htmx.min.js', 'manifest.webmanifest',
       'icons/icon-192.png', 'icons/icon-512.png', 'icons/icon-maskable-512.png']) {
       assert.ok(result.files.includes(file), `${file} precached`);
     }
     assert.ok(!result.files.includes('sw.js') && !result.files.some((f) => f.endsWith('.map')));
+    // The console's libraries: in the vendor folder both use, not in the field app's build.
+    assert.deepEqual(readdirSync(vendordir).sort(), ['echarts.min.js', 'htmx.min.js']);
+    assert.deepEqual(readFileSync(join(outdir, 'htmx.min.js')), readFileSync(join(vendordir, 'htmx.min.js')));
+    assert.ok(!existsSync(join(outdir, 'vendor')));
     assert.ok(result.gzipped > 0 && result.gzipped < 200 * 1024, `shell gzip ${result.gzipped} bytes`);
 
     const sw = readFileSync(join(outdir, 'sw.js'), 'utf8');
@@ -54,5 +59,6 @@ test('build: every file the shell needs is precached with a revision, and index.
   } finally {
     console.log = log;
     rmSync(outdir, { recursive: true, force: true });
+    rmSync(vendordir, { recursive: true, force: true });
   }
 });

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from importlib import import_module
 
-from flask import Flask, abort, current_app, g, redirect, request, send_from_directory, url_for
+from flask import Flask, current_app, g, redirect, request, url_for
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from wtforms.validators import ValidationError
 from werkzeug.exceptions import HTTPException
@@ -13,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from sync.errors import ProtocolError
 
 from ..extensions import db
+from ..vendor import send_vendored
 from .blueprint import bp
 from .errors import ConsoleError, render_error
 from .masking import mask_id, mask_phone
@@ -104,10 +104,5 @@ def _http(exc: HTTPException):
 
 @bp.get("/vendor/<path:name>")
 def vendor(name: str):
-    """Charting and htmx from the npm packages the build copied into pwa/dist/vendor/."""
-    from ..fieldapp.blueprint import dist_dir
-
-    folder = os.path.join(dist_dir(), "vendor")
-    if not os.path.isfile(os.path.join(folder, name)):
-        abort(404)
-    return send_from_directory(folder, name, max_age=3600)
+    """Charting and htmx from the vendor folder the build fills (server/vendor.py)."""
+    return send_vendored(name)

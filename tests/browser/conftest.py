@@ -30,6 +30,7 @@ from tests.conftest import PASSWORD, build_world, make_app
 
 ROOT = Path(__file__).resolve().parents[2]
 PWA_DIST = ROOT / "pwa" / "dist"
+VENDOR = ROOT / "pwa" / "vendor"  # htmx and ECharts for the console, filled by the same build
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -120,6 +121,8 @@ class LiveServer:
 def pwa_dist() -> Path:
     if not (PWA_DIST / "index.html").is_file() or not (PWA_DIST / "sw.js").is_file():
         pytest.fail(f"the field app is not built ({PWA_DIST} is missing): run `make pwa`", pytrace=False)
+    if not (VENDOR / "htmx.min.js").is_file() or not (VENDOR / "echarts.min.js").is_file():
+        pytest.fail(f"the console's scripts are not built ({VENDOR} is missing): run `make pwa`", pytrace=False)
     return PWA_DIST
 
 
