@@ -4,7 +4,8 @@ The story follows the order the examples were captured in: the worked session of
 the conflict (6.2), the delete (6.4), the scope growing and shrinking (7.7), the clamped clock (6.5),
 a stale case step (10.12), photos (9.1) and the refusals (2.3, 2.4, 5.7, 7.5, 3.3). Requests are the
 doc's own bodies where it shows them; each reply must have the doc's shape and literal values (see
-doc_examples for how ids, clocks and cursors are bound).
+doc_examples for how ids, clocks and cursors are bound). A new example in the doc needs a step here,
+or the label `<!-- example: NAME; not replayable: REASON -->`.
 """
 
 from __future__ import annotations
