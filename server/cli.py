@@ -1,5 +1,6 @@
-"""Setup steps as commands: `wangge init-db`, `seed`, `demo`, `create-user`, `revoke-device`,
-and Flask's own `run` and `db` (migrations)."""
+"""Setup steps as commands: `wangge init-db` (which also loads the dictionaries), `demo`,
+`create-user` and `revoke-device`, beside Flask's own `run`, `shell` and `routes`, Flask-Migrate's
+`db` (migrations) and flask-smorest's `openapi`."""
 
 from __future__ import annotations
 

@@ -16,6 +16,7 @@ from typing import Any
 from . import PROTOCOL_VERSION, canonical, hlc
 from .ids import uuid7
 from .transport import Response, Send
+from .versions import version_key
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -52,6 +53,7 @@ class UpdateRequired(SyncError):
 class SyncClient:
     def __init__(self, send: Send, path: str = ":memory:", device_id: str | None = None,
                  app_version: str = "0.1.0", wall=hlc.now_millis, push_batch: int = 200) -> None:
+        version_key(app_version)  # a malformed version fails here, not at the first request
         self.send = send
         self.db = sqlite3.connect(path, isolation_level=None)
         self.db.executescript(SCHEMA)

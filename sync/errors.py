@@ -20,6 +20,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "internal_error": ("服务器内部错误，请稍后重试", "Internal server error, please retry later"),
     "protocol_missing": ("请求缺少协议版本", "The request does not state its protocol version"),
     "update_required": ("应用版本过旧，请更新后再同步", "This app version is too old: update it to sync"),
+    "app_version_format": ("应用版本号应为“主版本.次版本.修订号”，如 1.2.0 或 1.2.0-beta.1",
+                           "An app version is MAJOR.MINOR.PATCH, e.g. 1.2.0 or 1.2.0-beta.1"),
     # auth
     "auth_required": ("请先登录", "Sign-in required"),
     "invalid_credentials": ("用户名或密码错误", "Wrong username or password"),

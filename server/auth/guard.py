@@ -1,13 +1,13 @@
-"""Checks every API request passes first: protocol and app version, then the device token."""
+"""Checks every API request passes before its body is read: the device token (sync and blobs), then
+the protocol and app versions."""
 
 from __future__ import annotations
-
-import re
 
 from flask import current_app, g, request
 
 from sync import PROTOCOL_VERSION
-from sync.errors import ProtocolError
+from sync.errors import ProtocolError, field_error
+from sync.versions import version_key
 
 from ..extensions import db
 from ..syncapi.record import utcnow
@@ -18,17 +18,6 @@ PROTOCOL_HEADER = "X-Wangge-Protocol"
 APP_HEADER = "X-Wangge-App"
 
 
-def _version(text: str | None) -> tuple[int, ...]:
-    # "0.2" is 0.2.0 and "0.2.0-beta" is 0.2.0: only the numbers decide.
-    parts = []
-    for piece in (text or "").split(".")[:3]:
-        digits = re.match(r"[0-9]+", piece)
-        if digits is None:
-            break
-        parts.append(int(digits.group()))
-    return tuple(parts + [0] * (3 - len(parts))) if parts else ()
-
-
 def check_versions() -> None:
     raw = request.headers.get(PROTOCOL_HEADER)
     if raw is None:
@@ -36,10 +25,21 @@ def check_versions() -> None:
     minimum_app = current_app.config["MIN_APP_VERSION"]
     update = {"min_protocol": current_app.config["MIN_PROTOCOL_VERSION"], "min_app_version": minimum_app,
               "protocol": PROTOCOL_VERSION}
-    if not raw.isdigit() or int(raw) > PROTOCOL_VERSION:
+    # isascii: "²" is a digit to str.isdigit() but not to int().
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > PROTOCOL_VERSION:
         raise ProtocolError("invalid_request", 400, fields={PROTOCOL_HEADER: raw}, extra=update)
     app_version = request.headers.get(APP_HEADER)
-    if int(raw) < current_app.config["MIN_PROTOCOL_VERSION"] or _version(app_version) < _version(minimum_app):
+    if app_version is None or int(raw) < current_app.config["MIN_PROTOCOL_VERSION"]:
+        # An app too old to send its version at all.
+        raise ProtocolError("update_required", 426, extra=update)
+    minimum = version_key(minimum_app)  # a malformed setting fails here, as the server's error
+    try:
+        too_old = version_key(app_version) < minimum
+    except ValueError:
+        # A client bug, not an old app: name the header, since updating the app would not help.
+        raise ProtocolError("invalid_request", 400, fields={APP_HEADER: field_error("app_version_format")},
+                            extra=update) from None
+    if too_old:
         raise ProtocolError("update_required", 426, extra=update)
 
 
