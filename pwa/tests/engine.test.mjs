@@ -10,7 +10,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { IDBFactory } from 'fake-indexeddb';
 
-import { createStore, sha256Hex } from '../src/storage/db.js';
+import { sha256Hex } from '../src/core/sha256.js';
+import { createStore } from '../src/storage/db.js';
 import {
   DeviceRevoked, Offline, SyncError, UpdateRequired, createEngine,
 } from '../src/sync/engine.js';

@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { IDBFactory, IDBKeyRange as FakeKeyRange } from 'fake-indexeddb';
 
-import { escapeHtml, html, raw, label, LABELS } from '../src/sw/views/html.js';
+import { escapeHtml, html, raw } from '../src/sw/views/escape.js';
+import { label, LABELS } from '../src/sw/views/labels.js';
 import { careStatus, doorGrid, doorStatus, dueList, tagInterval } from '../src/sw/views/care.js';
 import { buildingView } from '../src/sw/views/building.js';
 import { dueView } from '../src/sw/views/due.js';
@@ -25,8 +26,10 @@ import {
   checkDigit, checkIdNumberAgainst, idNumberFacts, maskIdNumber, normaliseIdNumber, validateIdNumber,
 } from '../src/core/idnumber.js';
 import { maskPhone, validatePhone } from '../src/core/phone.js';
-import { createRouter, matchRoute } from '../src/sw/screens.js';
-import { coerce, isDate, parseResidentForm } from '../src/sw/actions.js';
+import { createRouter, matchRoute } from '../src/sw/router.js';
+import { isDate } from '../src/sw/forms.js';
+import { parseResidentForm } from '../src/sw/features/resident.js';
+import { coerce } from '../src/sw/features/sync.js';
 import { openStore } from '../src/storage/db.js';
 import { createEngine } from '../src/sync/engine.js';
 import { ORIGIN, get, post } from './support/requests.mjs';

@@ -4,7 +4,7 @@
 //
 // It runs in the service worker, the page and Node tests alike: `fetch` and `baseUrl` are
 // injectable (default globalThis.fetch and "" = same origin), and so is the storage (default: the
-// module functions of storage/db.js on the global IndexedDB).
+// device's store of storage/db.js, on the global IndexedDB).
 //
 // Nothing is lost when the network fails: a change leaves the outbox only once its result has been
 // received, and a pull page moves the cursor only in the transaction that applies it.
@@ -12,7 +12,7 @@
 import { Clock, Timestamp, compare as compareClocks, parse as parseClock } from '../core/hlc.js';
 import { combine, recordHash } from '../core/canonical.js';
 import { uuid7 } from '../core/ids.js';
-import * as defaultStorage from '../storage/db.js';
+import { storage as deviceStorage } from '../storage/db.js';
 import { APP_VERSION, PROTOCOL_VERSION } from '../version.js';
 
 export const SYNC_LOCK = 'wangge-sync';
@@ -66,7 +66,7 @@ const pick = (change) => ({
 
 /**
  * An engine on one store. Options (all optional):
- * - storage: an object with the storage/db.js API (default: the module's default store)
+ * - storage: a store of storage/db.js (default: the device's store)
  * - fetch: (url, init) => Promise<Response> (default globalThis.fetch)
  * - baseUrl: prefix of every path (default "": same origin)
  * - appVersion (default APP_VERSION), deviceName, pushBatch (200), pullLimit (server default),
@@ -74,7 +74,7 @@ const pick = (change) => ({
  *   Web Locks API where present so the page and the service worker never sync at the same time)
  */
 export function createEngine({
-  storage = defaultStorage, fetch: fetchFn, baseUrl = '', appVersion = APP_VERSION, deviceName,
+  storage = deviceStorage, fetch: fetchFn, baseUrl = '', appVersion = APP_VERSION, deviceName,
   pushBatch = 200, pullLimit, timeoutMs = 60000, wall = () => Date.now(), useLocks = true,
 } = {}) {
   let base = baseUrl;
