@@ -59,6 +59,15 @@ async function enqueueIn(tx, { entity, record_id: recordId, op = 'upsert', field
   return change;
 }
 
+// Take a rejected change out of the outbox inside an open transaction; resolves to its row.
+async function takeRejected(tx, changeId) {
+  const outbox = tx.objectStore('outbox');
+  const row = await outbox.index('id').get(changeId);
+  if (!row || row.status !== 'rejected') throw new Error(`no rejected change ${changeId}`);
+  await outbox.delete(row.seq);
+  return row;
+}
+
 /** The outbox part of a store, on a connection from connect(). */
 export function outboxApi({ db, run }) {
   return {
@@ -119,10 +128,7 @@ export function outboxApi({ db, run }) {
      */
     async replaceRejected(changeId, fields, hlcOrTick) {
       return run(['records', 'outbox', 'meta'], 'readwrite', async (tx) => {
-        const outbox = tx.objectStore('outbox');
-        const row = await outbox.index('id').get(changeId);
-        if (!row || row.status !== 'rejected') throw new Error(`no rejected change ${changeId}`);
-        await outbox.delete(row.seq);
+        const row = await takeRejected(tx, changeId);
         const stamp = typeof hlcOrTick === 'function' ? { tick: hlcOrTick } : { hlc: hlcOrTick };
         return enqueueIn(tx, { entity: row.entity, record_id: row.record_id, op: row.op, fields, ...stamp });
       });
@@ -131,10 +137,7 @@ export function outboxApi({ db, run }) {
     /** The worker gives up on a rejected change: it leaves the outbox. */
     async discardRejected(changeId) {
       return run(['outbox'], 'readwrite', async (tx) => {
-        const outbox = tx.objectStore('outbox');
-        const row = await outbox.index('id').get(changeId);
-        if (!row || row.status !== 'rejected') throw new Error(`no rejected change ${changeId}`);
-        await outbox.delete(row.seq);
+        await takeRejected(tx, changeId);
       });
     },
   };

@@ -7,7 +7,7 @@
 import { registerRoute } from 'workbox-routing';
 
 import { storage } from '../storage/db.js';
-import * as engine from '../sync/engine.js';
+import { deviceEngine } from '../sync/engine.js';
 import { deleteOldCaches, setupPrecache, shellPage } from './precache.js';
 import { createRouter } from './router.js';
 import { SYNC_TAG, registerBackgroundSync, requestSync, status } from './syncing.js';
@@ -15,7 +15,7 @@ import { SYNC_TAG, registerBackgroundSync, requestSync, status } from './syncing
 const SCOPE_PATH = '/app/';
 
 const { route } = createRouter({
-  storage, engine, shell: shellPage, requestSync, registerBackgroundSync, now: () => Date.now(),
+  storage, engine: deviceEngine, shell: shellPage, requestSync, registerBackgroundSync, now: () => Date.now(),
 });
 
 setupPrecache();

@@ -6,7 +6,7 @@
 // createRouter(deps) is independent of the service worker globals so node tests can drive it
 // with a fake-indexeddb store; index.js wires the real modules.
 //
-// deps: {storage (a store of storage/db.js), engine (sync/engine.js API), shell(fragment, {title})
+// deps: {storage (a store of storage/db.js), engine (an engine of sync/engine.js), shell(fragment, {title})
 //        → Promise<Response|null> (the precached index.html with the fragment in <main id="screen">),
 //        requestSync(reason) → Promise<outcome>, registerBackgroundSync(), now() → ms}
 

@@ -5,7 +5,7 @@
 // Messages to the pages: {type: 'SYNC_STATE', state: 'running'|'done'|'error', error?:
 // 'offline'|'needs_login'|'device_revoked'|'update_required'|'failed', message?, outbox, rejected,
 // lastSync, user} and, during long pulls, {type: 'SYNC_PROGRESS', pages, records, hasMore, repairs}.
-import { DeviceRevoked, Offline, UpdateRequired, sync } from '../sync/engine.js';
+import { DeviceRevoked, Offline, UpdateRequired, deviceEngine } from '../sync/engine.js';
 import { storage } from '../storage/db.js';
 
 export const SYNC_TAG = 'wangge-sync';
@@ -43,7 +43,7 @@ async function runOnce(reason) {
   let outcome;
   try {
     // Long first pulls: the header shows "同步中 <records>" as each page lands.
-    await sync((progress) => broadcast({ type: 'SYNC_PROGRESS', ...progress }));
+    await deviceEngine.sync((progress) => broadcast({ type: 'SYNC_PROGRESS', ...progress }));
     outcome = { type: 'SYNC_STATE', state: 'done' };
   } catch (error) {
     outcome = { type: 'SYNC_STATE', state: 'error', error: errorName(error), message: String(error?.message ?? error) };

@@ -275,6 +275,12 @@ export function createEngine({
     let received = 0;
     let repairs = 0;
     let verified = null;
+    // Start the download again from nothing (the outbox stays).
+    const restart = async () => {
+      repairs += 1;
+      engine.repairs += 1;
+      await storage.resetReplica();
+    };
     for (;;) {
       const params = new URLSearchParams({ cursor: (await storage.getMeta('cursor')) ?? '' });
       if (pullLimit) params.set('limit', String(pullLimit));
@@ -284,9 +290,7 @@ export function createEngine({
       } catch (err) {
         // An undecodable cursor: discard the replica and the cursor and start again (protocol 7.5).
         if (err instanceof SyncError && err.code === 'cursor_invalid' && repairs < 2) {
-          repairs += 1;
-          engine.repairs += 1;
-          await storage.resetReplica();
+          await restart();
           continue;
         }
         throw err;
@@ -311,9 +315,7 @@ export function createEngine({
         verified = local.value === reply.checksum.value && local.count === reply.checksum.count;
         if (!verified && repairs < 2) {
           // Diverged: re-download the scope rather than live with a silent difference.
-          repairs += 1;
-          engine.repairs += 1;
-          await storage.resetReplica();
+          await restart();
           continue;
         }
       }
@@ -371,25 +373,5 @@ export function createEngine({
   return engine;
 }
 
-// -- the module's default engine (service worker and page: global fetch, same origin) -------
-let defaultEngine = null;
-const engine = () => (defaultEngine ??= createEngine());
-
-/** Replace the default engine's options (fetch, baseUrl, storage, ...). Returns the engine. */
-export function configureEngine(options) {
-  defaultEngine = createEngine(options);
-  return defaultEngine;
-}
-
-export const login = (...args) => engine().login(...args);
-export const logout = () => engine().logout();
-export const push = () => engine().push();
-export const uploadBlobs = () => engine().uploadBlobs();
-export const pull = (onProgress) => engine().pull(onProgress);
-export const sync = (onProgress) => engine().sync(onProgress);
-export const isSyncing = () => engine().isSyncing();
-export const checksum = () => engine().checksum();
-export const createChange = (entity, recordId, fields) => engine().createChange(entity, recordId, fields);
-export const createRecord = (entity, fields) => engine().createRecord(entity, fields);
-export const deleteRecord = (entity, recordId) => engine().deleteRecord(entity, recordId);
-export const replaceRejected = (changeId, fields) => engine().replaceRejected(changeId, fields);
+// -- the device's engine (the service worker's: the device's store, global fetch, same origin) --
+export const deviceEngine = createEngine();

@@ -4,6 +4,8 @@
 // Every text a user reads goes through t() (../../i18n): the label tables stay in Chinese and are
 // translated where they are read (label, fieldLabel, fieldMessage, and the views' options()).
 
+import { MESSAGES as ID_MESSAGES } from '../../core/idnumber.js';
+import { PHONE_MESSAGE } from '../../core/phone.js';
 import { dictText, language, t, zh } from '../../i18n/index.js';
 
 export const LABELS = Object.freeze({
@@ -77,14 +79,10 @@ export const FIELD_MESSAGES = Object.freeze({
   invalid_date: '日期格式不正确',
   invalid_datetime: '时间格式不正确',
   invalid_value: '取值不正确',
-  phone_format: '电话号码格式不正确（手机11位，座机需带区号）',
+  phone_format: PHONE_MESSAGE,
   future_date: '日期不能晚于今天',
   permit_for_migrant_only: '居住证到期日仅适用于流动人口',
-  id_number_format: '身份证号应为18位（最后一位可为X）',
-  id_number_checksum: '身份证号校验位错误，请核对',
-  id_number_birth_date: '身份证号中的出生日期无效',
-  id_number_birth_mismatch: '出生日期与身份证号不一致',
-  id_number_sex_mismatch: '性别与身份证号不一致',
+  ...ID_MESSAGES,
   photo_type: '只能上传 JPEG、PNG 或 WebP 照片',
   photo_too_large: '照片过大',
 });
