@@ -33,12 +33,12 @@ const REQUIRED = [
   ['src/app/main.js', 'page script (app shell)'],
   ['src/sw/index.js', 'service worker event wiring (app shell)'],
   ['src/sw/precache.js', 'service worker caching policy (app shell)'],
-  ['src/sw/router.js', 'screen router: export async function route(request) -> Response | null (screens)'],
+  ['src/sw/router.js', 'screen router: export function createRouter(deps) -> {route(request)} (screens)'],
   ['src/sync/engine.js', 'sync engine (sync)'],
   ['src/storage/db.js', 'IndexedDB storage module (sync)'],
   ['static/index.html', 'app shell page (app shell)'],
-  ['node_modules/htmx.org/dist/htmx.min.js', 'htmx (run `npm ci` in pwa/)'],
-  ['node_modules/echarts/dist/echarts.min.js', 'ECharts for the console (run `npm ci` in pwa/)'],
+  ['node_modules/htmx.org/dist/htmx.min.js', 'htmx (run `make pwa`, or `npm install --no-save` in pwa/: not `npm ci`, see the Makefile)'],
+  ['node_modules/echarts/dist/echarts.min.js', 'ECharts for the console (run `make pwa`, or `npm install --no-save` in pwa/)'],
 ];
 
 const PRECACHE = {

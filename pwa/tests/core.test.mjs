@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
 import { Clock, MAX_COUNTER, Timestamp, compare, format, isValid, parse } from '../src/core/hlc.js';
-import { DELETED, isDeleted, merge } from '../src/core/merge.js';
+import { DELETED, isDeleted, merge } from './support/merge.mjs';
 import { canonicalJSON, combine, compareCodePoints, hashHex, recordHash } from '../src/core/canonical.js';
 
 const load = (name) => JSON.parse(readFileSync(new URL(`../../tests/vectors/${name}`, import.meta.url), 'utf8'));

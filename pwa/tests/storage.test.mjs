@@ -1,11 +1,11 @@
-// pwa/src/storage/db.js on fake-indexeddb, and pwa/src/core/ids.js. Run: node --test pwa/tests/
+// pwa/src/storage/ on fake-indexeddb, and pwa/src/core/ids.js. Run: node --test pwa/tests/
 import 'fake-indexeddb/auto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { IDBFactory, IDBKeyRange as FakeKeyRange } from 'fake-indexeddb';
 
-import { createStore, openStore, refOf } from '../src/storage/db.js';
-import * as storage from '../src/storage/db.js';
+import { createStore, openStore, storage } from '../src/storage/db.js';
+import { refOf } from '../src/storage/records.js';
 import { UUID_PATTERN, uuid7, uuid7Millis } from '../src/core/ids.js';
 
 let counter = 0;
@@ -81,8 +81,8 @@ test('on the global indexedDB a store opens through idb\'s openDB', async () => 
   await s.close();
 });
 
-test('the module functions use the default store (configure swaps it)', async () => {
-  storage.configure({ indexedDB: new IDBFactory(), name: 'default-test' });
+test('the device\'s store is a store on the global indexedDB, database "wangge"', async () => {
+  assert.equal(storage.name, 'wangge');
   await storage.setMeta('token', 'abc');
   assert.equal(await storage.getMeta('token'), 'abc');
   const change = await storage.enqueue({ entity: 'resident', record_id: 'r9', op: 'upsert', fields: { name: 'x' }, hlc: clock(1) });

@@ -243,7 +243,7 @@ async function onLocate(button) {
 }
 
 // A screen that refreshes itself when a sync ends (hx-trigger "wangge:synced from:body", see
-// views/html.js screen()) must never land on top of a screen the worker has tapped to meanwhile:
+// views/screen.js screen()) must never land on top of a screen the worker has tapped to meanwhile:
 // the refresh's answer is dropped if another request for #screen started after the refresh did,
 // or if the screen that asked for it has already been replaced (a tap that started first and
 // answered first).

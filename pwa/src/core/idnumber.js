@@ -4,6 +4,8 @@
 // the Python reference, so the phone and the server judge a typed number the same way.
 // Every check returns an error code (or null) instead of throwing: the form shows the message at once.
 
+import { chinaToday, daysInMonth } from './time.js';
+
 // GB 11643-1999: the weight of position i is 2**(17 - i) mod 11.
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS = '10X98765432';
@@ -37,31 +39,24 @@ function pad(n, width) {
   return String(n).padStart(width, '0');
 }
 
-/** Today's date as YYYY-MM-DD in China (UTC+8): the day the worker is living in. */
-export function todayISO(now = new Date()) {
-  return new Date(now.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10);
-}
-
 /** YYYY-MM-DD of a real calendar date, or null (e.g. 1990-02-30). */
 function realDate(year, month, day) {
   if (month < 1 || month > 12 || day < 1) return null;
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
-  if (day > days || year < 1) return null;
+  if (day > daysInMonth(year, month) || year < 1) return null;
   return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
 }
 
 /**
  * null when `value` is a well-formed resident ID number, else the error code.
  * The date is checked before the checksum so a mistyped birth date gets the more specific message.
- * `today` (YYYY-MM-DD) only exists so tests can pin the clock.
+ * `today` (YYYY-MM-DD) defaults to Beijing's today; the screens pass their own clock's (tests pin it).
  */
 export function validateIdNumber(value, { today } = {}) {
   if (typeof value !== 'string') return 'id_number_format';
   const number = normaliseIdNumber(value);
   if (!SHAPE.test(number)) return 'id_number_format';
   const birth = birthOf(number);
-  if (birth === null || birth < '1900-01-01' || birth > (today || todayISO())) return 'id_number_birth_date';
+  if (birth === null || birth < '1900-01-01' || birth > (today || chinaToday())) return 'id_number_birth_date';
   if (checkDigit(number.slice(0, 17)) !== number[17]) return 'id_number_checksum';
   return null;
 }

@@ -17,7 +17,7 @@ export default {
   '搜索': 'Search',
   '同步': 'Sync',
 
-  // --- shared pieces (views/html.js) ---------------------------------------------------------
+  // --- shared pieces (views/screen.js, inputs.js) --------------------------------------------
   '，': ', ',
   '：': ': ',
   '；': '; ',
@@ -273,7 +273,7 @@ export default {
   '已重新提交（已存本机，待同步）': 'Resubmitted (saved on this phone, waiting to sync)',
   '已放弃这条修改': 'Change discarded',
 
-  // --- label tables (views/html.js LABELS) ---------------------------------------------------
+  // --- label tables (views/labels.js LABELS) -------------------------------------------------
   '入户': 'In person',
   '电话': 'Phone',
   '视频': 'Video',

@@ -1,16 +1,22 @@
 // The service worker's event wiring. What is cached lives in precache.js, what each screen URL
-// answers in router.js (views/, actions.js), when to sync in syncing.js.
+// answers in router.js (features/, views/), when to sync in syncing.js.
 //
 // Fetch order: the precache route (registered first) answers the shell's own files; every other
 // same-origin request under /app/ goes to route(request), which answers from IndexedDB or returns
 // null to let the request go to the network. /api/ and other origins are never touched.
 import { registerRoute } from 'workbox-routing';
 
+import { storage } from '../storage/db.js';
+import { deviceEngine } from '../sync/engine.js';
 import { deleteOldCaches, setupPrecache, shellPage } from './precache.js';
-import { route } from './router.js';
-import { SYNC_TAG, requestSync, status } from './syncing.js';
+import { createRouter } from './router.js';
+import { SYNC_TAG, registerBackgroundSync, requestSync, status } from './syncing.js';
 
 const SCOPE_PATH = '/app/';
+
+const { route } = createRouter({
+  storage, engine: deviceEngine, shell: shellPage, requestSync, registerBackgroundSync, now: () => Date.now(),
+});
 
 setupPrecache();
 

@@ -6,7 +6,7 @@ import { setCacheNameDetails } from 'workbox-core';
 import { cleanupOutdatedCaches, matchPrecache, precacheAndRoute } from 'workbox-precaching';
 
 import { localizeShell } from '../i18n/index.js';
-import { APP_NAME } from './views/html.js';
+import { APP_NAME } from './views/screen.js';
 
 // Bump to retire every runtime cache at the next activation (the precache retires itself by
 // revision, entry by entry).

@@ -5,8 +5,8 @@
 // Messages to the pages: {type: 'SYNC_STATE', state: 'running'|'done'|'error', error?:
 // 'offline'|'needs_login'|'device_revoked'|'update_required'|'failed', message?, outbox, rejected,
 // lastSync, user} and, during long pulls, {type: 'SYNC_PROGRESS', pages, records, hasMore, repairs}.
-import { DeviceRevoked, Offline, UpdateRequired, sync } from '../sync/engine.js';
-import { getMeta, outboxCount } from '../storage/db.js';
+import { DeviceRevoked, Offline, UpdateRequired, deviceEngine } from '../sync/engine.js';
+import { storage } from '../storage/db.js';
 
 export const SYNC_TAG = 'wangge-sync';
 
@@ -35,7 +35,7 @@ export function requestSync(reason = 'request') {
 }
 
 async function runOnce(reason) {
-  if (!(await getMeta('token'))) {
+  if (!(await storage.getMeta('token'))) {
     // Not signed in (or wiped): nothing to sync until the login screen has run.
     return { type: 'SYNC_STATE', state: 'error', error: 'needs_login', ...(await status()) };
   }
@@ -43,7 +43,7 @@ async function runOnce(reason) {
   let outcome;
   try {
     // Long first pulls: the header shows "同步中 <records>" as each page lands.
-    await sync((progress) => broadcast({ type: 'SYNC_PROGRESS', ...progress }));
+    await deviceEngine.sync((progress) => broadcast({ type: 'SYNC_PROGRESS', ...progress }));
     outcome = { type: 'SYNC_STATE', state: 'done' };
   } catch (error) {
     outcome = { type: 'SYNC_STATE', state: 'error', error: errorName(error), message: String(error?.message ?? error) };
@@ -67,7 +67,7 @@ function errorName(error) {
 export async function status() {
   try {
     const [pending, rejected, lastSync, user] = await Promise.all([
-      outboxCount('pending'), outboxCount('rejected'), getMeta('last_sync'), getMeta('user'),
+      storage.outboxCount('pending'), storage.outboxCount('rejected'), storage.getMeta('last_sync'), storage.getMeta('user'),
     ]);
     return { outbox: pending, rejected, lastSync: lastSync ?? null, user: user ?? null };
   } catch (error) {

@@ -4,7 +4,7 @@
 //
 // It runs in the service worker, the page and Node tests alike: `fetch` and `baseUrl` are
 // injectable (default globalThis.fetch and "" = same origin), and so is the storage (default: the
-// module functions of storage/db.js on the global IndexedDB).
+// device's store of storage/db.js, on the global IndexedDB).
 //
 // Nothing is lost when the network fails: a change leaves the outbox only once its result has been
 // received, and a pull page moves the cursor only in the transaction that applies it.
@@ -12,7 +12,7 @@
 import { Clock, Timestamp, compare as compareClocks, parse as parseClock } from '../core/hlc.js';
 import { combine, recordHash } from '../core/canonical.js';
 import { uuid7 } from '../core/ids.js';
-import * as defaultStorage from '../storage/db.js';
+import { storage as deviceStorage } from '../storage/db.js';
 import { APP_VERSION, PROTOCOL_VERSION } from '../version.js';
 
 export const SYNC_LOCK = 'wangge-sync';
@@ -66,7 +66,7 @@ const pick = (change) => ({
 
 /**
  * An engine on one store. Options (all optional):
- * - storage: an object with the storage/db.js API (default: the module's default store)
+ * - storage: a store of storage/db.js (default: the device's store)
  * - fetch: (url, init) => Promise<Response> (default globalThis.fetch)
  * - baseUrl: prefix of every path (default "": same origin)
  * - appVersion (default APP_VERSION), deviceName, pushBatch (200), pullLimit (server default),
@@ -74,7 +74,7 @@ const pick = (change) => ({
  *   Web Locks API where present so the page and the service worker never sync at the same time)
  */
 export function createEngine({
-  storage = defaultStorage, fetch: fetchFn, baseUrl = '', appVersion = APP_VERSION, deviceName,
+  storage = deviceStorage, fetch: fetchFn, baseUrl = '', appVersion = APP_VERSION, deviceName,
   pushBatch = 200, pullLimit, timeoutMs = 60000, wall = () => Date.now(), useLocks = true,
 } = {}) {
   let base = baseUrl;
@@ -275,6 +275,12 @@ export function createEngine({
     let received = 0;
     let repairs = 0;
     let verified = null;
+    // Start the download again from nothing (the outbox stays).
+    const restart = async () => {
+      repairs += 1;
+      engine.repairs += 1;
+      await storage.resetReplica();
+    };
     for (;;) {
       const params = new URLSearchParams({ cursor: (await storage.getMeta('cursor')) ?? '' });
       if (pullLimit) params.set('limit', String(pullLimit));
@@ -284,9 +290,7 @@ export function createEngine({
       } catch (err) {
         // An undecodable cursor: discard the replica and the cursor and start again (protocol 7.5).
         if (err instanceof SyncError && err.code === 'cursor_invalid' && repairs < 2) {
-          repairs += 1;
-          engine.repairs += 1;
-          await storage.resetReplica();
+          await restart();
           continue;
         }
         throw err;
@@ -311,9 +315,7 @@ export function createEngine({
         verified = local.value === reply.checksum.value && local.count === reply.checksum.count;
         if (!verified && repairs < 2) {
           // Diverged: re-download the scope rather than live with a silent difference.
-          repairs += 1;
-          engine.repairs += 1;
-          await storage.resetReplica();
+          await restart();
           continue;
         }
       }
@@ -371,25 +373,5 @@ export function createEngine({
   return engine;
 }
 
-// -- the module's default engine (service worker and page: global fetch, same origin) -------
-let defaultEngine = null;
-const engine = () => (defaultEngine ??= createEngine());
-
-/** Replace the default engine's options (fetch, baseUrl, storage, ...). Returns the engine. */
-export function configureEngine(options) {
-  defaultEngine = createEngine(options);
-  return defaultEngine;
-}
-
-export const login = (...args) => engine().login(...args);
-export const logout = () => engine().logout();
-export const push = () => engine().push();
-export const uploadBlobs = () => engine().uploadBlobs();
-export const pull = (onProgress) => engine().pull(onProgress);
-export const sync = (onProgress) => engine().sync(onProgress);
-export const isSyncing = () => engine().isSyncing();
-export const checksum = () => engine().checksum();
-export const createChange = (entity, recordId, fields) => engine().createChange(entity, recordId, fields);
-export const createRecord = (entity, fields) => engine().createRecord(entity, fields);
-export const deleteRecord = (entity, recordId) => engine().deleteRecord(entity, recordId);
-export const replaceRejected = (changeId, fields) => engine().replaceRejected(changeId, fields);
+// -- the device's engine (the service worker's: the device's store, global fetch, same origin) --
+export const deviceEngine = createEngine();

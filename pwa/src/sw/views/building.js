@@ -4,7 +4,9 @@
 
 import { DOOR_STATUS, doorGrid } from './care.js';
 import { t } from '../../i18n/index.js';
-import { html, label, screen, tagMark, tagName } from './html.js';
+import { html } from './escape.js';
+import { label, tagMark, tagName } from './labels.js';
+import { screen } from './screen.js';
 
 function doorCell(cell, info, tagTypes) {
   if (!cell.household) {

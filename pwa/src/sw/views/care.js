@@ -3,8 +3,8 @@
 // Records are the storage module's viewed records {entity, id, fields, scope}; dates are
 // YYYY-MM-DD in China time, datetimes ISO 8601 UTC as on the wire.
 
+import { addDays, chinaDate, daysBetween } from '../../core/time.js';
 import { t } from '../../i18n/index.js';
-import { addDays, chinaDate, daysBetween } from './html.js';
 
 export const DEFAULT_INTERVAL_DAYS = 30;
 export const HIGH_RISK_MAX_DAYS = 7;

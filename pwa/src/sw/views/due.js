@@ -1,7 +1,10 @@
 // 待访: tagged residents due or overdue for a visit by their tags' interval, nearest due date first.
 
 import { t } from '../../i18n/index.js';
-import { address, ageText, html, screen, tagMark, tagName } from './html.js';
+import { ageText } from './dates.js';
+import { html } from './escape.js';
+import { address, tagMark, tagName } from './labels.js';
+import { screen } from './screen.js';
 
 function when(entry) {
   if (entry.overdue) return html`<span class="due-days text-danger">${t('逾期 {n} 天', { n: -entry.days })}</span>`;

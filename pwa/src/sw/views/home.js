@@ -1,7 +1,10 @@
 // 首页: my grids and their buildings, visits due and overdue, outbox and last sync, a sync button.
 
+import { chinaDateTime } from '../../core/time.js';
 import { t, zh } from '../../i18n/index.js';
-import { chinaDateTime, flash, html, label, screen } from './html.js';
+import { html } from './escape.js';
+import { label } from './labels.js';
+import { flash, screen } from './screen.js';
 
 /** The sync status lines shared by the home and sync screens. */
 export function syncStatus({ pending = 0, rejected = 0, lastSync = null, syncing = false, firstSync = false } = {}) {

@@ -3,10 +3,13 @@
 
 import { maskIdNumber } from '../../core/idnumber.js';
 import { maskPhone } from '../../core/phone.js';
+import { chinaDateTime } from '../../core/time.js';
 import { dictText, t } from '../../i18n/index.js';
-import {
-  address, ageText, chinaDateTime, fieldError, flag, flash, html, label, photoInput, screen, tagMark, tagName,
-} from './html.js';
+import { ageText } from './dates.js';
+import { flag, html } from './escape.js';
+import { fieldError, photoInput } from './inputs.js';
+import { address, label, tagMark, tagName } from './labels.js';
+import { flash, screen } from './screen.js';
 import { reviewNote } from './visit_fix.js';
 
 function dueBadge(entry) {

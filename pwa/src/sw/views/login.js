@@ -1,7 +1,8 @@
 // 登录: needs the network once; afterwards the app works offline.
 
 import { t } from '../../i18n/index.js';
-import { flash, html, languageSwitch, screen } from './html.js';
+import { html } from './escape.js';
+import { flash, languageSwitch, screen } from './screen.js';
 
 /** data: {username, error, message} */
 export function loginView(data = {}) {

@@ -1,10 +1,12 @@
 // 巡查: report a finding (category, description, photos, GPS with accuracy, urgency) in under 30
 // seconds, and 我的上报 with the status the community gave each one (the case steps sync back).
 
+import { chinaDateTime } from '../../core/time.js';
 import { dictText, t } from '../../i18n/index.js';
-import {
-  chinaDateTime, fieldError, flag, flash, html, label, locateInput, photoInput, screen,
-} from './html.js';
+import { flag, html } from './escape.js';
+import { fieldError, locateInput, photoInput } from './inputs.js';
+import { label } from './labels.js';
+import { flash, screen } from './screen.js';
 
 /** Top categories (大类) with their sub-categories (小类), both in dictionary order. */
 export function categoryTree(categories) {

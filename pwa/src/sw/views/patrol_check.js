@@ -2,8 +2,11 @@
 // passes it (已核查, the community then closes it) or sends it back to be handled again with what
 // is still wrong. Written as a case step, like every move of a case, and synced when the phone can.
 
+import { chinaDateTime } from '../../core/time.js';
 import { t } from '../../i18n/index.js';
-import { chinaDateTime, fieldError, flash, html, photoInput, screen } from './html.js';
+import { html } from './escape.js';
+import { fieldError, photoInput } from './inputs.js';
+import { flash, screen } from './screen.js';
 
 /** A finding I reported that waits for my check: handled by the unit, no check of mine queued yet. */
 export function isAwaitingCheck(finding, steps, userId) {

@@ -4,9 +4,10 @@
 
 import { checkResidentId, idNumberFacts, MESSAGES as ID_MESSAGES } from '../../core/idnumber.js';
 import { dictText, t } from '../../i18n/index.js';
-import {
-  address, fieldError, fieldMessage, flag, flash, html, label, options, raw, screen,
-} from './html.js';
+import { flag, html, raw } from './escape.js';
+import { fieldError, options } from './inputs.js';
+import { address, fieldMessage, label } from './labels.js';
+import { flash, screen } from './screen.js';
 
 /** The live ID check under the ID number input (also the answer of GET /app/residents/check-id). */
 export function idCheck({ id_type: idType, id_number: idNumber, birth_date: birthDate, sex }, { today } = {}) {

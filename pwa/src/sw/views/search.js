@@ -3,7 +3,10 @@
 
 import { matchInitials } from '../../core/pinyin.js';
 import { t } from '../../i18n/index.js';
-import { address, ageText, chineseAddress, html, label, raw, screen } from './html.js';
+import { ageText } from './dates.js';
+import { html, raw } from './escape.js';
+import { address, chineseAddress, label } from './labels.js';
+import { screen } from './screen.js';
 
 export const SEARCH_LIMIT = 50;
 

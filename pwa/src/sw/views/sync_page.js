@@ -1,8 +1,11 @@
 // 同步: the outbox, changes the server sent back (with the reason and a form to fix and resend
 // them), storage used, last sync, the sync button, and log out (warning while changes are unsynced).
 
+import { chinaDateTime } from '../../core/time.js';
 import { t } from '../../i18n/index.js';
-import { chinaDateTime, fieldLabel, flash, html, label, languageSwitch, screen } from './html.js';
+import { html } from './escape.js';
+import { fieldLabel, label } from './labels.js';
+import { flash, languageSwitch, screen } from './screen.js';
 import { syncButton, syncStatus } from './home.js';
 
 /** The value at a field path of a change's fields: 'detail.kin_phone' reads fields.detail.kin_phone. */

@@ -2,8 +2,12 @@
 // Only what a visitor recorded can change (method, outcome, notes, needs, follow-up date); the
 // server marks it 重新提交 (resubmitted) when the correction arrives.
 
+import { chinaDateTime } from '../../core/time.js';
 import { t } from '../../i18n/index.js';
-import { chinaDateTime, fieldError, flag, flash, html, label, screen } from './html.js';
+import { flag, html } from './escape.js';
+import { fieldError } from './inputs.js';
+import { label } from './labels.js';
+import { flash, screen } from './screen.js';
 
 /** The review line shown under a visit: what the community said, and the fix link for its author. */
 export function reviewNote(visit, user) {

@@ -1,12 +1,17 @@
 // Field-level last-writer-wins merge with conflict detection (protocol section 6), the same
-// rules as sync/merge.py. Checked against tests/vectors/merge.json.
+// rules as sync/merge.py, in JS for pwa/tests/core.test.mjs to check against tests/vectors/merge.json.
+//
+// A test aid, not app code: the field app never merges. The server merges every push; the phone
+// replaces its replica with the records it pulls and lays its own pending changes over them in
+// order (storage/records.js), as the Python reference client does. This port keeps the vectors
+// proven in JS for a client that would one day merge on the device.
 //
 // Every field of a record carries the clock of the write that set it. An incoming change wins a
 // field when its clock is greater, so every replica picks the same winner in any arrival order.
 // A conflict is recorded when the losing write's author had not seen the winning one: the change
 // carries `base`, the clock of each field as its author last saw it.
 
-import { compareCodePoints } from './canonical.js';
+import { compareCodePoints } from '../../src/core/canonical.js';
 
 export const DELETED = '_deleted';
 

@@ -1,0 +1,64 @@
+// How a screen answers: htmx requests (header HX-Request) get the fragment for <main id="screen">;
+// plain navigations get the precached shell (index.html) with the fragment inside; a form post
+// answers with the screen it leads to (pushed as the new URL), or 422 with the form and its errors.
+
+import { APP_NAME } from './views/screen.js';
+
+const HTML_TYPE = 'text/html; charset=utf-8';
+const TITLE = /^\s*<title>([\s\S]*?)<\/title>\s*/;
+const APP_SUFFIX = new RegExp(` · ${APP_NAME}$`);
+const ENTITIES = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&#96;': '`' };
+
+function unescape(text) {
+  return text.replace(/&(amp|lt|gt|quot|#39|#96);/g, (e) => ENTITIES[e]);
+}
+
+export function isFragmentRequest(request) {
+  return request.headers.get('HX-Request') === 'true' && request.headers.get('HX-History-Restore-Request') !== 'true';
+}
+
+/**
+ * A rendered screen as a Response: the fragment for htmx, the whole shell page (ctx.shell) for
+ * navigations; null while the shell is not precached yet (the network answers then).
+ * Options: status, push (HX-Push-Url for htmx answers to POSTs), redirect (non-htmx POST → 303).
+ */
+export async function respond(ctx, request, fragment, { status = 200, push = null, redirect = null } = {}) {
+  if (isFragmentRequest(request)) {
+    const headers = { 'Content-Type': HTML_TYPE, 'Cache-Control': 'no-store' };
+    if (push) headers['HX-Push-Url'] = push;
+    return new Response(fragment, { status, headers });
+  }
+  if (redirect && request.method !== 'GET') {
+    return new Response(null, { status: 303, headers: { Location: redirect } });
+  }
+  const m = TITLE.exec(fragment);
+  const title = m ? unescape(m[1]).replace(APP_SUFFIX, '') : undefined;
+  const page = await ctx.shell(m ? fragment.slice(m[0].length) : fragment, { title });
+  if (!page) return null;
+  if (status === 200) return page;
+  return new Response(page.body, { status, headers: page.headers });
+}
+
+/** Render `screen` (a GET loader) for `path` as the answer to a POST (pushed as the new URL for htmx). */
+export async function show(ctx, call, screen, path, extra = {}, { status = 200 } = {}) {
+  const url = new URL(path, call.url);
+  const m = /^\/app\/[a-z]+\/([^/?]+)/.exec(url.pathname);
+  const params = m ? [m[1]] : [];
+  const fragment = await screen(ctx, { ...call, url, params }, extra);
+  return respond(ctx, call.request, fragment, { status, push: status === 200 ? path : null, redirect: status === 200 ? path : null });
+}
+
+/** The form's screen again, with `extra` (values, errors, message), as a 422. */
+export async function invalid(ctx, call, screen, extra) {
+  const fragment = await screen(ctx, call, extra);
+  return respond(ctx, call.request, fragment, { status: 422 });
+}
+
+/** After a local write: ask for a background sync. */
+export async function afterWrite(ctx) {
+  try {
+    await ctx.registerBackgroundSync?.();
+  } catch {
+    // Background Sync is a nicety: the page also syncs after every write and when back online.
+  }
+}

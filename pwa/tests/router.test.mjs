@@ -1,0 +1,161 @@
+// The service worker's router on a fake-indexeddb store with the real storage module and engine,
+// no network: the route table, fragments and full pages, who may see what, and the sync screen
+// (rejected changes, log-out, the sync button). Run: node --test pwa/tests/
+import 'fake-indexeddb/auto';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { matchRoute } from '../src/sw/router.js';
+import { ORIGIN, get, post } from './support/requests.mjs';
+import { assertNoRawXss, world } from './support/screens.mjs';
+
+test('route table: every screen URL of the contract, GET and POST', () => {
+  const id = '01a20809-6489-7252-8d37-4b4a33092f4c';
+  for (const [method, path, name] of [
+    ['GET', '/app/login', 'login'], ['POST', '/app/login', 'login'], ['GET', '/app/', 'home'],
+    ['GET', `/app/buildings/${id}`, 'building'], ['GET', `/app/households/${id}`, 'household'],
+    ['GET', `/app/households/${id}/visit`, 'visitSheet'], ['POST', `/app/households/${id}/visits`, 'visit'],
+    ['GET', '/app/residents/new', 'residentNew'], ['POST', '/app/residents/new', 'residentNew'],
+    ['GET', `/app/residents/${id}/edit`, 'residentEdit'], ['POST', `/app/residents/${id}/edit`, 'residentEdit'],
+    ['GET', '/app/residents/check-id', 'checkId'], ['GET', '/app/due', 'due'], ['GET', '/app/patrol', 'patrol'],
+    ['GET', '/app/patrol/new', 'patrolNew'], ['POST', '/app/patrol/new', 'patrolNew'], ['GET', '/app/search', 'search'],
+    ['GET', '/app/sync', 'sync'], ['POST', '/app/sync/run', 'syncRun'], ['POST', `/app/sync/rejected/${id}`, 'resend'],
+    ['POST', `/app/sync/rejected/${id}/discard`, 'discard'], ['POST', '/app/logout', 'logout'],
+  ]) {
+    assert.equal(matchRoute(method, path)?.route.name, name, `${method} ${path}`);
+  }
+  assert.equal(matchRoute('GET', '/app/nope'), null);
+  assert.equal(matchRoute('GET', '/app/app.js'), null);
+  assert.equal(matchRoute('DELETE', '/app/'), null);
+});
+
+test('router: htmx gets the fragment, a navigation gets the shell with the screen inside', async () => {
+  const { router } = await world();
+  const fragment = await router.route(get('/app/households/h1'));
+  assert.equal(fragment.status, 200);
+  const text = await fragment.text();
+  assert.ok(text.startsWith('<title>3号楼2单元501 · 网格通</title>'));
+  assert.ok(!text.includes('<html'));
+  assertNoRawXss(text, 'household via router');
+  const page = await router.route(get('/app/households/h1', false));
+  const full = await page.text();
+  assert.match(full, /^<!doctype html>/);
+  assert.match(full, /<title>3号楼2单元501 · 网格通<\/title>/);
+  assert.match(full, /<main id="screen" aria-live="polite">\s*<div class="screen">/);
+  assertNoRawXss(full, 'household full page');
+  const restore = await router.route(new Request(`${ORIGIN}/app/due`, { headers: { 'HX-Request': 'true', 'HX-History-Restore-Request': 'true' } }));
+  assert.match(await restore.text(), /^<!doctype html>/);
+  assert.equal(await router.route(get('/app/unknown')), null);
+});
+
+test('router: every GET screen renders and escapes the resident name', async () => {
+  const { router } = await world();
+  for (const path of ['/app/', '/app/buildings/b1', '/app/households/h1', '/app/households/h1/visit',
+    '/app/residents/new?household=h1', '/app/residents/r1/edit', '/app/due', '/app/patrol', '/app/patrol/new',
+    '/app/search?q=img', '/app/search?q=zs', '/app/sync', '/app/login', '/app/residents/check-id?id_number=110105199003071238']) {
+    const response = await router.route(get(path));
+    assert.equal(response.status, 200, path);
+    const text = await response.text();
+    assert.ok(!text.includes('<img'), `${path}: raw <img>`);
+  }
+  const due = await (await router.route(get('/app/due'))).text();
+  assertNoRawXss(due, 'due via router');
+  assert.match(due, /逾期 19 天/); // visited 05-20, high risk → weekly, due 05-27
+  const building = await (await router.route(get('/app/buildings/b1'))).text();
+  assert.match(building, /door door-overdue" href="\/app\/households\/h1"/);
+  assert.match(building, /door door-vacant" href="\/app\/households\/h2"/);
+  const search = await (await router.route(get('/app/search?q=zs'))).text();
+  assert.match(search, /张三/);
+  const home = await (await router.route(get('/app/'))).text();
+  assert.match(home, /<span class="count">1<\/span>逾期未访/);
+  assert.match(home, /href="\/app\/buildings\/b1"/);
+  const patrol = await (await router.route(get('/app/patrol'))).text();
+  assert.match(patrol, /楼道燃气味/);
+  assert.match(patrol, /处置中/);
+  assert.equal(await (await router.route(get('/app/households/nope'))).text().then((t) => t.includes('未找到')), true);
+});
+
+test('a patrol volunteer sees only the patrol screens', async () => {
+  const { router } = await world({ role: 'patrol_volunteer' });
+  for (const path of ['/app/buildings/b1', '/app/households/h1', '/app/due', '/app/search?q=zs', '/app/residents/r1/edit']) {
+    const text = await (await router.route(get(path))).text();
+    assert.match(text, /无权限/, path);
+    assert.ok(!text.includes('张三'), path);
+  }
+  const denied = await (await router.route(post('/app/households/h1/visits', [['method', 'in_person']]))).text();
+  assert.match(denied, /无权限/);
+  const home = await (await router.route(get('/app/'))).text();
+  assert.match(home, /上报巡查发现/);
+  assert.ok(!home.includes('/app/buildings/'));
+  for (const path of ['/app/patrol', '/app/patrol/new', '/app/sync']) {
+    assert.ok(!(await (await router.route(get(path))).text()).includes('无权限'), path);
+  }
+});
+
+test('logged out: screens answer the login form (htmx) or redirect to it (navigation)', async () => {
+  const { router, storage } = await world();
+  await storage.wipe();
+  const fragment = await router.route(get('/app/due'));
+  assert.equal(fragment.headers.get('HX-Push-Url'), '/app/login');
+  assert.match(await fragment.text(), /name="password"/);
+  const nav = await router.route(get('/app/due', false));
+  assert.equal(nav.status, 303);
+  assert.equal(nav.headers.get('Location'), '/app/login');
+  const login = await router.route(post('/app/login', [['username', 'wgy1'], ['password', 'x']]));
+  assert.equal(login.status, 422);
+  assert.match(await login.text(), /首次登录需要联网/);
+});
+
+test('rejected change: shown with its reason, fixed and resent as a new change; logout warns first', async () => {
+  const { router, storage, engine } = await world();
+  const change = await engine.createChange('resident', 'r2', { id_number: '110105195001010018' });
+  await storage.resolvePushResults([{
+    id: change.id, status: 'rejected', code: 'validation_failed', message: '内容校验未通过',
+    fields: { id_number: { code: 'id_number_checksum', message: '身份证号校验位错误，请核对' } },
+  }]);
+  const page = await (await router.route(get('/app/sync'))).text();
+  assert.match(page, /被退回的修改（1）/);
+  assert.match(page, /张三/);
+  assert.match(page, /身份证号校验位错误，请核对/);
+  const action = `/app/sync/rejected/${change.id}`;
+  assert.ok(page.includes(`action="${action}"`));
+  const fixed = await router.route(post(action, [['f.id_number', '11010519500101001x']]));
+  assert.equal(fixed.status, 200);
+  assert.match(await fixed.text(), /已重新提交/);
+  assert.equal((await storage.outbox('rejected')).length, 0);
+  const [resent] = await storage.outbox('pending');
+  assert.notEqual(resent.id, change.id);
+  assert.deepEqual({ ...resent.fields }, { id_number: '11010519500101001X' });
+
+  // A care-tag detail error is reported as detail.<name>: the fix writes inside `detail`.
+  const tagChange = await engine.createChange('resident_tag', 't1', { detail: { risk_level: 'high', kin_phone: '12345' } });
+  await storage.resolvePushResults([{
+    id: tagChange.id, status: 'rejected', code: 'validation_failed', message: '内容校验未通过',
+    fields: { 'detail.kin_phone': { code: 'phone_format', message: '电话号码格式不正确（手机11位，座机需带区号）' } },
+  }]);
+  const tagPage = await (await router.route(get('/app/sync'))).text();
+  assert.match(tagPage, /name="f.detail.kin_phone" value="12345"/);
+  await router.route(post(`/app/sync/rejected/${tagChange.id}`, [['f.detail.kin_phone', '13912345678']]));
+  const resentTag = (await storage.outbox('pending')).find((c) => c.entity === 'resident_tag');
+  assert.deepEqual({ ...resentTag.fields.detail }, { risk_level: 'high', kin_phone: '13912345678' });
+  const discardable = await engine.createChange('resident', 'r2', { phone: '1' });
+  await storage.resolvePushResults([{ id: discardable.id, status: 'rejected', code: 'validation_failed', message: 'x', fields: {} }]);
+  await router.route(post(`/app/sync/rejected/${discardable.id}/discard`, []));
+  assert.equal((await storage.outbox('rejected')).length, 0);
+
+  const warn = await (await router.route(post('/app/logout', []))).text();
+  assert.match(warn, /还有 2 条修改没有同步到服务器/);
+  assert.equal(await storage.getMeta('token'), 't0ken');
+  const out = await router.route(post('/app/logout', [['confirm', '1']]));
+  assert.equal(out.headers.get('HX-Push-Url'), '/app/login');
+  assert.equal(await storage.getMeta('token'), undefined);
+  assert.equal((await storage.outbox('pending')).length, 0);
+});
+
+test('sync button without the page script: waits for the sync and says what happened', async () => {
+  const { router, syncs } = await world();
+  const response = await router.route(post('/app/sync/run', [['next', '/app/sync']]));
+  assert.equal(response.headers.get('HX-Push-Url'), '/app/sync');
+  assert.match(await response.text(), /网络不可用：修改已保存在本机/);
+  assert.deepEqual(syncs, ['button']);
+});
