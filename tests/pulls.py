@@ -46,7 +46,7 @@ def pull_until(client: SyncClient, until: Callable[[dict], bool] = caught_up,
 
 def eventually(attempt: Callable[[], T], until: Callable[[T], bool],
                attempts: int = ATTEMPTS, pause: float = PAUSE_S) -> T:
-    """Repeat a read of what pulls serve (which has no side effects) until `until` holds."""
+    """Repeat `attempt` (a read of what pulls serve, which the horizon may delay) until `until` holds."""
     for _ in range(attempts):
         result = attempt()
         if until(result):

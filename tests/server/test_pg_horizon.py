@@ -35,7 +35,8 @@ def open_elsewhere():
 
 
 def horizon_held_at(xid: int) -> bool:
-    return db.session.execute(db.text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")).scalar_one() <= xid
+    horizon = db.session.execute(db.text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"))
+    return horizon.scalar_one() <= xid
 
 
 @pytest.mark.parametrize("backend", ["postgres"])
