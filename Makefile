@@ -6,13 +6,28 @@ PORT ?= 5000
 INSTANCE := $(CURDIR)/instance
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup postgres browser pwa clean bench translations messages
+.PHONY: run test setup postgres browser pwa clean bench translations messages lock
 
-$(STAMP): pyproject.toml
+# Exact versions, checked against their hashes: the runtime and the test extra from the lock, then
+# the project itself without resolving anything again.
+$(STAMP): pyproject.toml requirements-test.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-test.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# After changing pyproject.toml's dependencies: re-resolve both lock files against PyPI, keeping
+# every pin that still fits (`make lock LOCK_ARGS=--upgrade` moves everything to the newest). The
+# test lock is constrained by the runtime one, so the image and the tests run the same versions.
+UV_VERSION := 0.13.10
+LOCK_ARGS ?=
+COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock" $(LOCK_ARGS)
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(COMPILE) -o requirements.lock
+	$(COMPILE) --extra test -c requirements.lock -o requirements-test.lock
 
 setup: $(STAMP) translations
 

@@ -62,8 +62,12 @@ def timed(client, path: str, runs: int) -> tuple[float, int]:
 
 
 def run(backend: str, runs: int) -> None:
-    app, load_s = demo_app(backend, CONSOLE_JOBS_INLINE=True)
-    print(f"[{backend}] demo community loaded in {load_s:.1f} s")
+    with demo_app(backend, CONSOLE_JOBS_INLINE=True) as (app, load_s):
+        print(f"[{backend}] demo community loaded in {load_s:.1f} s")
+        time_pages(app, backend, runs)
+
+
+def time_pages(app, backend: str, runs: int) -> None:
     resident, household, finding = busiest(app)
     pages = [
         ("dashboard", "/console/"),
@@ -96,9 +100,6 @@ def run(backend: str, runs: int) -> None:
         db.session.remove()
     print(f"[{backend}] sq1  residents ledger export ({people} residents in the demo street): "
           f"{export_s:.2f} s (status {reply.status_code})")
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ import gzip
 import json
 import os
 import re
+import shutil
 import statistics
 import tempfile
 import time
@@ -76,6 +77,16 @@ def summary(values: list[float]) -> str:
 
 
 def run(runs: int) -> None:
+    shell_size()
+    work = Path(tempfile.mkdtemp(prefix="wangge-pwa-bench-"))
+    try:
+        measure(work, runs)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def measure(work: Path, runs: int) -> None:
+    """Everything the run makes (database, blobs, the browser profile) lives in `work`."""
     from playwright.sync_api import sync_playwright
 
     from server.demo.community import DEMO_PASSWORD, load_demo
@@ -83,8 +94,6 @@ def run(runs: int) -> None:
     from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, LiveServer
     from tests.conftest import make_app
 
-    shell_size()
-    work = Path(tempfile.mkdtemp(prefix="wangge-pwa-bench-"))
     os.environ["WANGGE_INSTANCE"] = str(work / "instance")
     app = make_app("sqlite", work, PWA_DIST=str(DIST))
     started = time.perf_counter()

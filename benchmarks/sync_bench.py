@@ -9,9 +9,11 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import statistics
 import tempfile
 import time
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from server import create_app
@@ -21,47 +23,61 @@ from server.registry.models import Household
 from sync.client import SyncClient
 from sync.transport import wsgi_transport
 
-
-def _app(backend: str, workdir: str):
-    if backend == "postgres":
-        import psycopg
-
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-            conn.execute('DROP DATABASE IF EXISTS "wangge_bench"')
-            conn.execute('CREATE DATABASE "wangge_bench"')
-        uri = "postgresql+psycopg://postgres@127.0.0.1:5432/wangge_bench"
-    else:
-        uri = f"sqlite:///{workdir}/bench.db"
-    return create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": uri, "BLOB_DIR": f"{workdir}/blobs"})
+ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
+def _admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(ADMIN, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+@contextmanager
 def demo_app(backend: str, **config):
-    """A fresh database with the demo community loaded: (app, seconds the load took)."""
+    """A fresh database with the demo community loaded: (app, seconds the load took). The database
+    (named for this process, so runs side by side never meet) and the work folder go at the end."""
     from server.demo.community import load_demo
     from server.dictionaries import seed_dictionaries
     from server.syncapi.direct import DirectWriter
 
     workdir = tempfile.mkdtemp(prefix="wangge-bench-")
-    os.environ["WANGGE_INSTANCE"] = workdir
-    app = _app(backend, workdir)
-    app.config.update(config)
-    with app.app_context():
-        db.create_all()
-        started = time.perf_counter()
-        seed_dictionaries(DirectWriter(db.session, app.extensions["wangge_clock"]))
-        load_demo(20261123)
-        db.session.commit()
-        load_s = time.perf_counter() - started
-        db.session.remove()
-    return app, load_s
+    database = f"wangge_bench_{os.getpid()}"
+    app, created = None, False
+    try:
+        os.environ["WANGGE_INSTANCE"] = workdir
+        if backend == "postgres":
+            _admin(f'CREATE DATABASE "{database}"')
+            created = True
+            uri = ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{database}"
+        else:
+            uri = f"sqlite:///{workdir}/bench.db"
+        app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": uri, "BLOB_DIR": f"{workdir}/blobs",
+                          **config})
+        with app.app_context():
+            db.create_all()
+            started = time.perf_counter()
+            seed_dictionaries(DirectWriter(db.session, app.extensions["wangge_clock"]))
+            load_demo(20261123)
+            db.session.commit()
+            load_s = time.perf_counter() - started
+            db.session.remove()
+        yield app, load_s
+    finally:
+        if app is not None:
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+        if created:
+            _admin(f'DROP DATABASE "{database}" WITH (FORCE)')
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def run(backend: str) -> None:
     from server.demo.community import DEMO_PASSWORD
 
-    app, load_s = demo_app(backend)
-    print(f"[{backend}] demo community loaded in {load_s:.1f} s")
-    with app.app_context():
+    with demo_app(backend) as (app, load_s), app.app_context():
+        print(f"[{backend}] demo community loaded in {load_s:.1f} s")
 
         phone = SyncClient(wsgi_transport(app))
         phone.login("wgy1", DEMO_PASSWORD)
@@ -91,8 +107,6 @@ def run(backend: str) -> None:
         print(f"[{backend}] incremental pull (nothing new, with checksum): median {statistics.median(timings) * 1000:.0f} ms")
         total = db.session.scalar(db.select(db.func.count()).select_from(Visit))
         print(f"[{backend}] visits on the server: {total}")
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _grid(phone: SyncClient) -> str:

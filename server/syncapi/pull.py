@@ -85,6 +85,8 @@ def _backfill_page(session, backfill: Backfill, limit: int) -> list[SyncRow]:
 def scope_checksum(session, keys: list[str], pos: Position) -> dict[str, Any] | None:
     """Checksum of the scope as the device holds it after this pull, or None when a write is
     still in flight beyond the cursor (the device will get it, and a checksum, next time)."""
+    # No horizon here: a row committed at or above it is beyond the cursor but not served yet, and
+    # a checksum counting it would fail on a device that is merely behind (docs/sync-protocol.md 8.4).
     beyond = session.scalar(select(SyncRow.record_id).where(clause(keys), _after(pos)).limit(1))
     if beyond is not None:
         return None

@@ -140,10 +140,19 @@ def readable_after_session(world):
 @pytest.fixture
 def live_server_factory(tmp_path, pwa_dist):
     """live_server_factory(**config) -> a started LiveServer on a fresh SQLite database with the
-    dictionaries and the small world of tests/conftest.py (its .world; password PASSWORD)."""
+    dictionaries and the small world of tests/conftest.py (its .world; password PASSWORD).
+
+    live_server_factory(share=server) -> the same app and database on a port of its own: a second
+    phone served there can lose the server (stop()) while the first still reaches it."""
     servers = []
 
-    def make(**config) -> LiveServer:
+    def make(share: LiveServer | None = None, **config) -> LiveServer:
+        if share is not None:
+            server = LiveServer(share.app)
+            server.world, server.password = share.world, share.password
+            server.start()
+            servers.append(server)
+            return server
         home = tmp_path / f"server{len(servers)}"
         home.mkdir()
         config.setdefault("PWA_DIST", str(pwa_dist))

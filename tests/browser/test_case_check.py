@@ -50,7 +50,7 @@ def test_the_reporter_checks_a_handled_case_offline(live_server, phone, pwa, scr
     log_in(page, live_server, "worker", pwa)
     page.locator("#screen").get_by_role("link", name="待我核查的上报（1）").wait_for()
 
-    go_offline(context, page)
+    go_offline(context, page, live_server)
     page.locator("#screen").get_by_role("link", name="待我核查的上报（1）").click()
     page.locator("#screen").get_by_role("link", name="去核查").click()
     wait_for_screen(page, "处置反馈")
@@ -65,7 +65,7 @@ def test_the_reporter_checks_a_handled_case_offline(live_server, phone, pwa, scr
     assert page.locator("#screen").get_by_role("link", name="去核查").count() == 0
     screenshot(page, "check-case-queued")
 
-    go_online(context, page)
+    go_online(context, page, live_server)
     sync_now(page)
     status, steps = server_query(live_server, lambda: (
         db.session.get(Finding, fid).status,

@@ -87,7 +87,7 @@ def test_switch_to_english_and_back_offline(live_server, phone, pwa, screenshot)
     screenshot(page, "english-home", full_page=True)
 
     # Offline, a reload is answered by the service worker alone: still English.
-    go_offline(context, page)
+    go_offline(context, page, server)
     page.locator("#net-status", has_text="Offline").wait_for()
     page.reload()
     wait_for_title(page, "Home")

@@ -108,12 +108,17 @@ def sync_now(page, *, expect: str = "done") -> dict:
     return outcome
 
 
-def go_offline(context, page) -> None:
+def go_offline(context, page, server) -> None:
+    """The phone loses the network. Chromium's offline mode reaches the page (navigator.onLine,
+    the header's 离线) but not the service worker's own fetches, which would go on syncing: the
+    server this phone talks to is stopped as well, so nothing gets through."""
+    server.stop()
     context.set_offline(True)
     page.wait_for_function("document.querySelector('#net-status').dataset.state === 'offline'")
 
 
-def go_online(context, page) -> None:
+def go_online(context, page, server) -> None:
+    server.start()
     context.set_offline(False)
     # "online", or "unreachable" once a sync has tried a server that is down.
     page.wait_for_function("document.querySelector('#net-status').dataset.state !== 'offline'")
@@ -153,22 +158,23 @@ def server_query(server, fn):
 # --- 1. two phones, one resident ----------------------------------------------------------------
 
 def test_two_phones_editing_one_resident_offline_converge_and_the_conflict_reaches_the_server(
-        live_server, phone, pwa, screenshot):
+        live_server, live_server_factory, phone, pwa, screenshot):
     server = live_server
+    b_server = live_server_factory(share=server)  # b's own way in, so each phone goes offline alone
     resident = server.world.residents[0]
     household = server.world.households[0]
     a_context, b_context = phone(), phone()
     a, b = a_context.new_page(), b_context.new_page()
     log_in(a, server, "worker", pwa)
-    log_in(b, server, "worker2", pwa)
+    log_in(b, b_server, "worker2", pwa)
     assert meta(a, "device_id") != meta(b, "device_id")
     sync_now(a)
     sync_now(b)
 
-    go_offline(a_context, a)
-    go_offline(b_context, b)
+    go_offline(a_context, a, server)
+    go_offline(b_context, b, b_server)
     edit_resident(a, server, resident.id, phone="13800001111", notes="女儿每周六来看望")
-    edit_resident(b, server, resident.id, phone="13900002222")
+    edit_resident(b, b_server, resident.id, phone="13900002222")
     # Each phone shows its own edit at once, from IndexedDB, while offline.
     assert "138****1111" in a.locator("#screen").inner_text()
     assert "139****2222" in b.locator("#screen").inner_text()
@@ -180,16 +186,16 @@ def test_two_phones_editing_one_resident_offline_converge_and_the_conflict_reach
     winner, loser = (("13800001111", "13900002222") if clock_key(a_change["hlc"]) > clock_key(b_change["hlc"])
                      else ("13900002222", "13800001111"))
 
-    go_online(a_context, a)
+    go_online(a_context, a, server)
     sync_now(a)
-    go_online(b_context, b)
+    go_online(b_context, b, b_server)
     sync_now(b)
     # Second round: each phone pulls what the other pushed.
     sync_now(a)
     sync_now(b)
 
-    for page in (a, b):
-        assert form_values(page, server, resident.id, "phone", "notes") == {
+    for page, door in ((a, server), (b, b_server)):
+        assert form_values(page, door, resident.id, "phone", "notes") == {
             "phone": winner, "notes": "女儿每周六来看望"}
         assert outbox(page) == []
         [replica] = [r for r in idb(page, "records") if r["entity"] == "resident" and r["id"] == resident.id]
@@ -219,7 +225,7 @@ def test_a_rejected_change_is_shown_and_can_be_fixed_and_resent(live_server, pho
     page = context.new_page()
     log_in(page, server, "worker", pwa)
 
-    go_offline(context, page)
+    go_offline(context, page, server)
     edit_resident(page, server, resident.id, birth_date="1950-03-02")
     [change] = outbox(page, "pending")
     assert change["fields"] == {"birth_date": "1950-03-02"}
@@ -233,7 +239,7 @@ def test_a_rejected_change_is_shown_and_can_be_fixed_and_resent(live_server, pho
     [result] = colleague.push()
     assert result["status"] == "accepted", result
 
-    go_online(context, page)
+    go_online(context, page, server)
     outcome = sync_now(page)
     assert outcome["rejected"] == 1
     assert outbox(page, "pending") == []
@@ -301,7 +307,7 @@ def test_a_revoked_phone_wipes_its_data(live_server, phone, pwa, screenshot):
     page.locator("#visit-sheet").get_by_role("button", name="保存走访").click()
     wait_for_screen(page, "已记录走访")
     sync_now(page)
-    go_offline(context, page)
+    go_offline(context, page, server)
     page.goto(server.url(f"/app/households/{household.id}"))
     page.locator("#screen").get_by_role("link", name="在家，一切正常").click()
     page.locator("#visit-sheet").get_by_role("button", name="保存走访").click()
@@ -322,6 +328,7 @@ def test_a_revoked_phone_wipes_its_data(live_server, phone, pwa, screenshot):
     # Back online, the phone syncs by itself ('online'), learns it was revoked, wipes, signs out.
     page.goto(server.url("/app/sync"))
     page.locator("#screen h2", has_text="待同步（1）").wait_for()
+    server.start()
     context.set_offline(False)
     page.wait_for_url(re.compile(r"/app/login"))
     page.locator("input[name=username]").wait_for()
@@ -377,7 +384,7 @@ def test_a_new_version_takes_over_without_losing_the_outbox(
     mark = "getComputedStyle(document.body).getPropertyValue('--deployed').trim()"
     assert page.evaluate(mark) == ""
 
-    go_offline(context, page)
+    go_offline(context, page, server)
     page.goto(server.url(f"/app/households/{household.id}"))
     page.locator("#screen").get_by_role("link", name="在家，一切正常").click()
     page.locator("#visit-sheet").get_by_role("button", name="保存走访").click()
@@ -390,7 +397,7 @@ def test_a_new_version_takes_over_without_losing_the_outbox(
     # API is still down: the app update arrives, the visit cannot leave yet.
     gate.closed = True
     deploy_changed_css(dist_copy, "\nbody { --deployed: 'v2'; }\n")
-    go_online(context, page)
+    go_online(context, page, server)
     page.evaluate("navigator.serviceWorker.getRegistration('/app/').then((r) => r.update())")
     banner = page.locator("#update-banner")
     banner.wait_for(state="visible")

@@ -1,14 +1,13 @@
 """The demo community (`wangge demo`): what people trying Wangge rely on.
 
-The demo is loaded once for the module (about 15 s on SQLite) into a database made exactly like
-the `app` fixture's; each test then reads it.
+The demo is loaded once for the module into a database made exactly like the `app` fixture's; each
+test then reads it. How long the load takes is a figure of `make bench`, not something a test asserts.
 """
 
 from __future__ import annotations
 
 import json
 import random
-import time
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 from types import SimpleNamespace
@@ -42,10 +41,9 @@ TABLES = (Area, Building, Household, Resident, ResidentTag, Visit, Finding, Case
 def demo(tmp_path_factory):
     app = make_app("sqlite", tmp_path_factory.mktemp("demo"))
     with app.app_context():
-        started = time.perf_counter()
         summary = load_demo()
         db.session.commit()
-        yield SimpleNamespace(app=app, summary=summary, seconds=time.perf_counter() - started)
+        yield SimpleNamespace(app=app, summary=summary)
         db.session.remove()
 
 
@@ -96,7 +94,6 @@ def test_counts_are_those_of_a_real_community(demo):
     assert 4 <= tags["pregnant"] <= 8
     assert tags["elderly_empty_nest"] and tags["elderly_80plus"] and tags["infant"] and tags["chronic_ill"]
     assert tags["tenant"] and tags["low_income"]
-    assert demo.seconds < 60, f"the demo took {demo.seconds:.1f} s to load"
 
 
 def test_area_tree_and_grid_codes(demo):

@@ -17,6 +17,7 @@ from server.fieldwork.models import Visit
 from sync.ids import uuid7
 from sync.transport import Offline
 from tests.conftest import PASSWORD
+from tests.pulls import pull_until
 
 HEADERS = {"X-Wangge-Protocol": "1", "X-Wangge-App": "0.1.0"}
 
@@ -161,7 +162,7 @@ def test_uploads_need_a_signed_in_device(app, world):
 def test_a_visit_syncs_while_its_photo_is_still_pending_and_the_upload_is_retried(any_app, any_world, device_factory):
     phone = device_factory("worker", app=any_app)
     neighbour = device_factory("worker2", app=any_app)
-    phone.pull()
+    pull_until(phone)
     photo = jpeg()
     digest = phone.attach(photo)
     assert digest == sha(photo)
@@ -178,7 +179,7 @@ def test_a_visit_syncs_while_its_photo_is_still_pending_and_the_upload_is_retrie
     assert db.session.get(Visit, visit_id).photos == [digest]
     assert db.session.get(Blob, digest) is None
 
-    neighbour.pull()
+    pull_until(neighbour)
     assert neighbour.server_copy()[("visit", visit_id)]["photos"] == [digest]
     headers = {**HEADERS, "Authorization": f"Bearer {neighbour._meta('token')}"}
     assert_error(fetch(any_app, headers, digest), 404, "not_found")

@@ -10,6 +10,7 @@ from server.extensions import db
 from server.registry.models import Resident
 from server.syncapi.models import Change
 from sync import hlc
+from tests.pulls import pull_until
 
 YEAR_MS = 365 * 24 * 3600 * 1000
 
@@ -22,7 +23,7 @@ def year_ahead() -> int:
 def test_a_device_clock_a_year_ahead_is_clamped_and_told_so(any_app, any_world, device_factory):
     tolerance = any_app.config["CLOCK_TOLERANCE_MS"]
     fast = device_factory("worker", app=any_app, wall=year_ahead)
-    fast.pull()
+    pull_until(fast)
     rid = any_world.residents[0].id
     fast.update("resident", rid, {"phone": "13800138000"})
     sent = hlc.Timestamp.parse(fast.outbox()[0]["hlc"])
@@ -41,7 +42,7 @@ def test_a_device_clock_a_year_ahead_is_clamped_and_told_so(any_app, any_world, 
     # The server's own clock, and so every device that pulls from it, is not dragged a year on.
     assert any_app.extensions["wangge_clock"].last.millis <= hlc.now_millis() + tolerance
     other = device_factory("worker2", app=any_app)
-    other.pull()
+    pull_until(other)
     assert other.clock.last.millis <= hlc.now_millis() + tolerance
     assert other.get("resident", rid)["phone"] == "13800138000"
 
@@ -49,8 +50,8 @@ def test_a_device_clock_a_year_ahead_is_clamped_and_told_so(any_app, any_world, 
 def test_a_later_honest_edit_from_another_device_still_wins_the_field(any_app, any_world, device_factory):
     fast = device_factory("worker", app=any_app, wall=year_ahead)
     honest = device_factory("worker2", app=any_app)
-    fast.pull()
-    honest.pull()
+    pull_until(fast)
+    pull_until(honest)
     rid = any_world.residents[0].id
     fast.update("resident", rid, {"notes": "手机时间错乱时写的"})
     [first] = fast.push()
@@ -61,7 +62,7 @@ def test_a_later_honest_edit_from_another_device_still_wins_the_field(any_app, a
     assert second["clamped"] is False
     assert second["applied"] == ["notes"]
     for device in (fast, honest):
-        device.pull()
+        pull_until(device)
         assert device.get("resident", rid)["notes"] == "后来如实记录"
     db.session.rollback()
     assert db.session.get(Resident, rid).notes == "后来如实记录"

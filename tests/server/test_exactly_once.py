@@ -18,6 +18,7 @@ from sync import hlc
 from sync.ids import uuid7
 from sync.transport import LostResponse
 from tests.conftest import PASSWORD
+from tests.pulls import pull_until
 
 HEADERS = {"X-Wangge-Protocol": "1", "X-Wangge-App": "0.1.0"}
 
@@ -47,7 +48,7 @@ def change(entity: str, record_id: str, fields: dict, op: str = "upsert") -> dic
 
 def test_retried_push_after_a_lost_response_applies_nothing_twice(any_app, any_world, device_factory):
     phone = device_factory("worker", app=any_app)
-    phone.pull()
+    pull_until(phone)
     household = any_world.households[0].id
     resident = any_world.residents[0].id
     visit_id = phone.create("visit", visit_fields(household))
@@ -77,7 +78,7 @@ def test_retried_push_after_a_lost_response_applies_nothing_twice(any_app, any_w
 
 def test_a_request_the_network_delivers_twice_is_applied_once(any_app, any_world, device_factory):
     phone = device_factory("worker", app=any_app)
-    phone.pull()
+    pull_until(phone)
     visit_id = phone.create("visit", visit_fields(any_world.households[0].id))
     changes_before, visits_before = count(Change), count(Visit)
 

@@ -16,6 +16,7 @@ from server.syncapi.models import Conflict
 from server.syncapi.push import ChangeContext
 from sync import hlc
 from sync.errors import ProtocolError
+from tests.pulls import pull_until
 
 
 
@@ -33,8 +34,8 @@ def replica(device, entity: str, record_id: str) -> tuple[dict, dict]:
 def test_edits_to_different_fields_of_one_record_both_survive(any_app, any_world, device_factory):
     a = device_factory("worker", app=any_app)
     b = device_factory("worker2", app=any_app)
-    a.pull()
-    b.pull()
+    pull_until(a)
+    pull_until(b)
     rid = any_world.residents[0].id
     a.update("resident", rid, {"phone": "13800138000"})
     b.update("resident", rid, {"notes": "腿脚不便，需上门", "ethnicity": "回族"})
@@ -42,8 +43,8 @@ def test_edits_to_different_fields_of_one_record_both_survive(any_app, any_world
     [rb] = b.push()
     assert ra["applied"] == ["phone"] and rb["applied"] == ["ethnicity", "notes"]
     assert ra["conflicts"] == rb["conflicts"] == []
-    a.pull()
-    b.pull()
+    pull_until(a)
+    pull_until(b)
     expected = {"phone": "13800138000", "notes": "腿脚不便，需上门", "ethnicity": "回族", "name": "张秀英"}
     for device in (a, b):
         fields, _ = replica(device, "resident", rid)
@@ -61,7 +62,7 @@ def test_same_field_the_higher_clock_wins_on_every_replica_whatever_the_arrival_
     b = device_factory("worker2", app=any_app, wall=lambda: start + 60_000)
     staff = device_factory("staff", app=any_app)
     for device in (a, b, staff):
-        device.pull()
+        pull_until(device)
     rid = any_world.residents[0].id
     a.update("resident", rid, {"phone": "13800000002"})
     b.update("resident", rid, {"phone": "13800000001"})
@@ -73,7 +74,7 @@ def test_same_field_the_higher_clock_wins_on_every_replica_whatever_the_arrival_
         [result] = device.push()
         assert result["status"] == "accepted"
     for device in (a, b, staff):
-        device.pull()
+        pull_until(device)
 
     db.session.rollback()
     row = db.session.get(Resident, rid)
@@ -115,17 +116,17 @@ def test_a_losing_write_is_accepted_but_reported_as_ignored_and_conflicting(app,
 def test_no_conflict_when_a_device_edits_after_pulling_the_other_value(any_app, any_world, device_factory):
     a = device_factory("worker", app=any_app)
     b = device_factory("worker2", app=any_app)
-    a.pull()
-    b.pull()
+    pull_until(a)
+    pull_until(b)
     rid = any_world.residents[0].id
     a.update("resident", rid, {"phone": "13800138000"})
     a.sync()
-    b.pull()
+    pull_until(b)
     assert b.get("resident", rid)["phone"] == "13800138000"
     b.update("resident", rid, {"phone": "13900139000"})
     [result] = b.push()
     assert result["applied"] == ["phone"] and result["conflicts"] == []
-    a.pull()
+    pull_until(a)
     assert a.get("resident", rid)["phone"] == "13900139000"
     assert conflicts() == []
 
@@ -152,8 +153,8 @@ def test_equal_clock_readings_are_settled_by_device_id(app, world, device_factor
 def test_visits_are_append_only_and_never_conflict(any_app, any_world, device_factory):
     a = device_factory("worker", app=any_app)
     b = device_factory("worker2", app=any_app)
-    a.pull()
-    b.pull()
+    pull_until(a)
+    pull_until(b)
     household = any_world.households[0].id
     fields = {"household_id": household, "visited_at": "2026-11-22T09:00:00Z", "method": "in_person",
               "outcome": "normal", "notes": "一切正常"}
@@ -167,8 +168,8 @@ def test_visits_are_append_only_and_never_conflict(any_app, any_world, device_fa
     for result in (edit, delete):
         assert result["status"] == "rejected" and result["code"] == "append_only"
         assert result["message"] == "此类记录只能新增，不能修改或删除"
-    a.pull()
-    b.pull()
+    pull_until(a)
+    pull_until(b)
     for device in (a, b):
         visits = device.server_copy("visit")
         assert {i for (_, i) in visits} == {va, vb}

@@ -13,6 +13,7 @@ from server.fieldwork.models import Visit
 from server.registry.models import Household, Resident
 from server.syncapi.models import Change
 from sync.ids import uuid7
+from tests.pulls import pull_until
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -33,7 +34,7 @@ def assert_explained(result: dict) -> None:
 
 def test_one_bad_change_among_good_ones_is_rejected_alone(any_app, any_world, device_factory):
     phone = device_factory("worker", app=any_app)
-    phone.pull()
+    pull_until(phone)
     resident = any_world.residents[0].id
     household = any_world.households[0].id
     good_first = phone.update("resident", resident, {"notes": "独居，耳背"})

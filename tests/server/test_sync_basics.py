@@ -1,5 +1,6 @@
 """Push and pull through the real API with the Python client."""
 
+from tests.pulls import pull_until
 
 
 def test_worker_pulls_exactly_their_grid(world, device_factory):
@@ -32,14 +33,15 @@ def test_resident_created_offline_reaches_another_device(world, device_factory):
 def test_same_field_edited_on_two_devices_converges_with_a_conflict(any_app, any_world, device_factory):
     a = device_factory("worker", app=any_app)
     b = device_factory("worker2", app=any_app)
-    a.pull()
-    b.pull()
+    pull_until(a)
+    pull_until(b)
     rid = any_world.residents[0].id
     a.update("resident", rid, {"phone": "13800138000"})
     b.update("resident", rid, {"phone": "13900139000", "notes": "行动不便"})
     a.sync()
     b.sync()
-    a.pull()
+    pull_until(a)
+    pull_until(b)
     assert a.get("resident", rid) == b.get("resident", rid)
     assert a.get("resident", rid)["phone"] == "13900139000"
     assert a.get("resident", rid)["notes"] == "行动不便"

@@ -10,6 +10,7 @@ from server.extensions import db
 from server.registry.models import Resident, ResidentTag
 from server.syncapi.models import SyncRow
 from sync.ids import uuid7
+from tests.pulls import eventually, pull_until
 
 HEADERS = {"X-Wangge-Protocol": "1", "X-Wangge-App": "0.1.0"}
 
@@ -33,11 +34,11 @@ def tag_someone(device, resident_id: str) -> str:
 def test_a_deleted_care_tag_syncs_as_a_tombstone_and_other_devices_drop_it(any_app, any_world, device_factory):
     a = device_factory("worker", app=any_app)
     b = device_factory("worker2", app=any_app)
-    a.pull()
-    b.pull()
+    pull_until(a)
+    pull_until(b)
     tag = tag_someone(a, any_world.residents[0].id)
     a.sync()
-    b.pull()
+    pull_until(b)
     assert b.server_copy("resident_tag")[("resident_tag", tag)]["detail"]["risk_level"] == "high"
 
     a.delete("resident_tag", tag)
@@ -45,16 +46,16 @@ def test_a_deleted_care_tag_syncs_as_a_tombstone_and_other_devices_drop_it(any_a
     [result] = a.push()
     assert result["status"] == "accepted" and result["applied"] == ["_deleted"]
 
-    page = raw_pull(any_app, b)
+    page = eventually(lambda: raw_pull(any_app, b), lambda page: any(r["id"] == tag for r in page["records"]))
     [tombstone] = [r for r in page["records"] if r["id"] == tag]
     assert tombstone["entity"] == "resident_tag" and tombstone["deleted"] is True
     assert "fields" not in tombstone
 
-    summary = b.pull()
+    summary = pull_until(b)
     assert summary["verified"] is True
     assert ("resident_tag", tag) not in b.server_copy()
     assert b.get("resident_tag", tag) is None
-    a.pull()
+    pull_until(a)
     assert a.server_copy() == b.server_copy()
 
     # On the server it is a tombstone, not a hard delete: the row stays, flagged.
@@ -104,8 +105,8 @@ def test_an_edit_to_a_record_deleted_elsewhere_is_rejected(app, world, device_fa
 def test_deleting_a_resident_is_refused_and_moving_out_is_a_state(any_app, any_world, device_factory):
     a = device_factory("worker", app=any_app)
     b = device_factory("worker2", app=any_app)
-    a.pull()
-    b.pull()
+    pull_until(a)
+    pull_until(b)
     rid = any_world.residents[0].id
     a.delete("resident", rid)
     [refused] = a.push()
@@ -116,7 +117,7 @@ def test_deleting_a_resident_is_refused_and_moving_out_is_a_state(any_app, any_w
     a.update("resident", rid, {"moved_out_on": "2026-10-01"})
     [moved] = a.push()
     assert moved["status"] == "accepted" and moved["applied"] == ["moved_out_on"]
-    b.pull()
+    pull_until(b)
     assert b.server_copy()[("resident", rid)]["moved_out_on"] == "2026-10-01"
     assert b.server_copy()[("resident", rid)]["name"] == "张秀英"
     db.session.rollback()

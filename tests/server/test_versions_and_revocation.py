@@ -15,6 +15,7 @@ from sync.errors import field_error
 from sync.ids import uuid7
 from sync.transport import FlakyNetwork
 from tests.conftest import PASSWORD, wsgi_send
+from tests.pulls import pull_until
 
 HEADERS = {"X-Wangge-Protocol": str(PROTOCOL_VERSION), "X-Wangge-App": "0.1.0"}
 
@@ -150,7 +151,7 @@ def revoke(device_id: str, by) -> None:
 
 def test_a_revoked_device_is_refused_and_told_to_wipe(any_app, any_world, device_factory):
     phone = device_factory("worker", app=any_app)
-    phone.pull()
+    pull_until(phone)
     headers = token_headers(phone)
     revoke(phone.device_id, any_world.users["staff"])
     client = any_app.test_client()
@@ -166,7 +167,7 @@ def test_a_revoked_device_is_refused_and_told_to_wipe(any_app, any_world, device
 
 def test_the_client_of_a_revoked_device_wipes_its_replica_and_outbox(any_app, any_world, device_factory):
     phone = device_factory("worker", app=any_app)
-    phone.pull()
+    pull_until(phone)
     phone.update("resident", any_world.residents[0].id, {"notes": "丢失的手机上写的"})
     phone.attach(b"\x89PNG\r\n\x1a\n photo bytes")
     assert phone.server_copy() and phone.outbox() and phone.pending_blobs()

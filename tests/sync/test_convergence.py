@@ -21,7 +21,6 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
-import time
 from collections import Counter
 from datetime import date
 
@@ -37,6 +36,7 @@ from server.syncapi.models import Change
 from sync.client import SyncClient
 from sync.transport import FlakyNetwork
 from tests.conftest import PASSWORD, build_world, ensure_pg_database, make_app, pg_url, run_db, wsgi_send
+from tests.pulls import pull_until
 
 # A database of its own, so that this property never races another test run's drop_all.
 PG_DB = run_db("convergence")
@@ -117,19 +117,6 @@ STEP = st.one_of(
 )
 
 
-def pull_until_verified(d: SyncClient) -> None:
-    """Pull; on PostgreSQL a transaction of someone else's (anywhere on the cluster: xids are
-    cluster-wide) may hold the horizon back for a moment, and the pull then has no checksum to
-    offer. That is a wait, never a mismatch: a False fails at once."""
-    for _ in range(200):
-        summary = d.pull()
-        assert summary["verified"] is not False, summary
-        if summary["verified"]:
-            return
-        time.sleep(0.05)
-    pytest.fail("the pull never got past the transaction horizon")
-
-
 # -- the simulation -------------------------------------------------------------------------------
 
 class Simulation:
@@ -151,7 +138,7 @@ class Simulation:
             self.world = build_world(self.app)
             self.devices = [self.device(name) for name in USERS]
             for d in self.devices:  # set up online once, as a phone is before it goes to work
-                pull_until_verified(d)
+                pull_until(d)
         except BaseException:
             self.close()
             raise
@@ -286,7 +273,7 @@ class Simulation:
             self.check_results(d.push())
             assert d.outbox("pending") == []
         for d in self.devices:
-            pull_until_verified(d)
+            pull_until(d)
             assert d.repairs == 0
 
     def check(self) -> None:
@@ -304,7 +291,7 @@ class Simulation:
         assert self.devices[0].server_copy() == self.devices[1].server_copy()
         for name in USERS:
             fresh = self.device(name)
-            pull_until_verified(fresh)
+            pull_until(fresh)
             assert fresh.server_copy() == scopes[name], name
 
         # Exactly once.
