@@ -9,8 +9,8 @@ from flask import current_app, g, request
 from sync import PROTOCOL_VERSION
 from sync.errors import ProtocolError
 
+from ..core.time import utcnow
 from ..extensions import db
-from ..syncapi.record import utcnow
 from .models import User
 from .operations import device_for_token
 

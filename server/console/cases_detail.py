@@ -18,7 +18,7 @@ from ..cases.deadlines import limit_for
 from ..cases.models import CaseStep, Finding, FindingCategory
 from ..cases.workflow import CHASEABLE, LEVELS, TRANSITIONS
 from ..extensions import db
-from ..syncapi.record import utcnow
+from ..core.time import utcnow
 from . import cases_labels as labels, records_labels as rl
 from .blueprint import bp
 from .cases_query import DUE_SOON_HOURS, is_overdue, is_waiting, known_units

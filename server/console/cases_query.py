@@ -21,7 +21,7 @@ from ..cases.schemas import SOURCES
 from ..cases.deadlines import is_overdue, overdue_clause  # noqa: F401  (cases_detail imports them from here)
 from ..cases.workflow import CLOSED, LEVELS, STATUSES
 from ..extensions import db
-from ..syncapi.record import utcnow
+from ..core.time import utcnow
 from .cases_labels import hours_left
 from .paging import page_number
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from ..areas.models import Area
 from ..extensions import db
 from ..registry.models import Household
-from ..syncapi.record import utcnow
+from ..core.time import utcnow
 from . import jobs, ledgers_export, ledgers_import, ledgers_import_file, writes
 from .errors import ConsoleError
 from .masking import may_see_full_numbers

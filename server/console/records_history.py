@@ -11,19 +11,19 @@ never saw: those show as "not recorded" rather than as empty.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext
 from sqlalchemy import and_, or_, select
 
 from ..auth.models import Device, User
+from ..core.time import china_time, from_millis
 from ..extensions import db
 from ..registry.models import CareTagType, Household, Resident, ResidentTag
 from ..syncapi.models import Change, Conflict
 from . import records_labels as labels
 from .masking import mask_id, mask_phone
-from .records_due import CHINA
 
 UNKNOWN = object()  # a value from before the change log
 # Fields a change must carry to have created its record (a partial update cannot create one).
@@ -69,11 +69,7 @@ def hlc_time(stamp: str) -> datetime:
         millis = int(stamp[:15])
     except ValueError:
         millis = 0
-    return datetime.fromtimestamp(millis / 1000, CHINA)
-
-
-def china_time(moment: datetime | None) -> datetime | None:
-    return moment.replace(tzinfo=timezone.utc).astimezone(CHINA) if moment else None
+    return china_time(from_millis(millis))
 
 
 # --- showing values ----------------------------------------------------------------------------

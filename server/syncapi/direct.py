@@ -8,8 +8,9 @@ from typing import Any
 
 from sync import hlc
 
+from ..areas.tree import Areas
+from ..core.scope import Place
 from .entities import ENTITIES
-from .scope import Areas, Place
 from .stamp import stamp
 
 
@@ -35,7 +36,7 @@ class DirectWriter:
 
     def place(self, entity_name: str, row: Any, state: dict) -> Place:
         if entity_name == "area":
-            self.areas._cache[row.id] = row
+            self.areas.remember(row)
             return self.areas.place_of_area(row)
         entity = ENTITIES[entity_name]
         if entity.locate is None:

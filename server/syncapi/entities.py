@@ -12,15 +12,16 @@ from ..areas.schemas import AreaWire, BuildingWire
 from ..cases import steps
 from ..cases.models import CaseStep, Finding, FindingCategory
 from ..cases.schemas import CaseStepWire, FindingCategoryWire, FindingWire
+from ..core.roles import STAFF_ROLES
+from ..core.scope import Place
 from ..fieldwork.models import Visit
 from ..fieldwork.schemas import VisitWire
 from ..registry import rules
 from ..registry.models import CareTagType, Household, Resident, ResidentTag
 from ..registry.schemas import CareTagTypeWire, HouseholdWire, ResidentTagWire, ResidentWire
-from .scope import Place
 
 FIELD = frozenset({"grid_worker"})
-STAFF = frozenset({"community_staff", "street_admin"})
+STAFF = frozenset(STAFF_ROLES)
 
 
 @dataclass(frozen=True)

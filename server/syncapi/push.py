@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any
 
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from sync import hlc, merge
-from sync.errors import ProtocolError, error_body, field_error
+from sync.errors import ProtocolError
 from sync.ids import uuid7
 
+from ..areas.tree import Areas
+from ..core.messages import error_body, field_error
+from ..core.scope import may_write
+from ..core.time import china_today
 from ..wire import field_errors
 from .entities import ENTITIES, Entity
 from .models import Change, Conflict
 from .schemas import ChangeIn
-from .scope import Areas, may_write
 from .stamp import stamp
 
 log = logging.getLogger(__name__)
@@ -38,7 +41,7 @@ class ChangeContext:
 
     def __post_init__(self) -> None:
         self.areas = Areas(self.session)
-        self.today = datetime.now(timezone.utc).date()
+        self.today = china_today()
 
     def server_write(self, entity_name: str, row, values: dict[str, Any]) -> None:
         """A write the server makes itself (a case advancing): clocked, logged and synced."""

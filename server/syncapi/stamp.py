@@ -6,8 +6,8 @@ from sqlalchemy import func, select, text
 
 from sync import canonical
 
+from ..core.scope import Place
 from .models import SyncRow
-from .scope import Place
 
 
 def is_postgres(session) -> bool:

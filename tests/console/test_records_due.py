@@ -8,7 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from server.console import records_pinyin as pinyin
-from server.console.records_due import china_today, due_status, overdue_clause
+from server.console.records_due import due_status, overdue_clause
+from server.core.time import china_today
 from server.extensions import db
 from server.registry.models import Resident
 from sync.ids import uuid7

@@ -8,7 +8,7 @@ import re
 from datetime import date, timedelta
 
 from server.auth.models import Device
-from server.console.records_due import china_today
+from server.core.time import china_today
 from server.extensions import db
 from server.registry.models import Household, Resident, ResidentTag
 from server.registry.validators import make_id_number
