@@ -4,8 +4,9 @@ The log (syncapi.models.Change) keeps each change's wire values, not the values 
 so the "from" side is rebuilt by replaying the record's accepted changes in clock (hlc) order:
 the order the per-field merge itself uses, so the replay ends where the record is. Rejected
 changes are shown at their place with the reason; conflicts hang off the change that caused them.
-Records written before the log existed (seeding, the demo, imports) start from values the log
-never saw: those show as "not recorded" rather than as empty.
+Every server write is logged too (seeding, the demo, imports), so a record's history starts at
+its creation; only records written before the server logged its own writes start from values the
+log never saw, and those show as "not recorded" rather than as empty.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ class Entry:
     @property
     def source(self) -> str:
         if self.change.device_id is None:
-            return gettext("控制台")
+            # No device: a staff member's console, or (no user either) the server's own write.
+            return gettext("控制台") if self.change.user_id else gettext("服务器")
         if self.device is not None and self.device.name:
             return self.device.name
         return gettext("设备 %(id)s", id=self.change.device_id[-8:])

@@ -2,8 +2,8 @@
 
 One seed always draws the same people, homes, visits and cases (`random.Random(seed)`); dates
 are relative to the day it is loaded, so visits run up to "now" and some are overdue. Every
-record is written through `DirectWriter`, which clocks and stamps it like a device change, so
-phones pull the demo exactly as they would pull real work.
+record is written through `DirectWriter`, which clocks, stamps and logs it like a device change,
+so phones pull the demo exactly as they would pull real work and its history starts at creation.
 
 The generator plans in memory first (buildings, homes, people and their care tags), then
 writes, then adds a year of visits and the findings with their case steps. The parts share one

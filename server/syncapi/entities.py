@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Callable
 
 from sqlalchemy import String
@@ -46,7 +47,7 @@ class Entity:
         return self.locate is None
 
     def dump(self, row) -> dict[str, Any]:
-        return self.wire().dump(row)
+        return _dumper(self.wire).dump(row)
 
     def column_errors(self, values: dict[str, Any]) -> dict[str, str]:
         """The database's own limits, checked before it can raise: nulls and string lengths."""
@@ -62,6 +63,13 @@ class Entity:
                     and len(value) > column.type.length:
                 errors[name] = "too_long"
         return errors
+
+
+@cache
+def _dumper(wire: type):
+    # One schema per type, reused: building a schema costs more than dumping a record with it,
+    # and the server dumps every record it writes (the demo thousands).
+    return wire()
 
 
 def _parent_place(model, field: str):
