@@ -7,7 +7,9 @@ in the future, a tag's start, "this month" on the dashboard. Between 00:00 and 0
 time the UTC date is still yesterday; a server that asked UTC (or its host) for today would turn
 away a baby born this morning that the phone had accepted.
 
-Everything reads the time through `now()`, which tests replace to freeze the clock.
+Every date and time of day the server records or compares comes from `now()`, which tests
+replace to freeze the clock. (The hybrid logical clock of sync/hlc.py keeps its own wall time:
+it orders writes, it does not date them.)
 """
 
 from __future__ import annotations
