@@ -50,6 +50,13 @@ def create_app(config: type | dict | None = None) -> Flask:
     return app
 
 
+def main() -> None:
+    """The `wangge` command: the setup commands of cli.py and Flask's own, on this app."""
+    from flask.cli import FlaskGroup
+
+    FlaskGroup(create_app=create_app, help="Wangge server commands.").main()
+
+
 def _init_database(app: Flask) -> None:
     from . import models  # noqa: F401  (registers every table on the metadata)
 

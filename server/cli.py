@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
+from .core.roles import ROLES
 from .extensions import db
 
 
@@ -40,8 +41,7 @@ def demo_command(seed: int):
 @click.command("create-user")
 @click.argument("username")
 @click.option("--name", required=True)
-@click.option("--role", required=True, type=click.Choice(
-    ["grid_worker", "patrol_volunteer", "community_staff", "street_admin"]))
+@click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--area", "areas", multiple=True, help="Area code or id the user is responsible for.")
 @click.password_option()
 @with_appcontext
@@ -80,13 +80,3 @@ def revoke_device_command(device_id):
 def init_app(app) -> None:
     for command in (init_db_command, demo_command, create_user_command, revoke_device_command):
         app.cli.add_command(command)
-
-
-def _factory():
-    from . import create_app
-
-    return create_app()
-
-
-def main() -> None:
-    FlaskGroup(create_app=_factory, help="Wangge server commands.").main()

@@ -9,8 +9,9 @@ from flask import jsonify
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
-from sync.errors import ProtocolError, error_body
+from sync.errors import ProtocolError
 
+from .core.messages import error_body, refusal_body
 from .extensions import db
 from .syncapi.schemas import ErrorOut
 from .wire import field_errors
@@ -55,7 +56,7 @@ def register(app) -> None:
     @app.errorhandler(ProtocolError)
     def protocol_error(exc: ProtocolError):
         db.session.rollback()
-        return jsonify(exc.body()), exc.status
+        return jsonify(refusal_body(exc)), exc.status
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

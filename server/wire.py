@@ -14,7 +14,7 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
-from sync.errors import MESSAGES, field_error
+from .core.messages import field_error, is_known
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
@@ -163,7 +163,7 @@ _MARSHMALLOW_CODES = (
 
 
 def code_for(message: str) -> str:
-    if message in MESSAGES:
+    if is_known(message):
         return message
     for prefix, code in _MARSHMALLOW_CODES:
         if message.startswith(prefix):

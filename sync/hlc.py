@@ -7,6 +7,7 @@ plain string comparison orders timestamps the same way on every replica, in Pyth
 from __future__ import annotations
 
 import re
+import threading
 import time
 from dataclasses import dataclass
 
@@ -41,36 +42,43 @@ def now_millis() -> int:
 
 
 class Clock:
-    """One replica's clock. `wall` is injectable so tests can skew a device's time."""
+    """One replica's clock. `wall` is injectable so tests can skew a device's time.
+
+    Thread-safe: a server process ticks one clock from its request threads and from background
+    jobs (ledger imports) at once, and two writes must never get the same value.
+    """
 
     def __init__(self, node: str, wall=now_millis) -> None:
         self.node = node
         self.wall = wall
         self.last = Timestamp(0, 0, node)
+        self._lock = threading.Lock()
 
     def tick(self) -> Timestamp:
-        physical = self.wall()
-        if physical > self.last.millis:
-            self.last = Timestamp(physical, 0, self.node)
-        else:
-            self.last = self._bump(self.last.millis, self.last.counter + 1)
-        return self.last
+        with self._lock:
+            physical = self.wall()
+            if physical > self.last.millis:
+                self.last = Timestamp(physical, 0, self.node)
+            else:
+                self.last = self._bump(self.last.millis, self.last.counter + 1)
+            return self.last
 
     def observe(self, remote: str | Timestamp) -> Timestamp:
         """Merge a clock value seen from another replica so our next tick sorts after it."""
         other = Timestamp.parse(remote) if isinstance(remote, str) else remote
-        physical = self.wall()
-        top = max(physical, self.last.millis, other.millis)
-        if top == self.last.millis == other.millis:
-            counter = max(self.last.counter, other.counter) + 1
-        elif top == self.last.millis:
-            counter = self.last.counter + 1
-        elif top == other.millis:
-            counter = other.counter + 1
-        else:
-            counter = 0
-        self.last = self._bump(top, counter)
-        return self.last
+        with self._lock:
+            physical = self.wall()
+            top = max(physical, self.last.millis, other.millis)
+            if top == self.last.millis == other.millis:
+                counter = max(self.last.counter, other.counter) + 1
+            elif top == self.last.millis:
+                counter = self.last.counter + 1
+            elif top == other.millis:
+                counter = other.counter + 1
+            else:
+                counter = 0
+            self.last = self._bump(top, counter)
+            return self.last
 
     def _bump(self, millis: int, counter: int) -> Timestamp:
         # A counter overflow borrows the next millisecond instead of breaking the fixed width.

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..core.record import SyncedRecord
 from ..extensions import db
-from ..syncapi.record import SyncedRecord
 
 LEVELS = ("street", "community", "grid")
 

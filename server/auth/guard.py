@@ -9,8 +9,8 @@ from sync import PROTOCOL_VERSION
 from sync.errors import ProtocolError, field_error
 from sync.versions import version_key
 
+from ..core.time import utcnow
 from ..extensions import db
-from ..syncapi.record import utcnow
 from .models import User
 from .operations import device_for_token
 

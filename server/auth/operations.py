@@ -12,9 +12,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from sync.errors import ProtocolError
 from sync.ids import uuid7
 
+from ..core.roles import ROLES
+from ..core.time import utcnow
 from ..extensions import db
-from ..syncapi.record import utcnow
-from .models import ROLES, Assignment, Device, User
+from .models import Assignment, Device, User
 
 log = logging.getLogger(__name__)
 # A real hash to compare against when the username is unknown, so timing does not tell.
@@ -45,13 +46,19 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = _hash(password)
 
 
+def verify_password(user: User | None, password: str) -> bool:
+    """Whether `password` is the user's. An unknown user (None) costs the same hash as a known
+    one, so how long a sign-in takes does not tell which usernames exist."""
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return False
+    return check_password_hash(user.password_hash, password)
+
+
 def login_device(username: str, password: str, device_id: str, device_name: str | None,
                  app_version: str | None) -> tuple[User, Device, str]:
     user = db.session.scalar(db.select(User).where(User.username == username))
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password)
-        raise ProtocolError("invalid_credentials", 401)
-    if not check_password_hash(user.password_hash, password):
+    if not verify_password(user, password):
         raise ProtocolError("invalid_credentials", 401)
     if not user.active:
         raise ProtocolError("user_disabled", 403)

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..core.time import utcnow
 from ..extensions import db
-from ..syncapi.record import utcnow
 
 
 class Blob(db.Model):

@@ -10,10 +10,11 @@ from sqlalchemy import String, cast, select
 
 from sync.errors import ProtocolError
 
+from ..areas.tree import Areas
 from ..cases.models import CaseStep, Finding
+from ..core.scope import Place, may_see
 from ..extensions import db
 from ..fieldwork.models import Visit
-from ..syncapi.scope import Areas, Place, may_see
 from . import storage
 from .models import Blob
 

@@ -13,6 +13,7 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
+from ..core.time import china_date, from_china_wall
 from ..extensions import db
 from .models import CaseDeadline, Finding, FindingCategory
 from .workflow import FINISHED
@@ -20,7 +21,6 @@ from .workflow import FINISHED
 UNITS = ("hours", "working_days")
 MIN_AMOUNT = 1
 MAX_AMOUNT = {"hours": 2000, "working_days": 90}
-CHINA = timedelta(hours=8)  # the database keeps naive UTC
 
 
 @dataclass(frozen=True)
@@ -40,13 +40,13 @@ def limit_for(category_id: str, level: str) -> Limit | None:
 
 def after_working_days(start: datetime, days: int) -> datetime:
     """The end (23:59:59 Beijing time, as naive UTC) of the `days`-th working day after `start`'s day."""
-    day = (start + CHINA).date()
+    day = china_date(start)
     counted = 0
     while counted < days:
         day += timedelta(days=1)
         if day.weekday() < 5:
             counted += 1
-    return datetime.combine(day, time(23, 59, 59)) - CHINA
+    return from_china_wall(datetime.combine(day, time(23, 59, 59)))
 
 
 def deadline_after(start: datetime, limit: Limit) -> datetime:

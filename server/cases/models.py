@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..core.record import SyncedRecord
 from ..extensions import db
-from ..syncapi.record import SyncedRecord
 
 
 class FindingCategory(SyncedRecord, db.Model):

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from sync.errors import ProtocolError
 
-from ..syncapi.scope import Place
+from ..core.roles import FIELD_ROLES, STAFF_ROLES
+from ..core.scope import Place
 from .models import Finding, FindingCategory
-from .workflow import CHASEABLE, STAFF_ROLES, allowed, may_take
+from .workflow import CHASEABLE, allowed, may_take
 
 
 def check_finding(ctx, state, row) -> dict[str, str]:
     category = ctx.session.get(FindingCategory, state.get("category")) if state.get("category") else None
     if category is None or category.deleted:
         return {"category": "unknown_category"}
-    if row is not None and ctx.user.role in ("grid_worker", "patrol_volunteer") and row.reporter_id != ctx.user.id:
+    if row is not None and ctx.user.role in FIELD_ROLES and row.reporter_id != ctx.user.id:
         raise ProtocolError("forbidden")
     return {}
 

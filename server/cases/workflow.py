@@ -6,7 +6,7 @@ show the allowed next steps from the same table the server enforces.
 
 from __future__ import annotations
 
-from ..syncapi.scope import STAFF_ROLES
+from ..core.roles import STAFF_ROLES
 
 STATUSES = (
     "reported", "accepted", "dispatched", "in_progress", "extension_requested",

@@ -6,7 +6,9 @@ from typing import Any
 
 from flask import make_response, render_template, request
 
-from sync.errors import MESSAGES, ProtocolError, message
+from sync.errors import ProtocolError
+
+from ..core.messages import message, register_messages
 
 # Codes only the console uses; the API's own codes come from sync.errors.
 CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
@@ -21,12 +23,6 @@ CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
     "username_taken": ("用户名已被使用", "That username is already taken"),
     "password_too_short": ("密码至少8位", "A password needs at least 8 characters"),
 }
-
-
-def register_messages(messages: dict[str, tuple[str, str]]) -> None:
-    """Add a page's own refusal codes (code -> (Chinese, English)); a code keeps its first meaning."""
-    for code, pair in messages.items():
-        MESSAGES.setdefault(code, pair)
 
 
 register_messages(CONSOLE_MESSAGES)

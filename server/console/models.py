@@ -8,7 +8,7 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from ..syncapi.record import utcnow
+from ..core.time import utcnow
 
 
 class AuditEntry(db.Model):

@@ -13,13 +13,12 @@ from urllib.parse import urlsplit
 from flask import g, redirect, render_template, request, session, url_for
 from flask_babel import refresh
 from sqlalchemy import func, select
-from werkzeug.security import check_password_hash
 
 from ..auth.models import User
-from ..auth.operations import _DUMMY_HASH
-from ..syncapi.scope import STAFF_ROLES
+from ..auth.operations import verify_password
+from ..core.roles import STAFF_ROLES
 from ..extensions import db
-from ..syncapi.record import utcnow
+from ..core.time import utcnow
 from . import audit
 from .blueprint import bp
 from .errors import ConsoleError
@@ -76,9 +75,7 @@ def login():
     if _too_many(username, ip):
         raise ConsoleError("too_many_attempts", 429)
     user = db.session.scalar(select(User).where(User.username == username)) if username else None
-    ok = user is not None and check_password_hash(user.password_hash, password)
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password)  # same time whether or not the name exists
+    ok = verify_password(user, password)
     db.session.add(LoginAttempt(username=username, ip=ip, ok=ok))
     db.session.commit()
     if not ok:

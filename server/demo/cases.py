@@ -10,8 +10,8 @@ from sync.ids import uuid7
 
 from ..auth.models import User
 from ..cases.models import CaseStep, Finding
+from ..core.time import to_millis
 from . import texts
-from .dates import millis
 from .users import grid_worker
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ class Cases:
         dispatched = [s for s in steps if s.to_status == "dispatched"]
         last = dispatched[-1] if dispatched else None
         finding = self.ctx.writer.put("finding", Finding(
-            id=uuid7(millis(reported_at)), grid_id=self.ctx.grids[grid].id,
+            id=uuid7(to_millis(reported_at)), grid_id=self.ctx.grids[grid].id,
             reporter_id=reporter.id, source=source, category=category,
             description=description.format(**place), address=address.format(**place),
             lat=round(building.lat + self.rng.uniform(-1e-4, 1e-4), 6),
@@ -163,7 +163,7 @@ class Cases:
             opinion = opinions[1] if step.to_status == "returned" and previous == "dispatched" else \
                 opinions[0] if step.to_status == "returned" else self.rng.choice(opinions)
             self.ctx.writer.put("case_step", CaseStep(
-                id=uuid7(millis(at)), finding_id=finding.id, grid_id=finding.grid_id,
+                id=uuid7(to_millis(at)), finding_id=finding.id, grid_id=finding.grid_id,
                 reporter_id=reporter.id, actor_id=reporter.id if step.to_status == "verified" else staff.id,
                 from_status=previous, to_status=step.to_status, opinion=opinion, photos=[], at=at,
                 level=step.level, unit=step.unit, deadline_at=self.deadline(finding.reported_at, step),

@@ -2,8 +2,8 @@
 
 One seed always draws the same people, homes, visits and cases (`random.Random(seed)`); dates
 are relative to the day it is loaded, so visits run up to "now" and some are overdue. Every
-record is written through `DirectWriter`, which clocks and stamps it like a device change, so
-phones pull the demo exactly as they would pull real work.
+record is written through `DirectWriter`, which clocks, stamps and logs it like a device change,
+so phones pull the demo exactly as they would pull real work and its history starts at creation.
 
 The generator plans in memory first (buildings, homes, people and their care tags), then
 writes, then adds a year of visits and the findings with their case steps. The parts share one
@@ -14,18 +14,17 @@ of what a seed means: reordering them changes the community.
 from __future__ import annotations
 
 import random
-from datetime import date
 
 from flask import current_app
 from sqlalchemy import select
 
 from ..areas.models import Area
 from ..auth.models import User
+from ..core.time import china_today, utcnow
 from ..dictionaries import seed_dictionaries
 from ..extensions import db
 from ..registry.seeds import CARE_TAGS
 from ..syncapi.direct import DirectWriter
-from ..syncapi.record import utcnow
 from . import households, places, second, texts
 from .care import CarePlanner
 from .cases import Cases
@@ -88,7 +87,7 @@ class DemoCommunity(DemoContext):
     """
 
     def __init__(self, rng: random.Random, writer: DirectWriter | None) -> None:
-        today = date.today()
+        today = china_today()
         people = People(rng, today)
         super().__init__(rng=rng, writer=writer, now=utcnow().replace(microsecond=0), today=today,
                          people=people, families=Families(people))

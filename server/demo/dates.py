@@ -1,8 +1,8 @@
-"""Date arithmetic the demo shares: ages, anniversaries and time-ordered ids."""
+"""Date arithmetic the demo shares: ages and anniversaries."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 
 
 def add_years(day: date, years: int) -> date:
@@ -11,11 +11,6 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
-
-
-def millis(moment: datetime) -> int:
-    """Milliseconds since the epoch of a naive UTC time (for time-ordered record ids)."""
-    return int(moment.replace(tzinfo=timezone.utc).timestamp() * 1000)
 
 
 def age_on(birth: date, day: date) -> int:

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from sync.ids import uuid7
 
+from ..core.time import china_date, from_china_wall, to_millis
 from ..fieldwork.models import Visit
 from ..registry.seeds import CARE_TAGS
 from . import texts
 from .care import TAG_ORDER
-from .dates import millis
 from .users import grid_worker
 
 if TYPE_CHECKING:
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 
 OVERDUE_ELDERLY_ALONE = 6
 INTERVALS = {code: interval for code, _, _, interval, _ in CARE_TAGS}
-CHINA = timedelta(hours=8)  # visits happen in Beijing office hours; times are stored in UTC
 
 
 class Visits:
@@ -78,9 +77,9 @@ class Visits:
 
     def work_time(self, moment: datetime) -> datetime:
         """The same Beijing day, between 08:30 and 17:30 local time, never in the future."""
-        local_day = (moment + CHINA).date()
+        local_day = china_date(moment)  # visits happen in Beijing office hours
         minutes = self.rng.randint(8 * 60 + 30, 17 * 60 + 30)
-        when = datetime.combine(local_day, time(minutes // 60, minutes % 60)) - CHINA
+        when = from_china_wall(datetime.combine(local_day, time(minutes // 60, minutes % 60)))
         return when - timedelta(days=1) if when > self.now else when
 
     def visits_at(self, home: Home, when: datetime, topic: str, targets: list[Person],
@@ -122,9 +121,9 @@ class Visits:
         on_site = method in ("in_person", "doorstep")
         b = home.building
         return Visit(
-            id=uuid7(millis(when)), household_id=home.row.id,
+            id=uuid7(to_millis(when)), household_id=home.row.id,
             grid_id=home.row.grid_id, visitor_id=grid_worker(self.ctx.users, home.grid).id,
-            resident_ids=[p.row.id for p in targets if p.birth <= (when + CHINA).date()],
+            resident_ids=[p.row.id for p in targets if p.birth <= china_date(when)],
             visited_at=when, method=method, outcome=outcome, notes=notes, needs=needs, follow_up_on=follow_up,
             lat=round(b.lat + rng.uniform(-5e-5, 5e-5), 6) if on_site else None,
             lng=round(b.lng + rng.uniform(-5e-5, 5e-5), 6) if on_site else None,

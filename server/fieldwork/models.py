@@ -7,8 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..core.record import SyncedRecord
 from ..extensions import db
-from ..syncapi.record import SyncedRecord
 
 
 class Visit(SyncedRecord, db.Model):

@@ -10,11 +10,11 @@ import logging
 
 from sync.errors import ProtocolError
 
+from ..core.scope import may_write
+from ..core.time import utcnow
 from .entities import ENTITIES
 from .models import Conflict
 from .push import ChangeContext
-from .record import utcnow
-from .scope import may_write
 
 log = logging.getLogger(__name__)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Callable
 
 from sqlalchemy import String
@@ -12,15 +13,16 @@ from ..areas.schemas import AreaWire, BuildingWire
 from ..cases import steps
 from ..cases.models import CaseStep, Finding, FindingCategory
 from ..cases.schemas import CaseStepWire, FindingCategoryWire, FindingWire
+from ..core.roles import STAFF_ROLES
+from ..core.scope import Place
 from ..fieldwork.models import Visit
 from ..fieldwork.schemas import VisitWire
 from ..registry import rules
 from ..registry.models import CareTagType, Household, Resident, ResidentTag
 from ..registry.schemas import CareTagTypeWire, HouseholdWire, ResidentTagWire, ResidentWire
-from .scope import Place
 
 FIELD = frozenset({"grid_worker"})
-STAFF = frozenset({"community_staff", "street_admin"})
+STAFF = frozenset(STAFF_ROLES)
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ class Entity:
         return self.locate is None
 
     def dump(self, row) -> dict[str, Any]:
-        return self.wire().dump(row)
+        return _dumper(self.wire).dump(row)
 
     def column_errors(self, values: dict[str, Any]) -> dict[str, str]:
         """The database's own limits, checked before it can raise: nulls and string lengths."""
@@ -61,6 +63,13 @@ class Entity:
                     and len(value) > column.type.length:
                 errors[name] = "too_long"
         return errors
+
+
+@cache
+def _dumper(wire: type):
+    # One schema per type, reused: building a schema costs more than dumping a record with it,
+    # and the server dumps every record it writes (the demo thousands).
+    return wire()
 
 
 def _parent_place(model, field: str):

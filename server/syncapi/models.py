@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Index, Sequence, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..core.time import utcnow
 from ..extensions import db
-from .record import utcnow
 
 # PostgreSQL draws sequence numbers from this; SQLite, whose writers are serialised, uses max+1.
 row_seq = Sequence("sync_row_seq", metadata=db.Model.metadata)

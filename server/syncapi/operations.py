@@ -6,10 +6,10 @@ import logging
 
 from flask import current_app
 
+from ..core.time import utcnow
 from ..extensions import db
 from .pull import pull
 from .push import ChangeContext, push
-from .record import utcnow
 from .stamp import is_postgres
 
 log = logging.getLogger(__name__)

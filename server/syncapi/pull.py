@@ -5,15 +5,37 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import and_, false, or_, select, tuple_
 
 from sync import canonical
 from sync.cursor import START, Backfill, Cursor, Position
 
+from ..core.scope import GLOBAL, keys_for
 from .entities import ENTITIES
 from .models import SyncRow
-from .scope import clause, keys_for
 from .stamp import horizon
+
+
+def clause(keys):
+    """SQL condition on SyncRow matching any of the keys."""
+    parts = []
+    for key in keys:
+        if key == GLOBAL:
+            parts.append(and_(SyncRow.grid_id.is_(None), SyncRow.community_id.is_(None),
+                              SyncRow.street_id.is_(None), SyncRow.reporter_id.is_(None)))
+            continue
+        kind, _, value = key.partition(":")
+        if kind == "g":
+            parts.append(SyncRow.grid_id == value)
+        elif kind == "c":
+            parts.append(SyncRow.community_id == value)
+        elif kind == "s":
+            parts.append(SyncRow.street_id == value)
+        elif kind == "r":
+            parts.append(SyncRow.reporter_id == value)
+        elif kind == "a":
+            parts.append(and_(SyncRow.entity == "area", SyncRow.grid_id == value))
+    return or_(*parts) if parts else false()
 
 
 def _after(pos: Position):

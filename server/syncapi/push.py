@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any
 
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from sync import hlc, merge
-from sync.errors import ProtocolError, error_body, field_error
-from sync.ids import uuid7
+from sync.errors import ProtocolError
 
+from ..areas.tree import Areas
+from ..core.messages import error_body, field_error
+from ..core.scope import may_write
+from ..core.time import china_today
 from ..wire import field_errors
+from .direct import DirectWriter
 from .entities import ENTITIES, Entity
 from .models import Change, Conflict
 from .schemas import ChangeIn
-from .scope import Areas, may_write
 from .stamp import stamp
 
 log = logging.getLogger(__name__)
@@ -38,23 +41,12 @@ class ChangeContext:
 
     def __post_init__(self) -> None:
         self.areas = Areas(self.session)
-        self.today = datetime.now(timezone.utc).date()
+        self.today = china_today()
 
     def server_write(self, entity_name: str, row, values: dict[str, Any]) -> None:
-        """A write the server makes itself (a case advancing): clocked, logged and synced."""
-        entity = ENTITIES[entity_name]
-        stamp_at = str(self.clock.tick())
-        for name, value in values.items():
-            setattr(row, name, value)
-        row.clocks = {**(row.clocks or {}), **{name: stamp_at for name in values}}
-        state = entity.dump(row)
-        place = entity.locate(self, {**state, "id": row.id})
-        stamp(self.session, entity_name, row.id, place, row.deleted, state)
-        self.session.add(Change(
-            id=uuid7(), device_id=None, user_id=self.user.id, entity=entity_name, record_id=row.id,
-            op="upsert", hlc=stamp_at, fields={k: state.get(k) for k in values}, status="accepted",
-            result={"status": "accepted", "server": True}, grid_id=place.grid_id if place else None,
-        ))
+        """A write the server makes itself within this change (a case advancing): clocked, logged
+        and synced, on behalf of the change's author."""
+        DirectWriter(self.session, self.clock, self.user, self.areas).update(entity_name, row, values)
 
 
 class Rejected(Exception):
@@ -201,7 +193,7 @@ def _apply(ctx: ChangeContext, change: dict) -> dict[str, Any]:
     elif not created and entity.after_update and merged.applied:
         entity.after_update(ctx, row)
     state = entity.dump(row)
-    stamp(ctx.session, entity.name, row.id, place, False, state)
+    stamp(ctx.session, entity.name, row.id, place, False, state, created=created)
     for c in merged.conflicts:
         ctx.session.add(Conflict(
             entity=entity.name, record_id=row.id, field=c.field, winner_value=c.winner_value,

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from server.cases.models import Finding
 from server.extensions import db
-from server.syncapi.record import utcnow
+from server.core.time import utcnow
 
 AT = "2026-11-20T03:00:00Z"
 CODE = re.compile(r'data-code="([a-z_]+)"')

@@ -7,7 +7,7 @@ from datetime import timedelta
 from server.cases.models import CaseDeadline, CaseStep, Finding
 from server.extensions import db
 from server.syncapi.models import Change
-from server.syncapi.record import utcnow
+from server.core.time import utcnow
 from tests.console.cases_helpers import (china_input, dispatch, make_overdue, ok, refused, report, status_of,
                                          step,
                                          street_admin_on)

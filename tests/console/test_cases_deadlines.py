@@ -94,7 +94,7 @@ def test_working_days_skip_weekends_and_end_with_the_day_in_beijing_time():
 def test_a_dispatch_under_a_working_day_limit_gets_the_end_of_the_last_working_day(world, staff_client,
                                                                                     device_factory):
     from server.cases.models import Finding
-    from server.syncapi.record import utcnow
+    from server.core.time import utcnow
     from tests.console.cases_helpers import dispatch, ok, report, step
 
     row = db.session.get(CaseDeadline, ("livelihood", "community"))

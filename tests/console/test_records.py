@@ -11,7 +11,7 @@ import pytest
 
 from server.areas.operations import add_building
 from server.console.models import AuditEntry
-from server.console.records.due import CHINA, china_today
+from server.core.time import BEIJING, china_today
 from server.extensions import db
 from server.fieldwork.models import Visit
 from server.registry.models import Household, Resident, ResidentTag
@@ -29,7 +29,7 @@ def writer(app) -> DirectWriter:
 
 def days_ago(n: int, hour: int = 10) -> datetime:
     """A naive UTC moment n China days ago, at `hour` o'clock China time."""
-    local = datetime.combine(china_today() - timedelta(days=n), time(hour), CHINA)
+    local = datetime.combine(china_today() - timedelta(days=n), time(hour), BEIJING)
     return local.astimezone(timezone.utc).replace(tzinfo=None)
 
 

@@ -8,7 +8,7 @@ import re
 from datetime import date, timedelta
 
 from server.auth.models import Device
-from server.console.records.due import china_today
+from server.core.time import china_today
 from server.extensions import db
 from server.registry.models import Household, Resident, ResidentTag
 from server.registry.validators import make_id_number
@@ -54,7 +54,8 @@ def test_an_edit_is_a_change_that_syncs(staff_client, world, device_factory):
     assert reply.status_code == 302 and reply.headers["Location"] == f"/console/residents/{person.id}"
     db.session.expire_all()
     assert db.session.get(Resident, person.id).ethnicity == "回族"
-    [change] = changes_of(person.id)
+    creation, change = changes_of(person.id)
+    assert creation.user_id is None and creation.device_id is None  # the world's loader: the server's own write
     assert change.device_id is None and change.user_id == world.users["staff"].id and change.status == "accepted"
     assert change.fields == {"ethnicity": "回族", "phone": "13512345678"}  # only what was changed
     phone = device_factory("worker")
@@ -82,20 +83,50 @@ def test_history_shows_who_where_and_from_what(staff_client, world, device_facto
     page = c.get(f"/console/residents/{person.id}").text
     history = page.split('id="history"', 1)[1]
     entries = re.findall(r'<li class="entry (\w+)" data-change="([^"]+)".*?</li>', history, re.S)
-    assert [kind for kind, _ in entries] == ["update", "rejected", "update"]  # newest first
-    console, rejected, device_entry = re.findall(r'<li class="entry.*?</li>', history, re.S)[:3]
+    assert [kind for kind, _ in entries] == ["update", "rejected", "update", "create"]  # newest first
+    console, rejected, device_entry, created = re.findall(r'<li class="entry.*?</li>', history, re.S)
     assert "周社区" in console and "社区工作人员" in console and 'data-device="console"' in console and "控制台" in console
     assert re.search(r'data-field="name".*?张秀云</td>.*?张秀英</td>', console, re.S)
     assert re.search(r'data-field="phone".*?139\*\*\*\*1111</td>.*?137\*\*\*\*3333</td>', console, re.S)
     assert "李网格" in device_entry and "网格员" in device_entry and "李网格的手机" in device_entry
-    # The world's record was loaded before the log: the values it replaced are not known, not empty.
-    assert re.search(r'data-field="name".*?class="from unknown">（未记录）</td>.*?张秀云</td>', device_entry, re.S)
-    assert re.search(r'data-field="phone".*?class="from unknown">（未记录）</td>.*?139\*\*\*\*1111</td>',
+    # The world's loader logged the record's creation, so the values the phone replaced are known.
+    assert re.search(r'data-field="name" >\s*<th>姓名</th>\s*<td class="from ">张秀英</td>.*?张秀云</td>', device_entry, re.S)
+    assert re.search(r'data-field="phone" >\s*<th>联系电话</th>\s*<td class="from ">—</td>.*?139\*\*\*\*1111</td>',
                      device_entry, re.S)
+    assert "（未记录）" not in history
+    assert "系统" in created and "服务器" in created and 'data-kind="create"' in created and "张秀英" in created
     assert "phone_format" in rejected and "电话号码格式不正确" in rejected and "被拒绝" in rejected
     # Numbers are masked in the history, for staff too.
     for number in ("13900001111", "13722223333", "1390000<"):
         assert number not in page
+    assert "建档" not in history  # the origin is the logged creation, not a placeholder
+
+
+def test_the_first_edit_of_a_loaded_record_shows_what_it_replaced(staff_client, world):
+    """Records the server writes itself (the demo, seeding, set-up) are logged from their creation,
+    so the first staff edit of one shows the value it replaced, not "not recorded"."""
+    person = world.residents[0]
+    c = staff_client("staff")
+    assert c.post(f"/console/residents/{person.id}/edit", resident_form(c, person, name="张秀芳")).status_code == 302
+    history = c.get(f"/console/residents/{person.id}").text.split('id="history"', 1)[1]
+    edit, created = re.findall(r'<li class="entry.*?</li>', history, re.S)
+    assert re.search(r'data-field="name" >\s*<th>姓名</th>\s*<td class="from ">张秀英</td>.*?张秀芳</td>', edit, re.S)
+    assert 'data-kind="create"' in created and "（未记录）" not in history and "建档" not in history
+
+
+def test_history_of_a_record_from_before_the_log(staff_client, world, device_factory):
+    """A database filled before server writes were logged: the values a first change replaced are not
+    known, and say so rather than show as empty."""
+    person = world.residents[0]
+    db.session.execute(db.delete(Change).where(Change.record_id == person.id))
+    db.session.commit()
+    phone = device_factory("worker")
+    phone.pull()
+    phone.update("resident", person.id, {"name": "张秀云", "phone": "13900001111"})
+    assert phone.push()[0]["status"] == "accepted"
+    history = staff_client("staff").get(f"/console/residents/{person.id}").text.split('id="history"', 1)[1]
+    assert re.search(r'data-field="name".*?class="from unknown">（未记录）</td>.*?张秀云</td>', history, re.S)
+    assert re.search(r'data-field="phone".*?class="from unknown">（未记录）</td>.*?139\*\*\*\*1111</td>', history, re.S)
     assert "建档" in history  # the record's origin, from before the log
 
 
@@ -182,7 +213,7 @@ def test_a_damaged_form_is_refused(staff_client, world):
         form.update(clocks=clocks, loaded=loaded)
         reply = c.post(f"/console/residents/{person.id}/edit", form)
         assert reply.status_code == 400 and "form_state_invalid" in reply.text
-    assert changes_of(person.id) == []
+    assert [c.user_id for c in changes_of(person.id)] == [None]  # only the world's creation
 
 
 def test_moving_out_keeps_the_resident(staff_client, world):
@@ -228,7 +259,7 @@ def test_household_edit(staff_client, world):
     assert (saved.housing_use, saved.landlord_name, saved.landlord_phone) == ("rented", "钱房东", "010-12345678")
     page = c.get(f"/console/households/{home.id}").text
     assert "010-****5678" in page and "010-12345678" not in page
-    assert re.search(r'data-field="housing_use".*?（未记录）</td>.*?出租</td>', page, re.S)
+    assert re.search(r'data-field="housing_use".*?class="from ">自住</td>.*?出租</td>', page, re.S)  # from the logged creation
     assert c.post(f"/console/households/{home.id}/edit", {**data, "unit": "二"}).status_code == 422
 
 

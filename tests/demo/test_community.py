@@ -29,7 +29,7 @@ from server.registry.models import CareTagType, Household, Resident, ResidentTag
 from server.registry.rules import check_resident
 from server.registry.validators import id_number_facts, validate_grid_code, validate_id_number, validate_phone
 from server.syncapi.entities import ENTITIES
-from server.syncapi.record import utcnow
+from server.core.time import china_today, utcnow
 from sync.client import SyncClient
 from sync.transport import FlakyNetwork
 from tests.conftest import make_app, wsgi_send
@@ -73,7 +73,7 @@ def sign_in(app, username):
 
 
 def age(birth):
-    return age_on(birth, date.today())
+    return age_on(birth, china_today())
 
 
 # --- shape and size ------------------------------------------------------------------------
@@ -161,7 +161,7 @@ def test_every_resident_id_number_is_valid_and_matches(demo):
 
 def test_residents_pass_the_servers_own_rules(demo):
     """Every demo record would survive a device round trip: wire schema and cross-field rules."""
-    ctx = SimpleNamespace(today=date.today())
+    ctx = SimpleNamespace(today=china_today())
     for name in ("building", "household", "resident", "resident_tag", "visit", "finding", "case_step"):
         schema = ENTITIES[name].wire()
         for row in rows(ENTITIES[name].model):
@@ -173,7 +173,7 @@ def test_residents_pass_the_servers_own_rules(demo):
 
 def test_residents_look_like_a_community(demo):
     residents = rows(Resident)
-    today = date.today()
+    today = china_today()
     by_type = Counter(r.population_type for r in residents)
     assert 0.08 <= by_type["migrant"] / len(residents) <= 0.16
     assert 1 <= by_type["foreign"] <= 5
@@ -203,7 +203,7 @@ def test_care_tag_details_pass_their_dictionary_spec(demo):
     residents = {r.id: r for r in rows(Resident)}
     households = {h.id: h for h in rows(Household)}
     living = Counter(r.household_id for r in residents.values())
-    today = date.today()
+    today = china_today()
     for tag in rows(ResidentTag):
         assert detail_errors(specs[tag.tag], tag.detail) == {}, (tag.tag, tag.detail)
         person = residents[tag.resident_id]

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from marshmallow import Schema, ValidationError, fields
 
+from server.core.time import china_today
 from server.registry.validators import (
     check_digit,
     check_id_number_against,
@@ -143,7 +144,7 @@ def test_mask_id_number():
 
 @given(
     area=st.from_regex(r"[1-8][0-9]{5}", fullmatch=True),
-    birth=st.dates(min_value=date(1900, 1, 1), max_value=date.today()),
+    birth=st.dates(min_value=date(1900, 1, 1), max_value=china_today()),
     sequence=st.integers(0, 999),
     position=st.integers(0, 16),
     shift=st.integers(1, 9),
@@ -165,7 +166,7 @@ def _birth_still_valid(number: str) -> bool:
         birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         return False
-    return date(1900, 1, 1) <= birth <= date.today()
+    return date(1900, 1, 1) <= birth <= china_today()
 
 
 # --- phones --------------------------------------------------------------------------------

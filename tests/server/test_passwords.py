@@ -25,3 +25,18 @@ def test_the_app_refuses_to_start_without_a_secret_key(tmp_path, monkeypatch):
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}"})
+
+
+def test_verify_password_hashes_as_much_for_an_unknown_user(app, monkeypatch):
+    """API sign-in and console sign-in share it: an unknown username costs a hash too, so the time
+    a refusal takes does not tell which usernames exist."""
+    from server.auth import operations
+
+    user = create_user("wgy8", "秘密-password-8", "测试", "grid_worker")
+    assert operations.verify_password(user, "秘密-password-8")
+    assert not operations.verify_password(user, "秘密-password-9")
+    compared = []
+    real = operations.check_password_hash
+    monkeypatch.setattr(operations, "check_password_hash", lambda stored, given: compared.append(stored) or real(stored, given))
+    assert operations.verify_password(None, "秘密-password-8") is False
+    assert len(compared) == 1 and compared[0].startswith(("scrypt:", "pbkdf2:"))

@@ -6,6 +6,8 @@ import base64
 import itertools
 import json
 import math
+import sys
+import threading
 
 import pytest
 from hypothesis import given, settings
@@ -84,6 +86,33 @@ def test_counter_overflow_borrows_the_next_millisecond():
     clock.last = hlc.Timestamp(10, hlc.MAX_COUNTER, "a")
     assert clock.tick() == hlc.Timestamp(11, 0, "a")
     assert hlc.is_valid(str(clock.last))
+
+
+def test_one_clock_ticked_from_many_threads_never_repeats_a_value():
+    """A server process ticks its clock from request threads and import jobs at once."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible, mid-tick included
+    clock = hlc.Clock("server", lambda: 1000)  # one millisecond throughout: every tick races on the counter
+    start = threading.Barrier(6)
+    got: list[list[hlc.Timestamp]] = [[] for _ in range(6)]
+
+    def work(mine: list[hlc.Timestamp], observe: bool) -> None:
+        start.wait()
+        for i in range(1000):
+            mine.append(clock.observe(ts(1000, i, "phone")) if observe and i % 10 == 0 else clock.tick())
+
+    threads = [threading.Thread(target=work, args=(got[n], n % 2 == 1)) for n in range(6)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    for mine in got:
+        assert all(a < b for a, b in zip(mine, mine[1:]))
+    every = [t for mine in got for t in mine]
+    assert len(set(every)) == len(every) == 6000
 
 
 def test_bound_keeps_a_clock_within_tolerance_and_clamps_one_beyond():

@@ -13,11 +13,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from sqlalchemy import select
 
-from sync.errors import field_error
-
 from ...cases.deadlines import MAX_AMOUNT, MIN_AMOUNT, UNITS, Limit
 from ...cases.models import CaseDeadline
 from ...cases.workflow import LEVELS
+from ...core.messages import field_error
 from ...extensions import db
 from .. import audit
 from . import labels

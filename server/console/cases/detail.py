@@ -18,7 +18,7 @@ from ...cases.deadlines import limit_for
 from ...cases.models import CaseStep, Finding, FindingCategory
 from ...cases.workflow import CHASEABLE, LEVELS, TRANSITIONS
 from ...extensions import db
-from ...syncapi.record import utcnow
+from ...core.time import utcnow
 from . import labels
 from ..records import labels as rl
 from ..blueprint import bp

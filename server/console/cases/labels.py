@@ -10,8 +10,8 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
-from ...cases.deadlines import CHINA
 from ...cases.workflow import FINISHED  # noqa: F401  (templates: a finished case shows no countdown)
+from ...core.time import china_wall, from_china_wall
 from ..records.labels import english, tag_name
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # <input type="datetime-local">
@@ -72,11 +72,11 @@ def action(before: str, after: str) -> str:
 
 def china(moment: datetime | None) -> str:
     """A stored time as staff read it: 2026-11-20 14:05 (Beijing time)."""
-    return (moment + CHINA).strftime("%Y-%m-%d %H:%M") if moment else ""
+    return china_wall(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def china_input(moment: datetime | None) -> str:
-    return (moment + CHINA).strftime(LOCAL_INPUT) if moment else ""
+    return china_wall(moment).strftime(LOCAL_INPUT) if moment else ""
 
 
 def from_china(text: str) -> datetime | None:
@@ -85,7 +85,7 @@ def from_china(text: str) -> datetime | None:
         local = datetime.strptime(text.strip(), LOCAL_INPUT)
     except (ValueError, AttributeError):
         return None
-    return local - CHINA
+    return from_china_wall(local)
 
 
 def wire_time(moment: datetime) -> str:

@@ -17,11 +17,10 @@ import struct
 from flask import abort, current_app, g, send_file
 from sqlalchemy import String, cast, exists, or_, select
 
-from sync.errors import field_error
-
 from ...blobs import storage
 from ...blobs.models import Blob
 from ...cases.models import CaseStep, Finding
+from ...core.messages import field_error
 from ...extensions import db
 from ...fieldwork.models import Visit
 from ..blueprint import bp

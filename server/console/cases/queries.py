@@ -18,10 +18,10 @@ from sqlalchemy.orm import aliased
 from ...auth.models import User
 from ...cases.models import CaseStep, Finding, FindingCategory
 from ...cases.schemas import SOURCES
-from ...cases.deadlines import is_overdue, overdue_clause  # noqa: F401  (detail.py imports them from here)
+from ...cases.deadlines import is_overdue, overdue_clause  # noqa: F401  (cases_detail imports them from here)
 from ...cases.workflow import CLOSED, LEVELS, STATUSES
 from ...extensions import db
-from ...syncapi.record import utcnow
+from ...core.time import utcnow
 from .labels import hours_left
 from ..paging import page_number
 

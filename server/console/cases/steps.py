@@ -13,18 +13,18 @@ from datetime import datetime
 
 from flask_babel import gettext
 
-from sync.errors import field_error
 from sync.ids import uuid7
 
 from ...cases.deadlines import deadline_for
 from ...cases.models import Finding
 from ...cases.steps import refusal
 from ...cases.workflow import LEVELS, STATUSES
-from ...syncapi.record import utcnow
+from ...core.messages import field_error, register_messages
+from ...core.time import utcnow
 from .. import writes
 from .labels import from_china, status as status_label, wire_time
 from .photos import store_uploads
-from ..errors import ConsoleError, refuse, register_messages
+from ..errors import ConsoleError, refuse
 
 register_messages({
     "form_state_invalid": ("表单数据不完整或已损坏，请刷新页面后重新填写",

@@ -7,7 +7,7 @@ are loaded per entity with one IN query for a whole page, never one query per ro
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Iterable
 
 from flask_babel import gettext, lazy_gettext as _l
@@ -16,6 +16,7 @@ from sqlalchemy import select
 from ...areas.models import Building
 from ...auth.models import Device, User
 from ...cases.models import CaseStep, Finding
+from ...core.time import from_millis
 from ...extensions import db
 from ...fieldwork.models import Visit
 from ...registry.models import CareTagType, Household, Resident, ResidentTag
@@ -100,7 +101,7 @@ def hlc_time(stamp: str | None) -> datetime | None:
         millis = int((stamp or "").split("-", 1)[0])
     except ValueError:
         return None
-    return datetime.fromtimestamp(millis / 1000, timezone.utc).replace(tzinfo=None)
+    return from_millis(millis)
 
 
 @dataclass

@@ -17,8 +17,9 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 from sqlalchemy import func, select
 
-from sync.errors import ProtocolError, field_error
+from sync.errors import ProtocolError
 
+from ...core.messages import field_error
 from ..paging import page_number
 from ...extensions import db
 from ...syncapi.conflicts import settle_conflict

@@ -14,13 +14,13 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Text, and_, case, cast, distinct, func, literal, or_, select
 
-from ...cases.deadlines import CHINA, overdue_clause
+from ...cases.deadlines import overdue_clause
 from ...cases.models import Finding, FindingCategory
 from ...cases.workflow import CLOSED
 from ...extensions import db
 from ...fieldwork.models import Visit
 from ...registry.models import CareTagType, Household, Resident, ResidentTag
-from ...syncapi.record import utcnow
+from ...core.time import china_date, china_midnight_utc, utcnow
 from ..records.due import HIGH_RISK_MAX_DAYS, active_tag, current_resident
 
 DONE = CLOSED
@@ -37,18 +37,18 @@ class Moment:
 
     @property
     def today(self) -> date:
-        return (self.now + CHINA).date()
+        return china_date(self.now)
 
     @property
     def month_start(self) -> datetime:
         first = self.today.replace(day=1)
-        return datetime.combine(first, datetime.min.time()) - CHINA
+        return china_midnight_utc(first)
 
     def week_starts(self, weeks: int = WEEKS) -> list[datetime]:
         """The UTC starts of the last `weeks` China-time weeks (Monday first), and the end."""
         monday = self.today - timedelta(days=self.today.weekday())
         starts = [monday - timedelta(weeks=weeks - 1 - i) for i in range(weeks + 1)]
-        return [datetime.combine(d, datetime.min.time()) - CHINA for d in starts]
+        return [china_midnight_utc(d) for d in starts]
 
 
 def moment(now: datetime | None = None) -> Moment:
@@ -146,7 +146,7 @@ def care_status_per_grid(grid_ids: list[str], at: Moment) -> dict[str, CareCount
         counts.tagged += 1
         last_visit = last_visits.get(resident_id)
         if last_visit is not None:
-            due = (last_visit + CHINA).date() + timedelta(days=interval)
+            due = china_date(last_visit) + timedelta(days=interval)
         elif since is not None:
             due = since + timedelta(days=interval)
         else:
@@ -228,4 +228,4 @@ def findings_per_week(grid_ids: list[str], at: Moment, weeks: int = WEEKS) -> We
     categories = list(db.session.scalars(
         select(FindingCategory).where(FindingCategory.parent_id.is_(None), FindingCategory.deleted.is_(False))
         .order_by(FindingCategory.sort, FindingCategory.id)))
-    return WeeklyFindings(weeks=[(b + CHINA).date() for b in bounds[:-1]], categories=categories, counts=counts)
+    return WeeklyFindings(weeks=[china_date(b) for b in bounds[:-1]], categories=categories, counts=counts)

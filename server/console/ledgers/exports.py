@@ -17,10 +17,10 @@ from ...cases.deadlines import is_overdue
 from ...extensions import db
 from ...fieldwork.models import Visit
 from ...registry.models import CareTagType, Household, Resident, ResidentTag
-from ...syncapi.record import utcnow
+from ...core.time import china_midnight_utc, china_today, utcnow
 from . import labels as L
 from ..masking import mask_id, mask_phone
-from ..records.due import active_tag, china_midnight_utc, china_today
+from ..records.due import active_tag
 from ..records.labels import ID_DETAIL_KEYS
 from .xlsx_book import Column, Sheet
 

@@ -12,9 +12,8 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from sync.errors import field_error
-
-from ..errors import refuse, register_messages
+from ...core.messages import field_error, register_messages
+from ..errors import refuse
 from .xlsx_book import cell_text
 
 MAX_BYTES = 5 * 1024 * 1024

@@ -24,9 +24,9 @@ from typing import Any
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from sync.errors import field_error
-
 from ...areas.models import Area, Building
+from ...core.messages import field_error
+from ...core.time import china_today
 from ...extensions import db
 from ...registry import rules
 from ...registry.models import Household, Resident
@@ -36,7 +36,6 @@ from ...syncapi.entities import ENTITIES
 from ...wire import field_errors
 from . import labels as L
 from .import_file import HEADER_OF, ImportColumn, Sheet
-from ..records.due import china_today
 from .xlsx_book import cell_text
 
 _UNIT = re.compile(r"^\s*(\d+)\s*(?:单元)?\s*$")

@@ -23,9 +23,9 @@ from sync.errors import ProtocolError
 from sync.ids import uuid7
 
 from ...auth.models import User
+from ...core.messages import register_messages
 from ...extensions import db
-from ...syncapi.record import utcnow
-from ..errors import register_messages
+from ...core.time import utcnow
 from ..models import AuditEntry, ConsoleJob
 
 register_messages({

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ...cases.deadlines import CHINA
+from ...core.time import china_wall
 from ..records.labels import address  # noqa: F401  (3号楼2单元501: the register's own form)
 
 CHOICES: dict[str, dict[str, str]] = {
@@ -80,6 +80,6 @@ def code_of(kind: str, text: str) -> str | None:
 
 def china(moment: datetime | None) -> datetime | None:
     """A stored (naive UTC) time as Beijing time, for a ledger cell."""
-    return moment + CHINA if moment else None
+    return china_wall(moment)
 
 

@@ -17,8 +17,11 @@ from sqlalchemy import select
 from ...areas.models import Area
 from ...extensions import db
 from ...registry.models import Household
-from ...syncapi.record import utcnow
-from . import exports, import_file, import_rows, jobs
+from ...core.time import utcnow
+from . import jobs
+from . import exports as ledgers_export
+from . import import_rows as ledgers_import
+from . import import_file as ledgers_import_file
 from .. import writes
 from ..errors import ConsoleError
 from ..masking import may_see_full_numbers

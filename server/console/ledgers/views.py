@@ -17,19 +17,19 @@ from flask import (abort, g, make_response, redirect, render_template, request, 
                    url_for)
 from flask_babel import lazy_gettext as _l
 
-from sync.errors import field_error, message
-
+from ...core.messages import field_error, message, register_messages
+from ...core.time import china_today
 from ...extensions import db
-from . import jobs, tasks
+from . import jobs
+from . import tasks as ledgers_jobs
 from ..records import labels as rl
 from ..cases.labels import china
 from ..blueprint import bp
-from ..errors import refuse, register_messages
+from ..errors import refuse
 from .exports import KINDS, NAMES
 from .import_file import COLUMNS, MAX_BYTES
 from .template import template_book
 from ..masking import may_see_full_numbers
-from ..records.due import china_today
 
 # Longest period one visits or cases ledger may cover.
 MAX_RANGE_DAYS = 366

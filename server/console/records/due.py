@@ -16,34 +16,18 @@ them; `due_status` computes the dates for the few rows a page shows. Tests hold 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import String, and_, case, cast, exists, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
+from ...core.time import china_date, china_midnight_utc, china_today
 from ...extensions import db
 from ...fieldwork.models import Visit
 from ...registry.models import CareTagType, Resident, ResidentTag
 
-CHINA = ZoneInfo("Asia/Shanghai")
 DEFAULT_INTERVAL_DAYS = 30
 HIGH_RISK_MAX_DAYS = 7
-
-
-def china_today() -> date:
-    return datetime.now(CHINA).date()
-
-
-def china_midnight_utc(day: date) -> datetime:
-    """The naive UTC instant a China day begins (visits are stored in naive UTC)."""
-    return datetime.combine(day, time(0), CHINA).astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def china_date(moment: datetime | None) -> date | None:
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=timezone.utc).astimezone(CHINA).date()
 
 
 def effective_interval(interval_days: int | None, detail: dict | None) -> int:

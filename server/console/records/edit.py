@@ -16,13 +16,14 @@ from sqlalchemy import select
 from sync.ids import uuid7
 
 from ...areas.models import Building
+from ...core.time import china_today
 from ...extensions import db
 from ...registry.models import CareTagType, Household, Resident, ResidentTag
 from ...syncapi.entities import ENTITIES
 from ..blueprint import bp
 from ..errors import ConsoleError, refuse
 from ..scope import in_scope
-from .due import active_tag, china_today
+from .due import active_tag
 from .forms import (HOUSEHOLD_FORM, RESIDENT_FORM, detail_inputs, field_message, form_state,
                             loaded_values, mask_for, read_detail, read_state, read_submission)
 from .labels import field as field_label

@@ -19,8 +19,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from sync import hlc
-from sync.errors import field_error
 
+from ...core.messages import field_error
 from ...registry.schemas import (HOUSING_USES, ID_TYPES, POLITICAL_STATUSES, POPULATION_TYPES,
                                 REGISTRATION_STATUSES, RELATIONS, SEXES)
 from . import labels

@@ -4,26 +4,27 @@ The log (syncapi.models.Change) keeps each change's wire values, not the values 
 so the "from" side is rebuilt by replaying the record's accepted changes in clock (hlc) order:
 the order the per-field merge itself uses, so the replay ends where the record is. Rejected
 changes are shown at their place with the reason; conflicts hang off the change that caused them.
-Records written before the log existed (seeding, the demo, imports) start from values the log
-never saw: those show as "not recorded" rather than as empty.
+Every server write is logged too (seeding, the demo, imports), so a record's history starts at
+its creation; only records written before the server logged its own writes start from values the
+log never saw, and those show as "not recorded" rather than as empty.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext
 from sqlalchemy import and_, or_, select
 
 from ...auth.models import Device, User
+from ...core.time import china_time, from_millis
 from ...extensions import db
 from ...registry.models import CareTagType, Household, Resident, ResidentTag
 from ...syncapi.models import Change, Conflict
 from . import labels
 from ..masking import mask_id, mask_phone
-from .due import CHINA
 
 UNKNOWN = object()  # a value from before the change log
 # Fields a change must carry to have created its record (a partial update cannot create one).
@@ -58,7 +59,8 @@ class Entry:
     @property
     def source(self) -> str:
         if self.change.device_id is None:
-            return gettext("控制台")
+            # No device: a staff member's console, or (no user either) the server's own write.
+            return gettext("控制台") if self.change.user_id else gettext("服务器")
         if self.device is not None and self.device.name:
             return self.device.name
         return gettext("设备 %(id)s", id=self.change.device_id[-8:])
@@ -69,11 +71,7 @@ def hlc_time(stamp: str) -> datetime:
         millis = int(stamp[:15])
     except ValueError:
         millis = 0
-    return datetime.fromtimestamp(millis / 1000, CHINA)
-
-
-def china_time(moment: datetime | None) -> datetime | None:
-    return moment.replace(tzinfo=timezone.utc).astimezone(CHINA) if moment else None
+    return china_time(from_millis(millis))
 
 
 # --- showing values ----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from flask import g
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
+from ...core.time import china_today
 from ..paging import page_number
 from ...areas.models import Building
 from ...extensions import db
@@ -23,7 +24,7 @@ from ...fieldwork.models import Visit
 from ...registry.models import CareTagType, Household, Resident, ResidentTag
 from ...registry.schemas import HOUSING_USES
 from . import pinyin
-from .due import active_tag, china_today, current_resident, due_status, has_active_tag, overdue_clause
+from .due import active_tag, current_resident, due_status, has_active_tag, overdue_clause
 
 PAGE_SIZE = 50
 MOVED_CHOICES = ("current", "all", "out")

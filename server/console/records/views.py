@@ -12,15 +12,12 @@ from types import SimpleNamespace
 from flask import make_response, render_template, request, url_for
 from sqlalchemy import select
 
-from sync.errors import message
-
+from ...core.messages import message, register_messages
+from ...core.time import BEIJING, china_time, china_today
 from ...extensions import db
 from ...registry.models import CareTagType
 from . import labels
-from .due import CHINA, china_today
-from .history import china_time
 from ..blueprint import bp
-from ..errors import register_messages
 from .queries import households_page, read_filters, residents_page, scope_buildings, tag_types
 
 register_messages({
@@ -49,7 +46,7 @@ def _local(moment) -> str:
         return ""
     if moment.tzinfo is None:
         moment = china_time(moment)
-    return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
 
 
 def _age(birth) -> int | None:

@@ -16,19 +16,18 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 from sqlalchemy import select
 
-from sync.errors import field_error
-
 from ...cases.models import Finding, FindingCategory
+from ...core.messages import field_error, register_messages
 from ...extensions import db
 from ...fieldwork.models import Visit
-from ...syncapi.record import utcnow
+from ...core.time import utcnow
 from ..cases import labels as cases_labels
 from .. import writes
 from ..records import labels as rl
 from ..blueprint import bp
 from ..scope import in_scope
 from ..cases.steps import take_step
-from ..errors import refuse, register_messages
+from ..errors import refuse
 from .queries import WAITING, read_filters, queue_page, version
 
 COMMENT_MAX = 500

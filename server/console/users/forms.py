@@ -10,9 +10,9 @@ from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from ...auth.models import User
+from ...core.messages import register_messages
 from ...extensions import db
 from ...registry.validators import validate_phone
-from ..errors import register_messages
 
 MIN_PASSWORD = 8
 MAX_PASSWORD = 128

@@ -15,10 +15,10 @@ from sqlalchemy import case, or_, select
 
 from ...auth.models import Assignment, Device, User
 from ...extensions import db
-from ...syncapi.record import utcnow
+from ...core.roles import FIELD_ROLES
+from ...core.time import utcnow
 from ..errors import refuse
 
-FIELD_ROLES = ("grid_worker", "patrol_volunteer")
 ROLE_ORDER = ("grid_worker", "patrol_volunteer", "community_staff")
 # A field worker whose phone has not synced for this long may have lost it, or stopped working.
 STALE_AFTER = timedelta(days=2)

@@ -10,8 +10,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 from sqlalchemy import func, select
 
-from sync.errors import message
-
+from ...core.messages import message
 from ..paging import page_number
 from ...auth.models import Assignment, User
 from ...auth.operations import create_user, revoke_device, set_password

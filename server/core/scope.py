@@ -1,0 +1,58 @@
+"""What each user may see and write, expressed as scope keys.
+
+A key names one slice of the area tree: `g:<grid>`, `c:<community>`, `s:<street>`,
+`r:<user>` (findings a volunteer reported), `a:<grid>` (only the grid's own area row, which a
+volunteer needs for names) and `*` (the shared dictionaries). Pull cursors carry the keys they
+were served under, which is how a pull notices a scope that grew or shrank.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .roles import FIELD_ROLES
+
+GLOBAL = "*"
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a record sits: its grid and that grid's community and street."""
+
+    grid_id: str | None = None
+    community_id: str | None = None
+    street_id: str | None = None
+    reporter_id: str | None = None
+
+
+def keys_for(user) -> list[str]:
+    areas = user.area_ids
+    prefix = {"grid_worker": "g", "community_staff": "c", "street_admin": "s"}.get(user.role)
+    if user.role == "patrol_volunteer":
+        return sorted([GLOBAL, f"r:{user.id}", *(f"a:{a}" for a in areas)])
+    if prefix is None:
+        return [GLOBAL]
+    return sorted([GLOBAL, *(f"{prefix}:{a}" for a in areas)])
+
+
+def may_write(user, place: Place) -> bool:
+    """Whether a user may write a record that sits at `place` (grid-level records only)."""
+    if place.grid_id is None:
+        return False
+    areas = set(user.area_ids)
+    if user.role in FIELD_ROLES:
+        return place.grid_id in areas
+    if user.role == "community_staff":
+        return place.community_id in areas
+    if user.role == "street_admin":
+        return place.street_id in areas
+    return False
+
+
+def may_see(user, place: Place, entity: str) -> bool:
+    keys = keys_for(user)
+    if user.role == "patrol_volunteer":
+        if entity == "area":
+            return f"a:{place.grid_id}" in keys
+        return place.reporter_id == user.id
+    return may_write(user, place)
