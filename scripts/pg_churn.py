@@ -18,7 +18,6 @@ import os
 import random
 import signal
 import threading
-import time
 
 import psycopg
 

@@ -14,7 +14,6 @@ from openpyxl import load_workbook
 from server.cases.models import Finding
 from server.console.models import AuditEntry, ConsoleJob
 from server.extensions import db
-from server.fieldwork.models import Visit
 from server.registry.models import Resident, ResidentTag
 from server.registry.validators import make_id_number
 from server.syncapi.direct import DirectWriter

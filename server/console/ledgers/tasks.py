@@ -19,9 +19,9 @@ from ...extensions import db
 from ...registry.models import Household
 from ...core.time import utcnow
 from . import jobs
-from . import exports as ledgers_export
-from . import import_rows as ledgers_import
-from . import import_file as ledgers_import_file
+from . import exports
+from . import import_rows
+from . import import_file
 from .. import writes
 from ..errors import ConsoleError
 from ..masking import may_see_full_numbers

@@ -21,7 +21,7 @@ from ...core.messages import field_error, message, register_messages
 from ...core.time import china_today
 from ...extensions import db
 from . import jobs
-from . import tasks as ledgers_jobs
+from . import tasks
 from ..records import labels as rl
 from ..cases.labels import china
 from ..blueprint import bp
