@@ -8,8 +8,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import db
 from ..syncapi.record import SyncedRecord
 
-LEVELS = ("street", "community", "grid")
-
 
 class Area(SyncedRecord, db.Model):
     __tablename__ = "areas"

@@ -7,10 +7,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.choices import codes
 from ..extensions import db
 from ..syncapi.record import utcnow
 
-ROLES = ("grid_worker", "patrol_volunteer", "community_staff", "street_admin")
+ROLES = codes("role")
 
 
 class User(db.Model):

@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-from server.console.records import pinyin
+from server.core import pinyin
 from server.console.records.due import china_today, due_status, overdue_clause
 from server.extensions import db
 from server.registry.models import Resident

@@ -1,0 +1,1 @@
+"""The server's base layer: what every domain package may import, importing none of them."""
