@@ -16,6 +16,8 @@ from webargs.flaskparser import FlaskParser, is_json_request
 
 from .core.messages import field_error, is_known
 
+from .core.choices import codes
+
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
 
@@ -86,8 +88,9 @@ def text(max_len: int, required: bool = False, min_len: int = 0, **kw) -> fields
     )
 
 
-def choice(values, required: bool = False, **kw) -> fields.String:
-    return fields.String(required=required, allow_none=not required, validate=validate.OneOf(values), **kw)
+def choice(kind: str, required: bool = False, **kw) -> fields.String:
+    """A code of the catalogue's `kind` (server/core/choices.py)."""
+    return fields.String(required=required, allow_none=not required, validate=validate.OneOf(codes(kind)), **kw)
 
 
 class WireSchema(Schema):

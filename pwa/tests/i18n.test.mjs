@@ -1,5 +1,5 @@
 // The field app's English catalogue and language switch: every text the code passes to t() (and
-// every label table) has an English entry with the same placeholders; English screens show no
+// every field table) has an English entry with the same placeholders, every choice label English; English screens show no
 // Chinese except the data they were given; Chinese stays the default and is unchanged; no view
 // module writes Chinese outside t(), so new text cannot skip the catalogue.
 // Run: node --test pwa/tests/
@@ -14,9 +14,10 @@ import { IDBFactory, IDBKeyRange as FakeKeyRange } from 'fake-indexeddb';
 import EN from '../src/i18n/en.js';
 import PAGE from '../src/i18n/en_page.js';
 import { CJK, language, localizeShell, setLanguage, t, zh } from '../src/i18n/index.js';
+import { CHOICES } from '../src/core/choices.js';
 import { MESSAGES as ID_MESSAGES } from '../src/core/idnumber.js';
 import {
-  address, FIELD_LABELS, FIELD_MESSAGES, LABELS, TAG_MARKS, TAG_MARKS_EN,
+  address, FIELD_LABELS, FIELD_MESSAGES, label, TAG_MARKS, TAG_MARKS_EN,
 } from '../src/sw/views/labels.js';
 import { homeView } from '../src/sw/views/home.js';
 import { loginView } from '../src/sw/views/login.js';
@@ -53,7 +54,6 @@ function tLiterals(files) {
 
 const placeholders = (text) => [...String(text).matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 const tableTexts = () => [
-  ...Object.values(LABELS).flatMap((table) => Object.values(table)),
   ...Object.values(FIELD_LABELS), ...Object.values(FIELD_MESSAGES), ...Object.values(ID_MESSAGES),
 ];
 
@@ -81,6 +81,21 @@ test('catalogue: the label tables and the shell\'s texts have English entries', 
   assert.ok(shellTexts.includes('首页') && shellTexts.includes('在线'));
   assert.deepEqual(shellTexts.filter((text) => !(text in EN)), []);
   assert.deepEqual(Object.keys(TAG_MARKS_EN).sort(), Object.keys(TAG_MARKS).sort());
+});
+
+test('choices: every code has Chinese and English labels, the English holds no Chinese; label() picks by language', () => {
+  for (const [kind, table] of Object.entries(CHOICES)) {
+    assert.ok(Object.keys(table).length > 0, kind);
+    for (const [code, words] of Object.entries(table)) {
+      assert.deepEqual(Object.keys(words), ['zh', 'en'], `${kind}.${code}`);
+      assert.ok(CJK.test(words.zh), `${kind}.${code} in Chinese: ${words.zh}`);
+      assert.ok(words.en && cjkIn(words.en).length === 0, `${kind}.${code} in English: ${words.en}`);
+    }
+  }
+  setLanguage('en');
+  assert.equal(label('population_type', 'migrant'), 'Migrant');
+  setLanguage('zh');
+  assert.equal(label('population_type', 'migrant'), '流动');
 });
 
 test('catalogue: placeholders match, English entries hold no Chinese, no entry is left blank by mistake', () => {
@@ -167,9 +182,9 @@ test('shell: English tab bar, pill, banner and <html lang="en">; Chinese untouch
 });
 
 test('guard: no view, screen, action or page module writes Chinese outside t() (or zh() for data)', () => {
-  // The label tables are Chinese by design and translated where they are read; the catalogue
+  // The field tables are Chinese by design and translated where they are read; the catalogue
   // tests above cover them. A regex literal that parses typed Chinese input is not UI text.
-  const tables = ['LABELS', 'FIELD_LABELS', 'FIELD_MESSAGES', 'TAG_MARKS'];
+  const tables = ['FIELD_LABELS', 'FIELD_MESSAGES', 'TAG_MARKS'];
   // Every service worker module but index.js, whose last-resort answers (a screen that threw, a
   // page offline before the shell is cached) are bilingual on purpose.
   const files = [

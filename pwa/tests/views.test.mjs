@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
 import { escapeHtml, html, raw } from '../src/sw/views/escape.js';
-import { label, LABELS } from '../src/sw/views/labels.js';
+import { codes, label } from '../src/sw/views/labels.js';
 import { careStatus, doorGrid, doorStatus, dueList, tagInterval } from '../src/sw/views/care.js';
 import { buildingView } from '../src/sw/views/building.js';
 import { dueView } from '../src/sw/views/due.js';
@@ -42,10 +42,11 @@ test('html`` escapes interpolations, keeps raw() and nested html``, joins arrays
   assert.equal(String(html`${'" onmouseover="alert(1)'}`), '&quot; onmouseover=&quot;alert(1)');
 });
 
-test('labels: the Chinese enum tables', () => {
-  assert.deepEqual(Object.values(LABELS.method), ['入户', '电话', '视频', '门口']);
-  assert.deepEqual(Object.values(LABELS.outcome), ['正常', '不在家', '拒访', '发现问题']);
-  assert.deepEqual(Object.values(LABELS.status),
+test('labels: the Chinese of the choice catalogue', () => {
+  const labels = (kind) => codes(kind).map((code) => label(kind, code));
+  assert.deepEqual(labels('method'), ['入户', '电话', '视频', '门口']);
+  assert.deepEqual(labels('outcome'), ['正常', '不在家', '拒访', '发现问题']);
+  assert.deepEqual(labels('case_status'),
     ['已上报', '已受理', '已派遣', '处置中', '申请延期', '已退回', '已反馈', '已核查', '已销号', '已评价']);
   assert.equal(label('housing_use', 'vacant'), '空置');
   assert.equal(label('registration_status', 'nominal'), '空挂户');
@@ -53,7 +54,8 @@ test('labels: the Chinese enum tables', () => {
   assert.equal(label('population_type', 'migrant'), '流动');
   assert.equal(label('sex', 'female'), '女');
   assert.equal(label('urgency', 'emergency'), '特急');
-  assert.equal(label('status', 'unknown_thing'), 'unknown_thing');
+  assert.equal(label('case_status', 'unknown_thing'), 'unknown_thing');
+  assert.equal(label('case_status', 'constructor'), 'constructor');
 });
 
 // --- due visits ------------------------------------------------------------------------------

@@ -8,8 +8,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..core.record import SyncedRecord
 from ..extensions import db
 
-LEVELS = ("street", "community", "grid")
-
 
 class Area(SyncedRecord, db.Model):
     __tablename__ = "areas"

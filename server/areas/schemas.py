@@ -4,11 +4,10 @@ from marshmallow import fields, validate
 
 from ..registry.validators import validate_phone
 from ..wire import Id, WireSchema, choice, text
-from .models import LEVELS
 
 
 class AreaWire(WireSchema):
-    level = choice(LEVELS, required=True)
+    level = choice("area_level", required=True)
     code = text(20)
     name = text(64, required=True)
     parent_id = Id(allow_none=True)

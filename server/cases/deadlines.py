@@ -13,12 +13,13 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
+from ..core.choices import codes
 from ..core.time import china_date, from_china_wall
 from ..extensions import db
 from .models import CaseDeadline, Finding, FindingCategory
 from .workflow import FINISHED
 
-UNITS = ("hours", "working_days")
+UNITS = codes("limit_unit")
 MIN_AMOUNT = 1
 MAX_AMOUNT = {"hours": 2000, "working_days": 90}
 

@@ -4,10 +4,6 @@ from marshmallow import fields, validate
 
 from ..fieldwork.schemas import photos
 from ..wire import Code, Id, UtcDateTime, WireSchema, choice, text
-from .workflow import LEVELS, STATUSES, STEP_KINDS
-
-SOURCES = ("grid", "patrol", "resident", "hotline")
-URGENCIES = ("normal", "urgent", "emergency")
 
 
 class FindingCategoryWire(WireSchema):
@@ -20,14 +16,14 @@ class FindingCategoryWire(WireSchema):
 class FindingWire(WireSchema):
     grid_id = Id(required=True)
     reporter_id = Id(dump_only=True)
-    source = choice(SOURCES)
+    source = choice("source")
     category = Code(required=True)
     description = text(2000, required=True)
     address = text(200)
     lat = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
     lng = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
     accuracy = fields.Float(allow_none=True, validate=validate.Range(0, 100000))
-    urgency = choice(URGENCIES)
+    urgency = choice("urgency")
     photos = photos()
     reported_at = UtcDateTime(required=True)
     status = fields.String(dump_only=True)
@@ -40,13 +36,13 @@ class CaseStepWire(WireSchema):
     finding_id = Id(required=True)
     reporter_id = Id(dump_only=True)
     actor_id = Id(dump_only=True)
-    from_status = choice(STATUSES, required=True)
-    to_status = choice(STATUSES, required=True)
+    from_status = choice("case_status", required=True)
+    to_status = choice("case_status", required=True)
     opinion = text(2000)
     photos = photos()
     at = UtcDateTime(required=True)
-    level = choice(LEVELS)
+    level = choice("case_level")
     unit = text(64)
     deadline_at = UtcDateTime(allow_none=True)
-    kind = choice(STEP_KINDS)
+    kind = choice("step_kind")
     rating = fields.Integer(allow_none=True, strict=True, validate=validate.Range(1, 5, error="out_of_range"))

@@ -6,13 +6,11 @@ show the allowed next steps from the same table the server enforces.
 
 from __future__ import annotations
 
+from ..core.choices import codes
 from ..core.roles import STAFF_ROLES
 
-STATUSES = (
-    "reported", "accepted", "dispatched", "in_progress", "extension_requested",
-    "returned", "resolved", "verified", "closed", "rated",
-)
-LEVELS = ("grid", "community", "street")
+STATUSES = codes("case_status")
+LEVELS = codes("case_level")
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "reported": ("accepted", "returned"),
@@ -33,9 +31,8 @@ FINISHED = ("resolved", "verified", "closed", "rated")
 # Closed and rated cases are history; every stage before is still open.
 CLOSED = ("closed", "rated")
 
-# Steps that are not moves between stages. A chase (督办) reminds the unit holding a case of its
-# deadline: from_status == to_status, only while a unit holds the case.
-STEP_KINDS = ("chase",)
+# A chase (督办, the one step kind that is not a move between stages) reminds the unit holding a
+# case of its deadline: from_status == to_status, only while a unit holds the case.
 CHASEABLE = ("dispatched", "in_progress", "extension_requested")
 
 # The reporter re-checks what they reported: confirm the fix, or send it back to be redone.

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import random
 
+from ..core.choices import codes
+
 # (surname, relative weight): roughly per-mille of the population, so the big five dominate
 # the way they do on any real household register.
 SURNAMES: tuple[tuple[str, float], ...] = (
@@ -95,7 +97,7 @@ MOBILE_PREFIXES: tuple[str, ...] = (
     "191", "198", "199",
 )
 
-SEXES = ("male", "female")
+SEXES = codes("sex")
 
 
 def surname(rng: random.Random) -> str:

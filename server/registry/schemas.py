@@ -5,15 +5,6 @@ from marshmallow import fields, validate
 from ..wire import Code, Date, Id, WireSchema, choice, text
 from .validators import validate_phone
 
-HOUSING_USES = ("owner_occupied", "rented", "vacant", "commercial")
-REGISTRATION_STATUSES = ("consistent", "present_unregistered", "registered_absent", "nominal")
-SEXES = ("male", "female")
-ID_TYPES = ("resident_id", "passport", "hk_macau_permit", "taiwan_permit", "foreign_permit", "other")
-RELATIONS = ("head", "spouse", "child", "parent", "grandparent", "grandchild", "sibling", "in_law", "tenant", "other")
-POPULATION_TYPES = ("registered", "migrant", "foreign")
-POLITICAL_STATUSES = ("party_member", "probationary_member", "league_member", "masses", "other")
-
-
 def phone(**kw):
     return fields.String(allow_none=True, validate=validate_phone, **kw)
 
@@ -23,8 +14,8 @@ class HouseholdWire(WireSchema):
     unit = fields.Integer(required=True, validate=validate.Range(1, 50))
     floor = fields.Integer(required=True, validate=validate.Range(-5, 120))
     room = text(16, required=True)
-    housing_use = choice(HOUSING_USES)
-    registration_status = choice(REGISTRATION_STATUSES)
+    housing_use = choice("housing_use")
+    registration_status = choice("registration_status")
     landlord_name = text(32)
     landlord_phone = phone()
     contact_phone = phone()
@@ -34,16 +25,16 @@ class HouseholdWire(WireSchema):
 class ResidentWire(WireSchema):
     household_id = Id(required=True)
     name = text(50, required=True)
-    sex = choice(SEXES, required=True)
+    sex = choice("sex", required=True)
     birth_date = Date(allow_none=True)
-    id_type = choice(ID_TYPES)
+    id_type = choice("id_type")
     id_number = text(32)
     phone = phone()
     ethnicity = text(16)
-    relation = choice(RELATIONS)
-    population_type = choice(POPULATION_TYPES)
+    relation = choice("relation")
+    population_type = choice("population_type")
     permit_expiry = Date(allow_none=True)
-    political_status = choice(POLITICAL_STATUSES)
+    political_status = choice("political_status")
     moved_out_on = Date(allow_none=True)
     notes = text(2000)
 

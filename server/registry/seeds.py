@@ -1,6 +1,8 @@
 """The seed care-tag dictionary (DOMAIN.md). Cities extend it; intervals are data."""
 
-RISK = {"name": "risk_level", "type": "choice", "choices": ["high", "medium", "low"],
+from ..core.choices import codes
+
+RISK = {"name": "risk_level", "type": "choice", "choices": list(codes("risk_level")),
         "label_zh": "风险等级", "label_en": "Risk level"}
 KIN = [
     {"name": "kin_name", "type": "text", "max": 32, "label_zh": "亲属姓名", "label_en": "Next of kin"},
@@ -10,7 +12,6 @@ GUARDIAN = [
     {"name": "guardian_name", "type": "text", "max": 32, "label_zh": "监护人", "label_en": "Guardian"},
     {"name": "guardian_phone", "type": "phone", "label_zh": "监护人电话", "label_en": "Guardian's phone"},
 ]
-DISABILITY_TYPES = ["visual", "hearing", "speech", "physical", "intellectual", "psychiatric", "multiple"]
 
 CARE_TAGS = [
     ("elderly_alone", "独居老人", "Elderly living alone", 7, [RISK, *KIN]),
@@ -27,9 +28,9 @@ CARE_TAGS = [
         {"name": "care_needs", "type": "text", "max": 200, "label_zh": "照护需求", "label_en": "Care needs"},
     ]),
     ("disabled", "残疾人", "Person with disability", 30, [
-        {"name": "disability_type", "type": "choice", "choices": DISABILITY_TYPES, "required": True,
+        {"name": "disability_type", "type": "choice", "choices": list(codes("disability_type")), "required": True,
          "label_zh": "残疾类别", "label_en": "Type"},
-        {"name": "disability_grade", "type": "choice", "choices": ["1", "2", "3", "4"], "required": True,
+        {"name": "disability_grade", "type": "choice", "choices": list(codes("disability_grade")), "required": True,
          "label_zh": "残疾等级", "label_en": "Grade (1 most severe)"},
         {"name": "certificate_no", "type": "text", "max": 32, "label_zh": "残疾证号", "label_en": "Certificate no."},
     ]),

@@ -7,6 +7,7 @@ from marshmallow import fields as mf
 
 from sync import hlc
 
+from ..core.choices import codes
 from ..wire import Id, WireSchema
 
 
@@ -14,7 +15,7 @@ class ChangeIn(WireSchema):
     id = Id(required=True)
     entity = mf.String(required=True, validate=validate.Length(1, 32))
     record_id = Id(required=True)
-    op = mf.String(required=True, validate=validate.OneOf(("upsert", "delete")))
+    op = mf.String(required=True, validate=validate.OneOf(codes("op")))
     hlc = mf.String(required=True, validate=validate.Length(1, 96))
     fields = mf.Dict(keys=mf.String(validate=validate.Length(1, 48)), load_default=dict,
                          validate=validate.Length(max=64))

@@ -7,8 +7,8 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-from server.console.records import pinyin
 from server.console.records.due import due_status, overdue_clause
+from server.core import pinyin
 from server.core.time import china_today
 from server.extensions import db
 from server.registry.models import Resident

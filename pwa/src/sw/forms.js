@@ -1,8 +1,8 @@
 // Reading posted forms, checked as far as the phone can (the server checks everything again):
-// trimmed text, enum values, real dates, the GPS fix, and where a form may send the worker next.
+// trimmed text, real dates, the GPS fix, and where a form may send the worker next (a choice's code
+// is checked against the catalogue with views/labels.js isCode).
 
 import { daysInMonth } from '../core/time.js';
-import { LABELS } from './views/labels.js';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -17,11 +17,6 @@ function number(form, name, lo, hi) {
   if (!text) return null;
   const value = Number(text);
   return Number.isFinite(value) && value >= lo && value <= hi ? value : null;
-}
-
-/** Whether `value` is a code of the label table `kind` (LABELS). */
-export function inEnum(kind, value) {
-  return Object.prototype.hasOwnProperty.call(LABELS[kind] || {}, value);
 }
 
 /** Whether `text` is a real YYYY-MM-DD date with a year from 1900 to 2100 (protocol 10.1). */

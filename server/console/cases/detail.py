@@ -26,8 +26,6 @@ from .queries import DUE_SOON_HOURS, is_overdue, is_waiting, known_units
 from .steps import take_step
 from ..scope import in_scope
 
-ROLE = rl.CHOICES["role"]
-
 
 def timeline(finding_id: str) -> list[tuple[CaseStep, str]]:
     actor = aliased(User)
@@ -51,7 +49,7 @@ def cases_detail(finding_id: str):
     dispatching = "dispatched" in next_steps  # only the dispatch form shows limits and known units
     return render_template(
         "console/cases/detail.html", finding=finding, category=category, parent=parent, reporter=reporter,
-        reporter_role=ROLE.get(reporter.role, "") if reporter else "", steps=steps,
+        reporter_role=rl.choice("role", reporter.role) if reporter else "", steps=steps,
         grid=g.scope.grid_name(finding.grid_id), labels=labels, now=now,
         next_steps=next_steps, chaseable=finding.status in CHASEABLE,
         chases=sum(1 for s, _ in steps if s.kind == "chase"), levels=LEVELS,

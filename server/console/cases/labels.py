@@ -12,20 +12,11 @@ from flask_babel import lazy_gettext as _l
 
 from ...cases.workflow import FINISHED  # noqa: F401  (templates: a finished case shows no countdown)
 from ...core.time import china_wall, from_china_wall
-from ..records.labels import english, tag_name
+from ..records.labels import choice, english, tag_name
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # <input type="datetime-local">
 
-STATUS = {
-    "reported": _l("已上报"), "accepted": _l("已受理"), "dispatched": _l("已派遣"), "in_progress": _l("处置中"),
-    "extension_requested": _l("申请延期"), "returned": _l("已退回"), "resolved": _l("已反馈"),
-    "verified": _l("已核查"), "closed": _l("已销号"), "rated": _l("已评价"),
-}
-LEVEL = {"grid": _l("网格级"), "community": _l("社区级"), "street": _l("街道级")}
 LEVEL_HINT = {"grid": _l("小事不出网格"), "community": _l("小事不出社区"), "street": _l("大事不出街道")}
-LIMIT_UNIT = {"hours": _l("小时"), "working_days": _l("个工作日")}
-SOURCE = {"grid": _l("网格发现"), "patrol": _l("巡逻"), "resident": _l("居民反映"), "hotline": _l("12345热线")}
-URGENCY = {"normal": _l("一般"), "urgent": _l("紧急"), "emergency": _l("特急")}
 # What the button that takes a step says, from the case's current stage.
 ACTION = {
     ("reported", "accepted"): _l("受理"),
@@ -52,22 +43,23 @@ category_name = tag_name
 
 
 def status(code: str | None) -> str:
-    return str(STATUS.get(code, code or ""))
+    return choice("case_status", code)
 
 
 def limit(value) -> str:
     """A handling limit as staff read it: 24小时, 3个工作日."""
     if value is None:
         return ""
-    return f"{value.amount}{' ' if english() else ''}{LIMIT_UNIT.get(value.unit, value.unit)}"
+    return f"{value.amount}{' ' if english() else ''}{choice('limit_unit', value.unit)}"
 
 
 def level(code: str | None) -> str:
-    return str(LEVEL.get(code, code or ""))
+    return choice("case_level", code)
 
 
 def action(before: str, after: str) -> str:
-    return str(ACTION.get((before, after), STATUS.get(after, after)))
+    text = ACTION.get((before, after))
+    return str(text) if text is not None else status(after)
 
 
 def china(moment: datetime | None) -> str:

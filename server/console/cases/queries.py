@@ -17,9 +17,9 @@ from sqlalchemy.orm import aliased
 
 from ...auth.models import User
 from ...cases.models import CaseStep, Finding, FindingCategory
-from ...cases.schemas import SOURCES
-from ...cases.deadlines import is_overdue, overdue_clause  # noqa: F401  (cases_detail imports them from here)
+from ...cases.deadlines import is_overdue, overdue_clause  # noqa: F401  (detail.py imports them from here)
 from ...cases.workflow import CLOSED, LEVELS, STATUSES
+from ...core.choices import codes
 from ...extensions import db
 from ...core.time import utcnow
 from .labels import hours_left
@@ -69,7 +69,7 @@ def read_filters(args, scope, categories: dict[str, FindingCategory]) -> CaseFil
     f.category = args.get("category", "") if args.get("category", "") in categories else ""
     f.grid = args.get("grid", "") if scope.has_grid(args.get("grid")) else ""
     f.level = args.get("level", "") if args.get("level", "") in LEVELS else ""
-    f.source = args.get("source", "") if args.get("source", "") in SOURCES else ""
+    f.source = args.get("source", "") if args.get("source", "") in codes("source") else ""
     f.overdue = args.get("overdue") in ("1", "on", "true")
     f.q = (args.get("q") or "").strip()[:50]
     f.page = page_number(args)

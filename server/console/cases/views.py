@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from flask import g, render_template, request
 
-from ...cases.schemas import SOURCES
 from ...cases.workflow import LEVELS, STATUSES
+from ...core.choices import codes
 from . import deadlines, detail, photos  # noqa: F401  (their routes)
 from . import labels
 from ..blueprint import bp
@@ -25,4 +25,4 @@ def cases():
     page = cases_page(f, g.scope, categories)
     return render_template(
         "console/cases/list.html", f=f, page=page, tree=category_tree(categories), statuses=STATUSES,
-        open_stage=OPEN, levels=LEVELS, sources=SOURCES, labels=labels, due_soon=DUE_SOON_HOURS)
+        open_stage=OPEN, levels=LEVELS, sources=codes("source"), labels=labels, due_soon=DUE_SOON_HOURS)

@@ -26,10 +26,6 @@ from ..records import labels as rl
 from ..masking import mask_id, mask_phone
 from ..records.history import show
 
-ENTITY_LABELS = {
-    "resident": _l("居民"), "household": _l("住户"), "resident_tag": _l("特殊人群标签"), "visit": _l("走访"),
-    "finding": _l("事件"), "case_step": _l("处置步骤"), "building": _l("楼栋"), "area": _l("区域"),
-}
 # Field names the records labels do not cover (findings, visits, buildings).
 MORE_FIELDS = {
     "description": _l("描述"), "address": _l("地点"), "category": _l("类别"), "urgency": _l("紧急程度"),
@@ -55,7 +51,7 @@ def field_label(entity: str, name: str) -> str:
 
 
 def entity_label(entity: str) -> str:
-    return str(ENTITY_LABELS.get(entity, entity))
+    return rl.choice("entity", entity)
 
 
 def show_value(name: str, value: Any, tag_types: dict | None = None, tag: str | None = None) -> str:

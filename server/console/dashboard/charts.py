@@ -7,11 +7,7 @@ from __future__ import annotations
 
 from flask_babel import gettext
 
-from ...cases.workflow import STATUSES
 from ..cases import labels as cases_labels
-
-STAGE_LABELS = cases_labels.STATUS
-assert set(STAGE_LABELS) == set(STATUSES), "every case stage needs a label"
 
 
 def short_name(grid, community) -> str:
@@ -52,7 +48,7 @@ def tags_chart(grids, community, tag_types, counts: dict[tuple[str, str], int], 
 def stages_chart(stages: list[tuple[str, int]]) -> dict:
     return {
         "type": "bar", "unit": "", "horizontal": True,
-        "categories": [str(STAGE_LABELS[status]) for status, _ in stages],
+        "categories": [cases_labels.status(status) for status, _ in stages],
         "series": [{"name": gettext("事件数"), "data": [n for _, n in stages]}],
     }
 

@@ -13,11 +13,12 @@ from flask import g, render_template
 from sqlalchemy import select
 
 from ...areas.models import Area
+from ...cases.workflow import STATUSES
 from ...extensions import db
 from ..cases import labels as cases_labels
 from . import queries as figures
 from ..blueprint import bp
-from .charts import STAGE_LABELS, coverage_chart, findings_chart, stages_chart, tags_chart
+from .charts import coverage_chart, findings_chart, stages_chart, tags_chart
 from ..users.queries import devices_by_user, field_users
 
 
@@ -43,13 +44,13 @@ def dashboard():
     tags = figures.tags_per_grid(ids, at)
     cases = figures.cases_per_grid(ids)
     stages = [(status, sum(n for (_, s), n in cases.items() if s == status))
-              for status in STAGE_LABELS if status not in figures.DONE]
+              for status in STATUSES if status not in figures.DONE]
     weekly = figures.findings_per_week(ids, at)
     context = dict(
         community=scope.community, grids=grids, coverage=coverage, totals=totals,
         tag_rows=[(t, [tags.get((grid.id, t.id), 0) for grid in grids]) for t in tag_types
                   if any(tags.get((grid.id, t.id)) for grid in grids)],
-        stages=stages, stage_labels=STAGE_LABELS,
+        stages=stages, stage_label=cases_labels.status,
         open_cases=sum(n for _, n in stages),
         overdue_cases=sum(figures.overdue_cases_per_grid(ids, at).values()),
         weekly=weekly, workers=worker_devices(scope, at),

@@ -169,7 +169,7 @@ def visits(community_id: str, params: dict, masked: bool) -> Export:
                      "、".join(people.get(rid, "") for rid in visit.resident_ids or []) or "全户",
                      names.get(visit.visitor_id, ""), L.label("method", visit.method), L.label("outcome", visit.outcome),
                      visit.notes, visit.needs, visit.follow_up_on,
-                     L.label("review_status", visit.review_status) if visit.review_status else "待审核",
+                     L.label("review_status", visit.review_status),
                      visit.review_comment, names.get(visit.reviewed_by, ""), len(visit.photos or [])])
     return Export([Sheet("走访", columns, rows)], len(rows), f"{first.isoformat()} 至 {last.isoformat()}")
 
@@ -213,14 +213,14 @@ def cases(community_id: str, params: dict, masked: bool) -> Export:
         described[f.id] = f.description[:30]
         case_rows.append([f.id, L.china(f.reported_at), grids[f.grid_id].name, L.label("source", f.source), major,
                           minor, f.description, f.address, L.label("urgency", f.urgency), names.get(f.reporter_id, ""),
-                          L.label("status", f.status), L.label("level", f.level), f.unit, L.china(f.deadline_at),
+                          L.label("case_status", f.status), L.label("case_level", f.level), f.unit, L.china(f.deadline_at),
                           "超期" if overdue else "", counted.get(f.id, 0)])
     step_columns = [Column("事件编号", width=38), Column("事件描述", width=30), Column("时间", "datetime"),
                     Column("操作人"), Column("原状态"), Column("新状态"), Column("类型"), Column("意见", width=40),
                     Column("响应级别"), Column("处置单位"), Column("处置时限", "datetime"), Column("评价", "int")]
     step_rows = [[s.finding_id, described.get(s.finding_id, ""), L.china(s.at), names.get(s.actor_id, ""),
-                  L.label("status", s.from_status), L.label("status", s.to_status), L.label("kind", s.kind),
-                  s.opinion, L.label("level", s.level), s.unit, L.china(s.deadline_at), s.rating] for s in steps]
+                  L.label("case_status", s.from_status), L.label("case_status", s.to_status), L.label("step_kind", s.kind),
+                  s.opinion, L.label("case_level", s.level), s.unit, L.china(s.deadline_at), s.rating] for s in steps]
     if first or last:
         text = f"{first.isoformat() if first else '最早'} 至 {last.isoformat() if last else '今天'}上报的事件"
     else:

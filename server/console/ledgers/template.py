@@ -32,7 +32,7 @@ def template_book(target, community, grids) -> None:
     lists: dict[str, list[str]] = {"grid": [g.name for g in grids]}
     for column in COLUMNS:
         if column.kind == "choice":
-            lists[column.field] = list(L.CHOICES[column.field].values())
+            lists[column.field] = L.words(column.field)
     ranges = {}
     for i, (name, values) in enumerate(lists.items(), start=1):
         letter = get_column_letter(i)

@@ -20,9 +20,8 @@ from flask_babel import lazy_gettext as _l
 
 from sync import hlc
 
+from ...core.choices import codes
 from ...core.messages import field_error
-from ...registry.schemas import (HOUSING_USES, ID_TYPES, POLITICAL_STATUSES, POPULATION_TYPES,
-                                REGISTRATION_STATUSES, RELATIONS, SEXES)
 from . import labels
 from ..errors import refuse
 from ..masking import mask_id, mask_phone
@@ -49,7 +48,7 @@ class Input:
 HOUSEHOLD_FORM = (
     Input("unit", "int", required=True), Input("floor", "int", required=True),
     Input("room", required=True, maxlength=16),
-    Input("housing_use", "select", HOUSING_USES), Input("registration_status", "select", REGISTRATION_STATUSES),
+    Input("housing_use", "select", codes("housing_use")), Input("registration_status", "select", codes("registration_status")),
     Input("contact_phone", "secret", secret_kind="phone"),
     Input("landlord_name", maxlength=32, hint=_l("出租房屋填写")),
     Input("landlord_phone", "secret", secret_kind="phone", hint=_l("出租房屋填写")),
@@ -57,14 +56,14 @@ HOUSEHOLD_FORM = (
 )
 
 RESIDENT_FORM = (
-    Input("name", required=True, maxlength=50), Input("sex", "select", SEXES, required=True),
-    Input("birth_date", "date"), Input("id_type", "select", ID_TYPES),
+    Input("name", required=True, maxlength=50), Input("sex", "select", codes("sex"), required=True),
+    Input("birth_date", "date"), Input("id_type", "select", codes("id_type")),
     Input("id_number", "secret", secret_kind="id", maxlength=32),
     Input("phone", "secret", secret_kind="phone", maxlength=20),
-    Input("ethnicity", maxlength=16), Input("relation", "select", RELATIONS),
-    Input("population_type", "select", POPULATION_TYPES),
+    Input("ethnicity", maxlength=16), Input("relation", "select", codes("relation")),
+    Input("population_type", "select", codes("population_type")),
     Input("permit_expiry", "date", hint=_l("仅流动人口、境外人员填写")),
-    Input("political_status", "select", POLITICAL_STATUSES),
+    Input("political_status", "select", codes("political_status")),
     Input("moved_out_on", "date", hint=_l("居民不会被删除：搬离后填写迁出日期即可")),
     Input("notes", "textarea", maxlength=2000),
 )

@@ -19,6 +19,7 @@ from flask_babel import gettext
 from sqlalchemy import and_, or_, select
 
 from ...auth.models import Device, User
+from ...core.choices import CHOICES
 from ...core.time import china_time, from_millis
 from ...extensions import db
 from ...registry.models import CareTagType, Household, Resident, ResidentTag
@@ -92,7 +93,7 @@ def show(name: str, value: Any, spec: dict | None = None) -> str:
         return mask_phone(str(value))
     if spec and kind == "choice":
         return str(labels.choice(spec["name"], value))
-    if name in labels.CHOICES:
+    if name in CHOICES:
         return str(labels.choice(name, value))
     if name == "tag":
         tag_type = db.session.get(CareTagType, value)

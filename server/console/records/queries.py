@@ -19,11 +19,11 @@ from sqlalchemy.orm import aliased
 from ...core.time import china_today
 from ..paging import page_number
 from ...areas.models import Building
+from ...core import pinyin
+from ...core.choices import codes
 from ...extensions import db
 from ...fieldwork.models import Visit
 from ...registry.models import CareTagType, Household, Resident, ResidentTag
-from ...registry.schemas import HOUSING_USES
-from . import pinyin
 from .due import active_tag, current_resident, due_status, has_active_tag, overdue_clause
 
 PAGE_SIZE = 50
@@ -86,7 +86,7 @@ def read_filters(args, tag_codes: set[str], buildings: list[Building]) -> Filter
     moved = args.get("moved", "current")
     f.moved = moved if moved in MOVED_CHOICES else "current"
     use = args.get("housing_use", "")
-    f.housing_use = use if use in HOUSING_USES else ""
+    f.housing_use = use if use in codes("housing_use") else ""
     f.q = (args.get("q") or "").strip()[:50]
     f.page = page_number(args)
     return f

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from ...core.messages import message
 from ..paging import page_number
 from ...auth.models import Assignment, User
+from ...core.roles import ROLES
 from ...auth.operations import create_user, revoke_device, set_password
 from ...extensions import db
 from .. import audit
@@ -26,7 +27,10 @@ from .queries import (FIELD_ROLES, community_users_query, creatable_roles, devic
                           grid_ids_of, manageable_user, may_manage, search, visible_user)
 
 PAGE_SIZE = 50
-ROLE_LABELS = rl.CHOICES["role"]
+
+
+def role_label(code: str) -> str:
+    return rl.choice("role", code)
 
 
 def _page_number() -> int:
@@ -39,7 +43,7 @@ def users():
     status = request.args.get("status", "")
     text = (request.args.get("q") or "").strip()[:50]
     query = community_users_query(g.scope)
-    if role in ROLE_LABELS:
+    if role in ROLES:
         query = query.where(User.role == role)
     if status in ("active", "inactive"):
         query = query.where(User.active.is_(status == "active"))
@@ -51,7 +55,7 @@ def users():
     return render_template(
         "console/users/list.html", rows=rows, devices=devices_by_user([u.id for u in rows]),
         total=total, page=page, pages=max(1, -(-total // PAGE_SIZE)),
-        filters=dict(role=role, status=status, q=text), roles=ROLE_LABELS, field_roles=FIELD_ROLES,
+        filters=dict(role=role, status=status, q=text), role_label=role_label, field_roles=FIELD_ROLES,
         may_create=bool(creatable_roles(g.staff)), grid_names=_grid_names, local_time=local_time,
         mask_phone=mask_phone)
 
@@ -76,7 +80,7 @@ def user_new():
 
 def _new_form(result: FormResult, status: int = 200):
     return render_template("console/users/new.html", result=result, roles=creatable_roles(g.staff),
-                           role_labels=ROLE_LABELS, message=message), status
+                           role_label=role_label, message=message), status
 
 
 @bp.post("/users/new")
@@ -113,7 +117,7 @@ def _detail(user: User, forms: dict[str, FormResult] | None = None, status: int 
     return render_template(
         "console/users/detail.html", user=user, summary=devices_by_user([user.id])[user.id],
         manageable=may_manage(g.staff, user), full_phone=full_phone, grids_form=grids_form,
-        password_form=forms.get("password") or FormResult(), role_labels=ROLE_LABELS, field_roles=FIELD_ROLES,
+        password_form=forms.get("password") or FormResult(), role_label=role_label, field_roles=FIELD_ROLES,
         grid_names=_grid_names(user), other_areas=len(set(user.area_ids) - set(g.scope.grid_ids)) if
         user.role in FIELD_ROLES else 0, local_time=local_time, mask_phone=mask_phone, message=message), status
 

@@ -5,10 +5,11 @@
 import { uuid7 } from '../../core/ids.js';
 import { isoSeconds } from '../../core/time.js';
 import { dictText, t } from '../../i18n/index.js';
-import { inEnum, readLocation, str } from '../forms.js';
+import { readLocation, str } from '../forms.js';
 import { photosOfValidForm } from '../photos.js';
 import { loadGrids, mapById } from '../queries.js';
 import { afterWrite, invalid, show } from '../reply.js';
+import { isCode } from '../views/labels.js';
 import { patrolListView, patrolNewView } from '../views/patrol.js';
 import { awaitingCheck, isAwaitingCheck, patrolCheckView } from '../views/patrol_check.js';
 import { notFoundView } from '../views/screen.js';
@@ -100,7 +101,7 @@ async function patrolNew(ctx, call) {
   if (!values.description) errors.description = 'required';
   else if (values.description.length > 2000) errors.description = 'too_long';
   if (values.address.length > 200) errors.address = 'too_long';
-  if (!inEnum('urgency', values.urgency)) errors.urgency = 'invalid_choice';
+  if (!isCode('urgency', values.urgency)) errors.urgency = 'invalid_choice';
   if (!values.grid_id) errors.grid_id = 'required';
   else if (!grids.some((g) => g.id === values.grid_id)) errors.grid_id = 'invalid_choice';
   const photos = await photosOfValidForm(ctx, form, errors);

@@ -4,13 +4,13 @@
 import { uuid7 } from '../../core/ids.js';
 import { isoSeconds } from '../../core/time.js';
 import { t } from '../../i18n/index.js';
-import { inEnum, isDate, readLocation, str } from '../forms.js';
+import { isDate, readLocation, str } from '../forms.js';
 import { photosOfValidForm } from '../photos.js';
 import { loadCare, mapById } from '../queries.js';
 import { afterWrite, invalid, show } from '../reply.js';
 import { careStatus, DUE_WINDOW_DAYS } from '../views/care.js';
 import { dueView } from '../views/due.js';
-import { address, label } from '../views/labels.js';
+import { address, isCode, label } from '../views/labels.js';
 import { forbiddenView, notFoundView } from '../views/screen.js';
 import { visitFixView } from '../views/visit_fix.js';
 import { homeScreen } from './home.js';
@@ -43,8 +43,8 @@ function readVisitForm(form, defaults = {}) {
     follow_up_on: str(form, 'follow_up_on'),
   };
   const errors = {};
-  if (!inEnum('method', values.method)) errors.method = 'invalid_choice';
-  if (!inEnum('outcome', values.outcome)) errors.outcome = 'invalid_choice';
+  if (!isCode('method', values.method)) errors.method = 'invalid_choice';
+  if (!isCode('outcome', values.outcome)) errors.outcome = 'invalid_choice';
   if (values.notes.length > 2000) errors.notes = 'too_long';
   if (values.needs.length > 2000) errors.needs = 'too_long';
   if (values.follow_up_on && !isDate(values.follow_up_on)) errors.follow_up_on = 'invalid_date';

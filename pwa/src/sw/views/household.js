@@ -8,7 +8,7 @@ import { dictText, t } from '../../i18n/index.js';
 import { ageText } from './dates.js';
 import { flag, html } from './escape.js';
 import { fieldError, photoInput } from './inputs.js';
-import { address, label, tagMark, tagName } from './labels.js';
+import { address, codes, label, tagMark, tagName } from './labels.js';
 import { flash, screen } from './screen.js';
 import { reviewNote } from './visit_fix.js';
 
@@ -78,10 +78,10 @@ export function visitSheet(data) {
 <h2>${t('记录走访')}</h2>
 <button type="submit" class="btn btn-primary btn-big btn-block">${t('保存走访')}</button>
 <fieldset class="choices"><legend>${t('走访方式')}</legend>
-${['in_person', 'phone', 'video', 'doorstep'].map((value) => html`<label class="choice"><input type="radio" name="method" value="${value}"${flag(method === value, 'checked')}> ${label('method', value)}</label>`)}
+${codes('method').map((value) => html`<label class="choice"><input type="radio" name="method" value="${value}"${flag(method === value, 'checked')}> ${label('method', value)}</label>`)}
 ${fieldError(errors, 'method')}</fieldset>
 <fieldset class="choices"><legend>${t('走访结果')}</legend>
-${['normal', 'not_home', 'refused', 'issue_found'].map((value) => html`<label class="choice"><input type="radio" name="outcome" value="${value}"${flag(outcome === value, 'checked')}> ${label('outcome', value)}</label>`)}
+${codes('outcome').map((value) => html`<label class="choice"><input type="radio" name="outcome" value="${value}"${flag(outcome === value, 'checked')}> ${label('outcome', value)}</label>`)}
 ${fieldError(errors, 'outcome')}</fieldset>
 ${current.length ? html`<fieldset class="choices"><legend>${t('走访对象')}</legend>
 ${current.map((c) => html`<label class="choice"><input type="checkbox" name="resident_ids" value="${c.record.id}"${flag(chosen.has(c.record.id), 'checked')}> ${c.record.fields.name}</label>`)}

@@ -3,7 +3,7 @@
 
 import { t } from '../../i18n/index.js';
 import { flag, html } from './escape.js';
-import { fieldMessage, LABELS } from './labels.js';
+import { codes, fieldMessage, label } from './labels.js';
 
 /** The error message under a form field. */
 export function fieldError(errors, name) {
@@ -12,11 +12,10 @@ export function fieldError(errors, name) {
   return html`<span class="field-error" role="alert">${fieldMessage(code)}</span>`;
 }
 
-/** <option>s of a label table, with the current value selected and an optional empty first option. */
+/** <option>s of a catalogue kind, with the current value selected and an optional empty first option. */
 export function options(kind, current, { empty = null } = {}) {
-  const table = LABELS[kind] || {};
-  return html`${empty !== null ? html`<option value="">${empty}</option>` : ''}${Object.entries(table).map(
-    ([value, text]) => html`<option value="${value}"${flag(String(current ?? '') === value, 'selected')}>${t(text)}</option>`,
+  return html`${empty !== null ? html`<option value="">${empty}</option>` : ''}${codes(kind).map(
+    (value) => html`<option value="${value}"${flag(String(current ?? '') === value, 'selected')}>${label(kind, value)}</option>`,
   )}`;
 }
 

@@ -1,56 +1,14 @@
-// The words for codes: enum labels, field names and field error messages, care-tag marks, and
+// The words for codes: choice labels, field names and field error messages, care-tag marks, and
 // addresses.
 //
-// Every text a user reads goes through t() (../../i18n): the label tables stay in Chinese and are
-// translated where they are read (label, fieldLabel, fieldMessage, and the views' options()).
+// Choice labels come in both languages from the catalogue the server generates
+// (../../core/choices.js). Every other text a user reads goes through t() (../../i18n): the field
+// tables here stay in Chinese and are translated where they are read (fieldLabel, fieldMessage).
 
+import { CHOICES } from '../../core/choices.js';
 import { MESSAGES as ID_MESSAGES } from '../../core/idnumber.js';
 import { PHONE_MESSAGE } from '../../core/phone.js';
 import { dictText, language, t, zh } from '../../i18n/index.js';
-
-export const LABELS = Object.freeze({
-  method: { in_person: '入户', phone: '电话', video: '视频', doorstep: '门口' },
-  review_status: { returned: '已退回', reviewed: '已审核', resubmitted: '已重新提交' },
-  outcome: { normal: '正常', not_home: '不在家', refused: '拒访', issue_found: '发现问题' },
-  housing_use: { owner_occupied: '自住', rented: '出租', vacant: '空置', commercial: '商用' },
-  registration_status: {
-    consistent: '人户一致', present_unregistered: '人在户不在', registered_absent: '户在人不在', nominal: '空挂户',
-  },
-  sex: { male: '男', female: '女' },
-  relation: {
-    head: '户主', spouse: '配偶', child: '子女', parent: '父母', grandparent: '祖父母', grandchild: '孙子女',
-    sibling: '兄弟姐妹', in_law: '姻亲', tenant: '租户', other: '其他',
-  },
-  population_type: { registered: '户籍', migrant: '流动', foreign: '境外' },
-  id_type: {
-    resident_id: '居民身份证', passport: '护照', hk_macau_permit: '港澳居民通行证', taiwan_permit: '台湾居民通行证',
-    foreign_permit: '外国人居留证', other: '其他证件',
-  },
-  political_status: {
-    party_member: '中共党员', probationary_member: '预备党员', league_member: '共青团员', masses: '群众', other: '其他',
-  },
-  status: {
-    reported: '已上报', accepted: '已受理', dispatched: '已派遣', in_progress: '处置中', extension_requested: '申请延期',
-    returned: '已退回', resolved: '已反馈', verified: '已核查', closed: '已销号', rated: '已评价',
-  },
-  urgency: { normal: '一般', urgent: '紧急', emergency: '特急' },
-  source: { grid: '网格发现', patrol: '巡逻', resident: '居民', hotline: '12345' },
-  level: { grid: '网格', community: '社区', street: '街道' },
-  risk_level: { high: '高', medium: '中', low: '低' },
-  disability_type: {
-    visual: '视力', hearing: '听力', speech: '言语', physical: '肢体', intellectual: '智力', psychiatric: '精神',
-    multiple: '多重',
-  },
-  disability_grade: { 1: '一级', 2: '二级', 3: '三级', 4: '四级' },
-  role: {
-    grid_worker: '网格员', patrol_volunteer: '巡逻志愿者', community_staff: '社区工作人员', street_admin: '街道管理员',
-  },
-  entity: {
-    building: '楼栋', household: '住户', resident: '居民', resident_tag: '特殊人群标签', visit: '走访',
-    finding: '上报事件', case_step: '处置步骤', area: '区域',
-  },
-  op: { upsert: '保存', delete: '删除' },
-});
 
 /** Field labels, for rejected changes and form errors. */
 export const FIELD_LABELS = Object.freeze({
@@ -87,11 +45,20 @@ export const FIELD_MESSAGES = Object.freeze({
   photo_too_large: '照片过大',
 });
 
-/** The label of an enum value in the current language, or the value itself when the table does not know it. */
+/** Whether `value` is a code of the catalogue's `kind`. */
+export function isCode(kind, value) {
+  return Object.prototype.hasOwnProperty.call(CHOICES[kind] || {}, value);
+}
+
+/** The codes of a kind, in the order forms offer them. */
+export function codes(kind) {
+  return Object.keys(CHOICES[kind] || {});
+}
+
+/** The label of a code in the current language, or the code itself when the catalogue does not know it. */
 export function label(kind, value) {
   if (value === null || value === undefined || value === '') return '';
-  const table = LABELS[kind];
-  return table && table[value] ? t(table[value]) : String(value);
+  return isCode(kind, value) ? CHOICES[kind][value][language() === 'en' ? 'en' : 'zh'] : String(value);
 }
 
 export function fieldLabel(name) {

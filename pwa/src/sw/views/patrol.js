@@ -5,7 +5,7 @@ import { chinaDateTime } from '../../core/time.js';
 import { dictText, t } from '../../i18n/index.js';
 import { flag, html } from './escape.js';
 import { fieldError, locateInput, photoInput } from './inputs.js';
-import { label } from './labels.js';
+import { codes, label } from './labels.js';
 import { flash, screen } from './screen.js';
 
 /** Top categories (大类) with their sub-categories (小类), both in dictionary order. */
@@ -41,7 +41,7 @@ ${photoInput({ name: 'photo', label: t('现场照片') })}${fieldError(errors, '
 ${locateInput(values)}
 <label class="field"><span class="field-label">${t('地点描述')}</span><input type="text" name="address" value="${values.address || ''}" maxlength="200" placeholder="${t('如：5号楼东侧')}">${fieldError(errors, 'address')}</label>
 <fieldset class="choices"><legend>${t('紧急程度')}</legend>
-${['normal', 'urgent', 'emergency'].map((u) => html`<label class="choice"><input type="radio" name="urgency" value="${u}"${flag(urgency === u, 'checked')}> ${label('urgency', u)}</label>`)}
+${codes('urgency').map((u) => html`<label class="choice"><input type="radio" name="urgency" value="${u}"${flag(urgency === u, 'checked')}> ${label('urgency', u)}</label>`)}
 ${fieldError(errors, 'urgency')}</fieldset>
 ${grids.length > 1 ? html`<label class="field"><span class="field-label">${t('所属网格')}</span><select name="grid_id">${grids.map((g) => html`<option value="${g.id}"${flag(values.grid_id === g.id, 'selected')}>${g.name}</option>`)}</select>${fieldError(errors, 'grid_id')}</label>`
     : html`<input type="hidden" name="grid_id" value="${grids[0]?.id || ''}">${fieldError(errors, 'grid_id')}`}
@@ -55,8 +55,8 @@ function stepItem(step) {
   const s = step.fields;
   const queued = step.pending ? html` <span class="badge badge-warn">${t('待同步')}</span>` : '';
   // A chase (督办) leaves the stage as it is: show it as a reminder, not as a move.
-  const what = s.kind === 'chase' ? t('督办') : label('status', s.to_status);
-  return html`<li><span class="muted">${chinaDateTime(s.at)}</span> ${what}${s.rating ? html` · ${t('评价')} ${'★'.repeat(s.rating)}${'☆'.repeat(5 - s.rating)}` : ''}${s.unit ? html` · ${s.unit}` : ''}${s.level ? html` · ${t('{level}级', { level: label('level', s.level) })}` : ''}${queued}${s.opinion ? html`<div>${s.opinion}</div>` : ''}</li>`;
+  const what = s.kind === 'chase' ? label('step_kind', s.kind) : label('case_status', s.to_status);
+  return html`<li><span class="muted">${chinaDateTime(s.at)}</span> ${what}${s.rating ? html` · ${t('评价')} ${'★'.repeat(s.rating)}${'☆'.repeat(5 - s.rating)}` : ''}${s.unit ? html` · ${s.unit}` : ''}${s.level ? html` · ${label('case_level', s.level)}` : ''}${queued}${s.opinion ? html`<div>${s.opinion}</div>` : ''}</li>`;
 }
 
 /**
@@ -86,9 +86,9 @@ ${findings.map((finding) => {
     const status = f.status || 'reported';
     const late = f.deadline_at && data.now && Date.parse(f.deadline_at) < data.now && ['dispatched', 'in_progress', 'extension_requested'].includes(status);
     return html`<article class="finding card">
-<div class="finding-head"><span class="badge status-${status}">${label('status', status)}</span>
+<div class="finding-head"><span class="badge status-${status}">${label('case_status', status)}</span>
 ${rejected ? html`<a class="badge badge-danger" href="/app/sync">${t('被退回，去修改')}</a>` : pending ? html`<span class="badge badge-warn">${t('待同步')}</span>` : ''}
-${queuedStep ? html`<span class="badge badge-warn">${t('{status}（待同步）', { status: label('status', queuedStep.fields.to_status) })}</span>` : ''}
+${queuedStep ? html`<span class="badge badge-warn">${t('{status}（待同步）', { status: label('case_status', queuedStep.fields.to_status) })}</span>` : ''}
 ${f.urgency && f.urgency !== 'normal' ? html`<span class="badge badge-danger">${label('urgency', f.urgency)}</span>` : ''}
 ${late ? html`<span class="badge badge-danger">${t('已超期')}</span>` : ''}</div>
 <div><strong>${parent ? `${dictText(parent.fields)} / ` : ''}${dictText(category?.fields) || f.category}</strong></div>

@@ -6,7 +6,7 @@ import { chinaDateTime } from '../../core/time.js';
 import { t } from '../../i18n/index.js';
 import { flag, html } from './escape.js';
 import { fieldError } from './inputs.js';
-import { label } from './labels.js';
+import { codes, label } from './labels.js';
 import { flash, screen } from './screen.js';
 
 /** The review line shown under a visit: what the community said, and the fix link for its author. */
@@ -35,10 +35,10 @@ export function visitFixView(data) {
 <section class="card">
 <form method="post" action="/app/visits/${visit.id}/fix" class="form">
 <fieldset class="choices"><legend>${t('走访方式')}</legend>
-${['in_person', 'phone', 'video', 'doorstep'].map((value) => html`<label class="choice"><input type="radio" name="method" value="${value}"${flag(v.method === value, 'checked')}> ${label('method', value)}</label>`)}
+${codes('method').map((value) => html`<label class="choice"><input type="radio" name="method" value="${value}"${flag(v.method === value, 'checked')}> ${label('method', value)}</label>`)}
 ${fieldError(errors, 'method')}</fieldset>
 <fieldset class="choices"><legend>${t('走访结果')}</legend>
-${['normal', 'not_home', 'refused', 'issue_found'].map((value) => html`<label class="choice"><input type="radio" name="outcome" value="${value}"${flag(v.outcome === value, 'checked')}> ${label('outcome', value)}</label>`)}
+${codes('outcome').map((value) => html`<label class="choice"><input type="radio" name="outcome" value="${value}"${flag(v.outcome === value, 'checked')}> ${label('outcome', value)}</label>`)}
 ${fieldError(errors, 'outcome')}</fieldset>
 <label class="field"><span class="field-label">${t('备注')}</span><textarea name="notes" rows="3" maxlength="2000">${v.notes || ''}</textarea>${fieldError(errors, 'notes')}</label>
 <label class="field"><span class="field-label">${t('诉求')}</span><textarea name="needs" rows="2" maxlength="2000">${v.needs || ''}</textarea>${fieldError(errors, 'needs')}</label>
