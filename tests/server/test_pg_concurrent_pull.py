@@ -1,4 +1,4 @@
-"""Pull never skips (SYNC.md 7), proven on a real PostgreSQL with concurrent writers.
+"""Pull never skips, proven on a real PostgreSQL with concurrent writers.
 
 Several writer processes push records through the server's own push code, each in short
 transactions that sleep a random 0-50 ms between stamping the pull index and COMMIT, so commits land

@@ -1,4 +1,4 @@
-"""Scope follows the user (SYNC.md 8) and replicas can be verified (SYNC.md 9).
+"""Scope follows the user and replicas can be verified (docs/sync-protocol.md).
 
 A grid worker starts with grid 0. Granting a second grid must bring every record of it on the next
 pull, including records last written long before the device's cursor; taking it away must make the

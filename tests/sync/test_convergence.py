@@ -1,4 +1,4 @@
-"""Convergence (SYNC.md, "the one property that sums it up"), as a hypothesis property.
+"""Convergence, the property that sums the protocol up, as a hypothesis property.
 
 Three simulated devices on flaky networks (two grid workers of grid 0 and the staff of the
 community, who sees grids 0 and 1) make random offline edits and sync in random interleavings,

@@ -4,8 +4,8 @@
     .venv/bin/python tests/vectors/generate.py --check  # exit 1 if a checked-in file is stale
 
 The inputs live here; every expected output is computed by sync/. The same files are checked by
-tests/sync/test_vectors.py (Python) and pwa/tests/core.test.mjs (the field app's JS core), so
-the two implementations cannot drift apart. To add a case, add its input below and regenerate.
+tests/sync/test_vectors.py (Python) and pwa/tests/core.test.mjs (the field app's JS core, and the JS
+port of the merge kept in pwa/tests/support for the vectors), so the implementations cannot drift apart. To add a case, add its input below and regenerate.
 
 File conventions (read by both test suites):
 - a lone UTF-16 surrogate inside a string is written as a \\udXXX escape (the rest is raw UTF-8);
