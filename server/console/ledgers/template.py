@@ -15,7 +15,7 @@ from ...extensions import db
 from . import labels as L
 from .exports import natural
 from .import_file import COLUMNS
-from .xlsx_book import HEADER_FILL, display_width
+from .xlsx_book import HEADER_FILL, display_width, literal
 
 REQUIRED_FILL = PatternFill("solid", fgColor="FDE7E4")
 TEMPLATE_ROWS = 2000
@@ -86,4 +86,9 @@ def template_book(target, community, grids) -> None:
         places.column_dimensions[letter].width = width
     for cell in places[1]:
         cell.font = Font(bold=True)
+    # Grid names and building numbers are typed by staff.
+    for sheet in (options, places):
+        for row in sheet.iter_rows():
+            for cell in row:
+                literal(cell)
     book.save(target)

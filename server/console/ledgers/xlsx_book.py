@@ -26,6 +26,9 @@ HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="E8EDF2")
 WRAP = Alignment(vertical="top", wrap_text=True)
 MIN_WIDTH, MAX_WIDTH = 6, 48
+# What spreadsheet programs may read as the start of a formula when text is typed or pasted
+# (OWASP's CSV-injection list), with the full-width forms a Chinese IME types.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 @dataclass
@@ -66,8 +69,23 @@ def fitted_widths(sheet: Sheet, sample: int = 300) -> list[int]:
     return widths
 
 
+def literal(cell):
+    """Make a text cell plain text whatever it starts with: a resident named "=HYPERLINK(...)"
+    stays a name, never a live formula.
+
+    The text is kept exactly as typed (no added apostrophe, so re-importing gives it back): the
+    cell is stored as a string, and quotePrefix marks it the way Excel marks text typed after an
+    apostrophe, so editing the cell or pasting it elsewhere keeps it text too.
+    """
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+        if cell.value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+    return cell
+
+
 def _cell(ws, value: Any, column: Column):
-    cell = WriteOnlyCell(ws, value=value)
+    cell = literal(WriteOnlyCell(ws, value=value))
     if column.kind == "date" and value is not None:
         cell.number_format = "yyyy-mm-dd"
     elif column.kind == "datetime" and value is not None:
@@ -103,7 +121,7 @@ def write_book(path, sheets: list[Sheet], title: str, mark: str | None,
         if mark:
             # Printed pages carry the mark too.
             ws.oddHeader.center.text = mark
-        heading = WriteOnlyCell(ws, value=title)
+        heading = literal(WriteOnlyCell(ws, value=title))
         heading.font = TITLE_FONT
         first_row = [heading]
         if mark:
@@ -115,7 +133,7 @@ def write_book(path, sheets: list[Sheet], title: str, mark: str | None,
         ws.append(first_row)
         header = []
         for column in sheet.columns:
-            cell = WriteOnlyCell(ws, value=column.header)
+            cell = literal(WriteOnlyCell(ws, value=column.header))
             cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP
             header.append(cell)
         ws.append(header)
