@@ -34,6 +34,15 @@ class Config:
     OPENAPI_URL_PREFIX = "/api"
     OPENAPI_JSON_PATH = "openapi.json"
     PROPAGATE_EXCEPTIONS = False
+    # Ledger imports, checked before and while the workbook is parsed (a small zip can unpack to
+    # hundreds of MB). The refusal messages name the 5 MB and 10,000 rows defaults.
+    LEDGER_IMPORT_MAX_BYTES = 5 * 1024 * 1024
+    LEDGER_IMPORT_MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
+    LEDGER_IMPORT_MAX_RATIO = 100  # per part larger than 2 MB unpacked
+    LEDGER_IMPORT_MAX_PARTS = 500
+    LEDGER_IMPORT_MAX_ROWS = 10_000  # data rows
+    LEDGER_IMPORT_MAX_SHEET_ROWS = 50_000  # rows read from the sheet, blank ones included
+    LEDGER_IMPORT_MAX_COLUMNS = 100
     # Console sessions: a working day, cookie not readable by scripts nor sent cross-site.
     PERMANENT_SESSION_LIFETIME = 10 * 3600
     SESSION_COOKIE_HTTPONLY = True

@@ -6,7 +6,6 @@ A file that is not a ledger is refused as a whole, with a stable code, before an
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,9 +14,8 @@ from openpyxl import load_workbook
 from ...core.messages import field_error, register_messages
 from ..errors import refuse
 from .xlsx_book import cell_text
+from .xlsx_limits import check_archive, limits
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 10_000
 HEADER_SCAN_ROWS = 10
 
 register_messages({
@@ -28,6 +26,10 @@ register_messages({
     "import_headers_missing": ("表头缺少必填列，请使用导入模板", "The header row lacks required columns; use the template"),
     "import_no_rows": ("文件中没有数据行", "The file has no data rows"),
     "import_too_many_rows": ("一次最多导入10000行，请拆分后分批导入", "At most 10,000 rows per import; split the file"),
+    "import_sheet_too_long": ("工作表行数过多（含空行），请删除表格下方多余的行后重新导入",
+                              "The sheet has too many rows, blank ones included; delete the spare rows below the table and retry"),
+    "import_too_many_columns": ("工作表列数过多，请删除多余的列后重新导入",
+                                "The sheet has too many columns; delete the spare columns and retry"),
     "import_grid_unknown": ("本社区没有这个网格", "The current community has no grid of this name"),
     "import_building_unknown": ("该网格中没有这个楼栋号，请先在系统中添加楼栋", "This grid has no building with that number; add it first"),
     "import_duplicate_row": ("与文件中前面的行重复（同一证件号码或同户同名）", "Repeats an earlier row of the file (same ID number, or same name in the same household)"),
@@ -92,8 +94,8 @@ class Sheet:
 
 def read_sheet(path: str) -> Sheet:
     """The first worksheet's header row and data rows; ConsoleError for a file that is not one."""
-    if not zipfile.is_zipfile(path):
-        refuse("file_invalid", 422)
+    bounds = limits()
+    check_archive(path, bounds)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 -- openpyxl raises many kinds for a damaged file
@@ -102,9 +104,17 @@ def read_sheet(path: str) -> Sheet:
         ws = book.worksheets[0] if book.worksheets else None
         if ws is None:
             refuse("file_invalid", 422)
+        # The sheet's declared dimension may claim 16,384 columns: size each row by its own cells.
+        ws.reset_dimensions()
         found = None
         rows: list[tuple[int, list[Any]]] = []
         for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            if number > bounds.max_sheet_rows:
+                refuse("import_sheet_too_long", 422)
+            if len(values) > bounds.max_columns:
+                if any(v is not None for v in values[bounds.max_columns:]):
+                    refuse("import_too_many_columns", 422)
+                values = values[:bounds.max_columns]
             if found is None:
                 if number > HEADER_SCAN_ROWS:
                     break
@@ -115,7 +125,7 @@ def read_sheet(path: str) -> Sheet:
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
             rows.append((number, list(values)))
-            if len(rows) > MAX_ROWS:
+            if len(rows) > bounds.max_rows:
                 refuse("import_too_many_rows", 422)
     finally:
         book.close()

@@ -13,7 +13,7 @@ import io
 import os
 from datetime import date, timedelta
 
-from flask import (abort, g, make_response, redirect, render_template, request, send_file,
+from flask import (abort, current_app, g, make_response, redirect, render_template, request, send_file,
                    url_for)
 from flask_babel import lazy_gettext as _l
 
@@ -27,7 +27,7 @@ from ..cases.labels import china
 from ..blueprint import bp
 from ..errors import refuse
 from .exports import KINDS, NAMES
-from .import_file import COLUMNS, MAX_BYTES
+from .import_file import COLUMNS
 from .template import template_book
 from ..masking import may_see_full_numbers
 
@@ -59,7 +59,7 @@ def _upload_limit():
     # The app caps request bodies below the 5 MB a ledger may have; this one upload may carry
     # more, so that a file just over the limit still gets a clear answer (import_too_large).
     if request.endpoint == "console.ledgers_import":
-        request.max_content_length = MAX_BYTES * 2
+        request.max_content_length = current_app.config["LEDGER_IMPORT_MAX_BYTES"] * 2
 
 
 def _community():
@@ -174,8 +174,9 @@ def ledgers_import():
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         refuse("import_no_file", 422)
-    data = upload.stream.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
+    max_bytes = current_app.config["LEDGER_IMPORT_MAX_BYTES"]
+    data = upload.stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
         refuse("import_too_large", 413)
     if not data.startswith(b"PK"):
         refuse("file_invalid", 422)
