@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# This machine only by default (the demo's passwords are published); `HOST=0.0.0.0 make run` to reach
+# phones on the LAN.
+HOST ?= 127.0.0.1
 INSTANCE := $(CURDIR)/instance
 STAMP := $(VENV)/.installed
 
@@ -64,9 +67,13 @@ run: setup pwa $(INSTANCE)/secret_key
 	SECRET_KEY=$$(cat $(INSTANCE)/secret_key) WANGGE_INSTANCE=$(INSTANCE) $(BIN)/wangge demo
 	@echo ""
 	@echo "Wangge is serving on http://127.0.0.1:$(PORT)/  (field app: http://127.0.0.1:$(PORT)/app/, health: http://127.0.0.1:$(PORT)/healthz, API spec: http://127.0.0.1:$(PORT)/api/openapi.json)"
+ifeq ($(HOST),0.0.0.0)
 	@echo "Phones on the same network: http://$$(hostname -I 2>/dev/null | cut -d' ' -f1):$(PORT)/"
+else
+	@echo "Only this machine can reach it; HOST=0.0.0.0 make run to open it to phones on the network."
+endif
 	SECRET_KEY=$$(cat $(INSTANCE)/secret_key) WANGGE_INSTANCE=$(INSTANCE) \
-		$(BIN)/gunicorn --workers 2 --bind 0.0.0.0:$(PORT) --access-logfile - "server:create_app()"
+		$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - "server:create_app()"
 
 postgres:
 	bash scripts/ensure-postgres.sh

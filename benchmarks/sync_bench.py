@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import secrets
 import shutil
 import statistics
 import tempfile
@@ -52,7 +53,7 @@ def demo_app(backend: str, **config):
             uri = ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{database}"
         else:
             uri = f"sqlite:///{workdir}/bench.db"
-        app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": uri, "BLOB_DIR": f"{workdir}/blobs",
+        app = create_app({"SECRET_KEY": secrets.token_urlsafe(48), "SQLALCHEMY_DATABASE_URI": uri, "BLOB_DIR": f"{workdir}/blobs",
                           **config})
         with app.app_context():
             db.create_all()

@@ -9,14 +9,14 @@ from sqlalchemy import event, text
 
 from sync import hlc
 
-from .config import Config, DevConfig
+from .config import Config, check_secret_key
 from .extensions import db, migrate
 
 
 def create_app(config: type | dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("WANGGE_INSTANCE") or None,
                 instance_relative_config=True)
-    app.config.from_object(DevConfig if os.environ.get("FLASK_DEBUG") else Config)
+    app.config.from_object(Config)
     if isinstance(config, dict):
         app.config.update(config)
     elif config is not None:
@@ -24,8 +24,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{os.path.join(app.instance_path, 'wangge.db')}"
-    if not app.config.get("SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY must be set (environment variable SECRET_KEY)")
+    check_secret_key(app.config)
 
     _init_database(app)
     _init_api(app)
@@ -33,7 +32,8 @@ def create_app(config: type | dict | None = None) -> Flask:
     # not mint equal timestamps (the second write would be ignored as a replay).
     app.extensions["wangge_clock"] = hlc.Clock(f"{app.config['SERVER_NODE']}.{os.getpid()}")
 
-    from . import cli, console, i18n
+    from . import cli, console, i18n, security_headers
+    security_headers.init_app(app)
     cli.init_app(app)
     i18n.init_app(app)
     console.init_app(app)

@@ -51,11 +51,25 @@ class Config:
     BABEL_DEFAULT_LOCALE = "zh"
 
 
-class DevConfig(Config):
-    SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-for-production"
+# Keys that have been published (examples, old defaults) or are plainly typed by hand.
+WEAK_SECRET_KEYS = frozenset({"dev", "dev-only-not-for-production", "secret", "secret-key", "changeme",
+                              "change-me", "test", "testing", "wangge", "password"})
+SECRET_KEY_MIN_LENGTH = 32
 
 
-class TestConfig(Config):
-    TESTING = True
-    SECRET_KEY = "test"
-    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
+def check_secret_key(config) -> None:
+    """Refuse to start with a missing, published or short SECRET_KEY, whatever FLASK_DEBUG says.
+
+    It signs console sessions and CSRF tokens: whoever knows it can forge a staff sign-in. Only an
+    app built with TESTING passed explicitly (the test factory) may use a short fixed key.
+    """
+    key = config.get("SECRET_KEY")
+    if not key:
+        raise RuntimeError("SECRET_KEY must be set (environment variable SECRET_KEY); generate one with "
+                           "python -c 'import secrets; print(secrets.token_urlsafe(48))'")
+    if config.get("TESTING"):
+        return
+    if str(key).strip().lower() in WEAK_SECRET_KEYS or len(key) < SECRET_KEY_MIN_LENGTH:
+        raise RuntimeError(f"SECRET_KEY is a published default or shorter than {SECRET_KEY_MIN_LENGTH} "
+                           "characters: set a random one, e.g. "
+                           "python -c 'import secrets; print(secrets.token_urlsafe(48))'")

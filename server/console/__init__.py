@@ -24,9 +24,6 @@ ASSETS = frozenset({"console.static", "console.vendor"})
 PUBLIC = {"console.login_form", "console.login", *ASSETS}
 # Each feature is a package whose views module registers its pages (and its sibling modules').
 FEATURES = ("cases", "conflicts", "dashboard", "ledgers", "records", "review", "users")
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-       "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
-       "base-uri 'none'; object-src 'none'")
 
 
 def init_app(app: Flask) -> None:
@@ -72,11 +69,8 @@ def _guard():
 
 
 @bp.after_request
-def _headers(reply):
-    reply.headers.setdefault("Content-Security-Policy", CSP)
-    reply.headers["X-Frame-Options"] = "DENY"
-    reply.headers["X-Content-Type-Options"] = "nosniff"
-    reply.headers["Referrer-Policy"] = "same-origin"
+def _no_store(reply):
+    # The policy and framing headers come from server/security_headers.py, for every route.
     if request.endpoint not in ASSETS:
         # Pages carry personal data: never kept by the browser or a proxy.
         reply.headers["Cache-Control"] = "no-store"

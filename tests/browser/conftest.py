@@ -18,11 +18,13 @@ import os
 import shutil
 import socket
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from server.extensions import db
@@ -206,13 +208,28 @@ def browser(playwright_instance):
     browser.close()
 
 
-def _context_maker(browser, defaults):
+@pytest.fixture(autouse=True)
+def csp_violations():
+    """Every page the browser tests open runs under the server's CSP: a refusal the browser logs
+    (a blocked inline script or style, a blocked request) fails the test."""
+    seen: list[str] = []
+    yield seen
+    assert not seen, "Content Security Policy violations:\n" + "\n".join(seen)
+
+
+def watch_csp(context, seen: list[str]) -> None:
+    context.on("console", lambda message: seen.append(f"{message.location.get('url')}: {message.text}")
+               if "Content Security Policy" in message.text else None)
+
+
+def _context_maker(browser, defaults, seen: list[str]):
     """make(**options) -> a new browser context with `defaults`; all closed at teardown."""
     contexts = []
 
     def make(**options):
         context = browser.new_context(**{**defaults, **options})
         context.set_default_timeout(15000)
+        watch_csp(context, seen)
         contexts.append(context)
         return context
 
@@ -220,16 +237,16 @@ def _context_maker(browser, defaults):
 
 
 @pytest.fixture
-def phone(browser):
+def phone(browser, csp_violations):
     """phone(**options) -> a new phone-sized browser context (390×844, touch, zh-CN, service workers)."""
-    make, contexts = _context_maker(browser, PHONE)
+    make, contexts = _context_maker(browser, PHONE, csp_violations)
     yield make
     for context in contexts:
         context.close()
 
 
 @pytest.fixture
-def phone_profile(playwright_instance, tmp_path):
+def phone_profile(playwright_instance, tmp_path, csp_violations):
     """phone_profile(name="default") -> a phone context on a persistent profile directory.
 
     Close it and call again with the same name for "a new browser context on the same profile":
@@ -245,6 +262,7 @@ def phone_profile(playwright_instance, tmp_path):
             **{**PHONE, **options})
         context.profile_name = name
         context.set_default_timeout(15000)
+        watch_csp(context, csp_violations)
         open_contexts.append(context)
         return context
 
@@ -268,10 +286,28 @@ def screenshot(request):
 
 # --- helpers for the tests ----------------------------------------------------------------
 
+def wait_until(page, expression: str, arg=None, timeout: float = 15000) -> None:
+    """Until `expression` (or the function, called with `arg`) is truthy in the page.
+
+    Playwright's page.wait_for_function compiles its predicate with eval inside the page, which
+    the app's CSP (script-src 'self') refuses; page.evaluate goes through DevTools instead."""
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        try:
+            if page.evaluate(expression, arg):
+                return
+        except PlaywrightError as error:
+            if "context was destroyed" not in str(error) and "navigat" not in str(error):
+                raise  # a navigation in between is no answer yet; anything else is a real error
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} ms: {expression}")
+        page.wait_for_timeout(50)
+
+
 def wait_for_service_worker(page, timeout: float = 20000) -> None:
     """Until the page is controlled by the active worker (precache complete)."""
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null",
-                           timeout=timeout)
+    wait_until(page, "navigator.serviceWorker && navigator.serviceWorker.controller !== null",
+               timeout=timeout)
 
 
 @pytest.fixture
@@ -285,9 +321,9 @@ DESK = {"viewport": {"width": 1366, "height": 768}, "locale": "zh-CN", "timezone
 
 
 @pytest.fixture
-def desk(browser):
+def desk(browser, csp_violations):
     """desk(**options) -> a new office-PC browser context (1366×768, zh-CN) for the console."""
-    make, contexts = _context_maker(browser, DESK)
+    make, contexts = _context_maker(browser, DESK, csp_violations)
     yield make
     for context in contexts:
         context.close()

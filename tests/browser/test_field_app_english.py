@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from tests.browser.conftest import wait_until
 from tests.browser.test_sync_edge_cases import go_offline, log_in, meta
 
 TABS = {"home": "Home", "due": "Due visits", "patrol": "Patrol", "search": "Search", "sync": "Sync"}
@@ -62,7 +63,7 @@ def test_switch_to_english_and_back_offline(live_server, phone, pwa, screenshot)
     page.locator("#screen").get_by_role("button", name="English", exact=True).click()
 
     # A full reload of the same screen: the shell changes with it.
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    wait_until(page, "document.documentElement.lang === 'en'")
     wait_for_title(page, "Sync")
     assert page.url.endswith("/app/sync")
     assert meta(page, "lang") == "en"
@@ -101,7 +102,7 @@ def test_switch_to_english_and_back_offline(live_server, phone, pwa, screenshot)
     page.locator("#shell-nav a[data-nav=sync]").click()
     wait_for_title(page, "Sync")
     page.locator("#screen").get_by_role("button", name="中文", exact=True).click()
-    page.wait_for_function("document.documentElement.lang === 'zh-CN'")
+    wait_until(page, "document.documentElement.lang === 'zh-CN'")
     wait_for_title(page, "同步")
     assert tab_labels(page) == TABS_ZH
     page.locator("#net-status", has_text="离线").wait_for()

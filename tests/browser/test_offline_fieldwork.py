@@ -23,7 +23,7 @@ from server.registry.models import Resident, ResidentTag
 from server.syncapi.direct import DirectWriter
 from server.syncapi.models import Change
 from sync.ids import uuid7
-from tests.browser.conftest import wait_for_service_worker
+from tests.browser.conftest import wait_for_service_worker, wait_until
 
 GRID = "第1网格"
 ELDER = "刘桂芳"
@@ -83,16 +83,14 @@ def wait_for_first_sync(page) -> None:
     """The home screen refreshes itself when the first download is done: the grid is listed,
     nothing waits in the outbox and the last sync time is set."""
     page.locator("#screen h2.section-title", has_text=GRID).wait_for(state="visible", timeout=30000)
-    page.wait_for_function(
-        """() => {
+    wait_until(page, """() => {
             const s = document.querySelector('#screen .sync-status');
             return s && /待同步\\s*0\\s*条/.test(s.innerText) && !s.innerText.includes('尚未同步');
         }""", timeout=30000)
 
 
 def wait_for_outbox_badge(page, count: int) -> None:
-    page.wait_for_function(
-        """(n) => { const b = document.querySelector('#outbox-badge');
+    wait_until(page, """(n) => { const b = document.querySelector('#outbox-badge');
                    return b && !b.hidden && b.textContent.trim() === `待同步 ${n}`; }""",
         arg=count)
 
@@ -218,15 +216,14 @@ def test_worker_keeps_working_with_the_server_stopped(live_server, phone_profile
         document.body.dispatchEvent(new CustomEvent('wangge:synced', {detail: {state: 'error', error: 'offline'}}));
         document.querySelector("#screen a[href='/app/patrol/new']").click(); }""")
     wait_for_screen(page, "上报巡查发现")
-    page.wait_for_function("location.pathname === '/app/patrol/new'")
+    wait_until(page, "location.pathname === '/app/patrol/new'")
     form = screen(page).locator("form.form")
     form.locator("select[name=category]").select_option("safety_fire_lane")
     form.locator("textarea[name=description]").fill(FINDING)
     photo = form.locator("input[name=photo]")
     photo.set_input_files(files=[{"name": "hazard.png", "mimeType": "image/png", "buffer": png()}])
     # main.js re-encodes the picture as a JPEG on the phone before the form can post it.
-    page.wait_for_function(
-        "(i) => !i.hasAttribute('aria-busy') && i.files.length === 1 && i.files[0].type === 'image/jpeg'",
+    wait_until(page, "(i) => !i.hasAttribute('aria-busy') && i.files.length === 1 && i.files[0].type === 'image/jpeg'",
         arg=photo.element_handle())
     form.get_by_role("button", name="获取当前位置（GPS）").tap()
     form.locator("[data-wangge-locate-status]", has_text="已定位").wait_for()
@@ -304,7 +301,7 @@ def test_worker_keeps_working_with_the_server_stopped(live_server, phone_profile
     wait_for_screen(page, "同步")
     page.get_by_role("button", name="立即同步").tap()
     screen(page).get_by_text("所有修改都已同步。").wait_for(timeout=30000)
-    page.wait_for_function("document.querySelector('#outbox-badge').hidden")
+    wait_until(page, "document.querySelector('#outbox-badge').hidden")
     assert page.evaluate(READ_OUTBOX) == []
     screenshot(page, "offline-sync-done")
     # Sync once more (a reload syncs on load): nothing may arrive twice.
@@ -313,7 +310,7 @@ def test_worker_keeps_working_with_the_server_stopped(live_server, phone_profile
     page.evaluate("""() => { window.syncedAfterTap = [];
         document.body.addEventListener('wangge:synced', (e) => window.syncedAfterTap.push(e.detail.state)); }""")
     page.get_by_role("button", name="立即同步").tap()
-    page.wait_for_function("window.syncedAfterTap.includes('done')")
+    wait_until(page, "window.syncedAfterTap.includes('done')")
 
     with live_server.app.app_context():
         try:

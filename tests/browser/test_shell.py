@@ -10,6 +10,8 @@ import socket
 import struct
 from pathlib import Path
 
+from tests.browser.conftest import wait_until
+
 NAV = ["首页", "待访", "巡查", "搜索", "同步"]
 
 
@@ -49,7 +51,7 @@ def test_the_app_installs_its_service_worker_and_opens_with_the_server_stopped(
             assert label in visible_nav_labels(page)
         assets = {url.split("?")[0].rsplit("/", 1)[-1]: worker for url, worker in from_worker}
         assert assets.get("app.js") and assets.get("app.css") and assets.get("htmx.min.js"), assets
-        page.wait_for_function("document.querySelector('#screen').children.length > 0")
+        wait_until(page, "document.querySelector('#screen').children.length > 0")
         screenshot(page, "shell-offline")
 
         # A screen URL never visited, opened in a new tab: still the app, not the browser's error page.
@@ -68,10 +70,10 @@ def test_the_header_shows_when_the_phone_is_offline(live_server, phone, pwa):
     page.goto(live_server.url("/app/"))
     pwa.wait_for_service_worker(page)
     context.set_offline(True)
-    page.wait_for_function("document.querySelector('#net-status').dataset.state === 'offline'")
+    wait_until(page, "document.querySelector('#net-status').dataset.state === 'offline'")
     assert page.locator("#net-status").inner_text() == "离线"
     context.set_offline(False)
-    page.wait_for_function("document.querySelector('#net-status').dataset.state === 'online'")
+    wait_until(page, "document.querySelector('#net-status').dataset.state === 'online'")
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -172,5 +174,5 @@ def test_the_browser_reopened_on_the_same_profile_opens_the_app_with_the_server_
         reply = page.goto(live_server.url("/app/"))
         assert reply.ok and reply.from_service_worker
         assert page.locator(".appbar-name").inner_text().strip() == "网格通"
-        page.wait_for_function("document.querySelector('#screen').children.length > 0")
+        wait_until(page, "document.querySelector('#screen').children.length > 0")
         screenshot(page, "shell-offline-reopened-profile")

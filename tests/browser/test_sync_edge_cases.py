@@ -18,6 +18,7 @@ from server.registry.validators import make_id_number
 from server.syncapi.models import Change, Conflict
 from sync.client import SyncClient
 from sync.transport import wsgi_transport
+from tests.browser.conftest import wait_until
 from tests.browser.test_shell import deploy_changed_css
 
 # --- helpers --------------------------------------------------------------------------------
@@ -86,7 +87,7 @@ def log_in(page, server, username: str, pwa) -> None:
     page.wait_for_url(re.compile(r"/app/$"))
     page.locator("#screen a[href^='/app/buildings/']").first.wait_for(timeout=20000)
     assert meta(page, "token") and meta(page, "cursor")
-    page.wait_for_function("() => !document.querySelector('#sync-state') || document.querySelector('#sync-state').hidden")
+    wait_until(page, "() => !document.querySelector('#sync-state') || document.querySelector('#sync-state').hidden")
 
 
 def sync_now(page, *, expect: str = "done") -> dict:
@@ -99,11 +100,10 @@ def sync_now(page, *, expect: str = "done") -> dict:
     page.evaluate(LISTEN)
     page.locator("#screen").get_by_role("button", name="立即同步").click()
     if expect == "done":
-        page.wait_for_function(
-            "window.__outcomes.some((m) => m.state === 'done' && m.outbox === 0)", timeout=20000)
+        wait_until(page, "window.__outcomes.some((m) => m.state === 'done' && m.outbox === 0)", timeout=20000)
         outcome = page.evaluate("window.__outcomes.filter((m) => m.state === 'done' && m.outbox === 0).pop()")
     else:
-        page.wait_for_function(f"window.__outcomes.some((m) => m.error === {expect!r})", timeout=20000)
+        wait_until(page, f"window.__outcomes.some((m) => m.error === {expect!r})", timeout=20000)
         outcome = page.evaluate(f"window.__outcomes.filter((m) => m.error === {expect!r}).pop()")
     return outcome
 
@@ -114,14 +114,14 @@ def go_offline(context, page, server) -> None:
     server this phone talks to is stopped as well, so nothing gets through."""
     server.stop()
     context.set_offline(True)
-    page.wait_for_function("document.querySelector('#net-status').dataset.state === 'offline'")
+    wait_until(page, "document.querySelector('#net-status').dataset.state === 'offline'")
 
 
 def go_online(context, page, server) -> None:
     server.start()
     context.set_offline(False)
     # "online", or "unreachable" once a sync has tried a server that is down.
-    page.wait_for_function("document.querySelector('#net-status').dataset.state !== 'offline'")
+    wait_until(page, "document.querySelector('#net-status').dataset.state !== 'offline'")
 
 
 def edit_resident(page, server, resident_id: str, **values: str) -> None:

@@ -1,5 +1,7 @@
 """Passwords are stored with a real KDF, never in a form that can be read back."""
 
+import secrets
+
 import pytest
 
 from server import create_app
@@ -9,7 +11,7 @@ from server.extensions import db
 
 
 def test_production_passwords_are_hashed_with_scrypt(tmp_path):
-    app = create_app({"SECRET_KEY": "k", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}"})
+    app = create_app({"SECRET_KEY": secrets.token_urlsafe(48), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}"})
     with app.app_context():
         db.create_all()
         create_user("wgy9", "秘密-password-9", "测试", "grid_worker")

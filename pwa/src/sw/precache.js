@@ -58,7 +58,11 @@ export async function shellPage(screenHtml, { title } = {}) {
   if (title) {
     html = html.replace(/<title>[^<]*<\/title>/, () => `<title>${escapeText(title)} · ${APP_NAME}</title>`);
   }
-  return new Response(html, { headers: { 'Content-Type': 'text/html; charset=utf-8' } });
+  // The page is built here, not by the server: it carries the policy the server sent with the shell.
+  const headers = { 'Content-Type': 'text/html; charset=utf-8' };
+  const policy = response.headers.get('Content-Security-Policy');
+  if (policy) headers['Content-Security-Policy'] = policy;
+  return new Response(html, { headers });
 }
 
 function escapeText(value) {

@@ -41,6 +41,8 @@
       textStyle: { fontSize: 16 },
       animation: false,
       tooltip: {
+        // Drawn on the canvas: the HTML tooltip carries style attributes, which the CSP refuses.
+        renderMode: 'richText',
         trigger: 'axis',
         axisPointer: { type: 'shadow' },
         textStyle: { fontSize: 16 },
