@@ -11,6 +11,7 @@ from server.extensions import db
 from server.registry.validators import make_id_number
 from server.syncapi.models import Change, Conflict
 from tests.console.cases_helpers import refused, street_admin_on
+from tests.pulls import pull_until
 
 CARD = re.compile(r'<article class="card conflict" id="conflict-(\d+)"')
 REJECTED = re.compile(r'<tr data-change="([0-9a-f-]{36})" data-code="([a-z_]+)"')
@@ -20,8 +21,8 @@ def offline_edits(world, device_factory, field="phone", first="13800138000", sec
     """worker and worker2 change the same field of a resident, neither seeing the other's value."""
     a = device_factory("worker")
     b = device_factory("worker2")
-    a.pull()
-    b.pull()
+    pull_until(a)
+    pull_until(b)
     rid = world.residents[0].id
     a.network.offline = b.network.offline = True
     a.update("resident", rid, {field: first})
@@ -76,8 +77,8 @@ def test_restoring_the_overwritten_value_reaches_both_phones(world, device_facto
     [restore] = db.session.scalars(db.select(Change).where(
         Change.record_id == rid, Change.user_id == world.users["staff"].id)).all()
     assert restore.device_id is None and restore.fields == {"phone": "13800138000"}
-    a.pull()
-    b.pull()
+    pull_until(a)
+    pull_until(b)
     assert a.get("resident", rid)["phone"] == b.get("resident", rid)["phone"] == "13800138000"
     # The queue is empty; the conflict is in the recently settled list.
     assert open_cards(staff) == []
@@ -93,8 +94,8 @@ def test_keeping_the_current_value_changes_nothing_on_the_phones(world, device_f
     assert reply.status_code == 303
     assert the_conflict().status == "kept"
     assert db.session.scalars(db.select(Change).where(Change.user_id == world.users["staff"].id)).all() == []
-    a.pull()
-    b.pull()
+    pull_until(a)
+    pull_until(b)
     assert a.get("resident", rid)["phone"] == b.get("resident", rid)["phone"] == "13900139000"
     assert "已保留当前值" in staff.get("/console/conflicts").text
 
@@ -209,8 +210,8 @@ def test_both_pages_on_both_databases(any_app, any_world, device_factory):
 
     a = device_factory("worker", app=any_app)
     b = device_factory("worker2", app=any_app)
-    a.pull()
-    b.pull()
+    pull_until(a)
+    pull_until(b)
     rid = any_world.residents[0].id
     a.update("resident", rid, {"notes": "女儿每周来"})
     b.update("resident", rid, {"notes": "无人照顾"})

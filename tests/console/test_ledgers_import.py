@@ -20,6 +20,7 @@ from server.registry.validators import make_id_number
 from server.syncapi.direct import DirectWriter
 from server.syncapi.models import Change
 from tests.console.cases_helpers import refused, street_admin_on
+from tests.pulls import pull_until
 
 HEADERS = ["网格", "楼栋号", "单元", "楼层", "房号", "房屋用途", "姓名", "性别", "出生日期", "证件类型", "证件号码",
            "联系电话", "民族", "与户主关系", "人口类型"]
@@ -157,7 +158,7 @@ def test_bad_rows_are_reported_by_row_and_column_and_only_confirmed_good_rows_ar
     assert sorted((c.entity, c.status, c.device_id) for c in changes) == \
         [("household", "accepted", None)] + [("resident", "accepted", None)] * 3
     phone = device_factory("worker")
-    phone.pull()
+    pull_until(phone)
     assert {f["name"] for (e, _), f in phone.server_copy("resident").items()} >= {"刘建国", "王秀兰", "张小明"}
     assert phone.get("household", home.id)["room"] == "301"
     [entry] = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "import")).all()

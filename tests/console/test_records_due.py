@@ -14,6 +14,7 @@ from server.extensions import db
 from server.registry.models import Resident
 from sync.ids import uuid7
 from tests.console.test_records import add_home, add_person, add_tag, add_visit, days_ago, writer
+from tests.pulls import pull_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -99,7 +100,7 @@ def test_the_pages_query_postgresql_too(any_app, any_world, device_factory):
 
     person = any_world.residents[0]
     phone = device_factory("worker", app=any_app)
-    phone.pull()
+    pull_until(phone)
     phone.create("resident_tag", {"resident_id": person.id, "tag": "disabled", "detail": {}})  # rejected
     started = (china_today() - timedelta(days=30)).isoformat()
     phone.create("resident_tag", {"resident_id": person.id, "tag": "elderly_alone",

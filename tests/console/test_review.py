@@ -10,6 +10,7 @@ from server.extensions import db
 from server.fieldwork.models import Visit
 from server.syncapi.models import Change
 from tests.console.cases_helpers import refused, report, street_admin_on
+from tests.pulls import pull_until
 
 ROW = re.compile(r'<tr data-kind="(visit|finding)" data-id="([0-9a-f-]{36})"')
 
@@ -72,7 +73,7 @@ def test_marking_a_visit_reviewed_syncs_to_the_phone_and_leaves_the_queue(world,
     assert queue(staff) == []
     logged = db.session.scalars(db.select(Change).where(Change.entity == "visit", Change.device_id.is_(None))).all()
     assert len(logged) == 1 and logged[0].fields["review_status"] == "reviewed"
-    worker.pull()
+    pull_until(worker)
     assert worker.server_copy()[("visit", vid)]["review_status"] == "reviewed"
     # Reviewing it again (a second tab) is refused, not applied twice.
     assert refused(act(staff, vid, "reviewed")) == (409, "review_stale")
@@ -90,7 +91,7 @@ def test_a_returned_visit_goes_to_the_phone_and_comes_back_resubmitted(world, st
     assert reply.status_code == 200 and 'data-status="returned"' in reply.text
     assert queue(staff) == []
 
-    worker.pull()
+    pull_until(worker)
     copy = worker.server_copy()[("visit", vid)]
     assert (copy["review_status"], copy["review_comment"]) == ("returned", "请写明老人的身体状况和需求")
     worker.update("visit", vid, {"notes": "老人血压偏高，已提醒按时服药；需要助餐服务"})
@@ -104,7 +105,7 @@ def test_a_returned_visit_goes_to_the_phone_and_comes_back_resubmitted(world, st
     assert "已修改，重新提交" in page and "上次退回意见" in page and "需要助餐服务" in page
     assert act(staff, vid, "reviewed").status_code == 200
     assert db.session.get(Visit, vid).review_status == "reviewed"
-    worker.pull()
+    pull_until(worker)
     assert worker.server_copy()[("visit", vid)]["review_status"] == "reviewed"
 
 
@@ -161,7 +162,7 @@ def test_accepting_or_returning_a_finding_from_the_queue_is_a_case_step(world, s
     again = staff.post(f"/console/review/findings/{taken}", {"action": "accepted", "from_status": "reported"},
                        htmx=True)
     assert refused(again) == (409, "stale_transition")
-    worker.pull()
+    pull_until(worker)
     assert worker.server_copy()[("finding", sent_back)]["status"] == "returned"
     # Without htmx: back to the queue with a message.
     third = report(worker, world.grids[0], description="第三条")
