@@ -7,4 +7,5 @@ from .cases.models import CaseDeadline, CaseStep, Finding, FindingCategory  # no
 from .fieldwork.models import Visit  # noqa: F401
 from .registry.models import CareTagType, Household, Resident, ResidentTag  # noqa: F401
 from .syncapi.models import Change, Conflict, SyncRow  # noqa: F401
-from .console.models import AuditEntry, ConsoleJob, LoginAttempt  # noqa: F401
+from .audit.models import AuditEntry  # noqa: F401
+from .console.models import ConsoleJob, LoginAttempt  # noqa: F401

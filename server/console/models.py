@@ -1,4 +1,4 @@
-"""What the console keeps for itself: the audit trail, sign-in attempts and background jobs."""
+"""What the console keeps for itself: sign-in attempts and background jobs."""
 
 from __future__ import annotations
 
@@ -9,22 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from ..core.time import utcnow
-
-
-class AuditEntry(db.Model):
-    """A staff action worth answering for later: a full ID or phone number seen, an export, a
-    revoked phone. PIPL asks that sensitive reads by staff be attributable."""
-
-    __tablename__ = "console_audit"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
-    action: Mapped[str] = mapped_column(String(32))
-    entity: Mapped[str | None] = mapped_column(String(32))
-    record_id: Mapped[str | None] = mapped_column(String(36), index=True)
-    detail: Mapped[dict] = mapped_column(JSON, default=dict)
-    ip: Mapped[str | None] = mapped_column(String(64))
 
 
 class LoginAttempt(db.Model):

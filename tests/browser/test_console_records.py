@@ -114,7 +114,7 @@ def test_a_name_with_markup_is_shown_as_text(live_server, desk, console, screens
 
 def test_staff_of_another_community_cannot_see_or_change_a_record_even_by_url(live_server, desk, console,
                                                                                screenshot):
-    from server.console.models import AuditEntry
+    from server.audit.models import AuditEntry
     from tests.browser.test_case_check import write_as
 
     world = live_server.world

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from server.cases.deadlines import Limit, after_working_days, limit_for
 from server.cases.models import CaseDeadline
-from server.console.models import AuditEntry
+from server.audit.models import AuditEntry
 from server.extensions import db
 
 AMOUNT = re.compile(r'name="(amount-[a-z_]+-[a-z]+)" value="([^"]*)"')

@@ -12,7 +12,8 @@ import pytest
 from openpyxl import load_workbook
 
 from server.cases.models import Finding
-from server.console.models import AuditEntry, ConsoleJob
+from server.audit.models import AuditEntry
+from server.console.models import ConsoleJob
 from server.extensions import db
 from server.registry.models import Resident, ResidentTag
 from server.registry.validators import make_id_number

@@ -13,7 +13,8 @@ from openpyxl import Workbook, load_workbook
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from server.console.models import AuditEntry, ConsoleJob
+from server.audit.models import AuditEntry
+from server.console.models import ConsoleJob
 from server.extensions import db
 from server.registry.models import Household, Resident
 from server.registry.validators import make_id_number

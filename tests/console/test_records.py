@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from server.areas.operations import add_building
-from server.console.models import AuditEntry
+from server.audit.models import AuditEntry
 from server.core.time import BEIJING, china_today
 from server.extensions import db
 from server.fieldwork.models import Visit

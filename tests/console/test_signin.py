@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from server.console.models import AuditEntry, LoginAttempt
+from server.audit.models import AuditEntry
+from server.console.models import LoginAttempt
 from server.extensions import db
 from tests.console.conftest import StaffClient
 

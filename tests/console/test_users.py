@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from server.auth.models import Device, User
-from server.console.models import AuditEntry
+from server.audit.models import AuditEntry
 from server.extensions import db
 from sync.client import DeviceRevoked, SyncClient, SyncError
 from sync.transport import FlakyNetwork

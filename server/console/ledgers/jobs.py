@@ -26,7 +26,8 @@ from ...auth.models import User
 from ...core.messages import register_messages
 from ...extensions import db
 from ...core.time import utcnow
-from ..models import AuditEntry, ConsoleJob
+from ...audit import write as write_audit
+from ..models import ConsoleJob
 
 register_messages({
     "job_interrupted": ("任务因服务器重启而中断，请重新导出或重新上传", "The job was cut off by a server restart; export or upload again"),
@@ -164,8 +165,7 @@ def finish(job: ConsoleJob, status: str, **result) -> None:
 
 def audit(job: ConsoleJob, action: str, **detail) -> None:
     """audit.record for work done outside the request: the job keeps the requester's address."""
-    db.session.add(AuditEntry(user_id=job.user_id, action=action, entity="console_job", record_id=job.id,
-                              detail=detail, ip=(job.params or {}).get("ip")))
+    write_audit(action, job.user_id, "console_job", job.id, (job.params or {}).get("ip"), detail)
 
 
 def sweep_old_files() -> None:
