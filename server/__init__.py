@@ -96,6 +96,7 @@ def _serialise_sqlite_writers(engine) -> None:
 
 def _init_api(app: Flask) -> None:
     from . import errors
+    from .apidoc import VERSION_HEADERS
     from .auth.blueprint import blp as auth_blp
     from .blobs.blueprint import blp as blobs_blp
     from .fieldapp.blueprint import blp as fieldapp_blp
@@ -104,7 +105,7 @@ def _init_api(app: Flask) -> None:
     api = errors.WanggeApi(app)
     app.extensions["wangge_api"] = api
     for blp in (auth_blp, sync_blp, blobs_blp):
-        api.register_blueprint(blp)
+        api.register_blueprint(blp, parameters=VERSION_HEADERS)
     _document_protocol(api)
     app.register_blueprint(fieldapp_blp)
     errors.register(app)

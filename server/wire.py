@@ -25,6 +25,10 @@ CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
 class Id(fields.String):
     """A record id: a lower-case UUID (devices make UUIDv7s)."""
 
+    def __init__(self, **kwargs):
+        kwargs["metadata"] = {"format": "uuid", "pattern": UUID_RE.pattern, **kwargs.get("metadata", {})}
+        super().__init__(**kwargs)
+
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         if not UUID_RE.match(text):

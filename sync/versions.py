@@ -22,6 +22,7 @@ MAX_LENGTH = 32
 _NUMBER = r"(?:0|[1-9][0-9]*)"
 _IDENTIFIER = r"(?:0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*)"
 _VERSION = re.compile(rf"({_NUMBER})\.({_NUMBER})\.({_NUMBER})(?:-({_IDENTIFIER}(?:\.{_IDENTIFIER})*))?")
+PATTERN = f"^{_VERSION.pattern}$"  # for the API spec
 
 
 def version_key(text: str) -> tuple:

@@ -5,6 +5,7 @@ from flask import request
 from sync import hlc
 
 from ..extensions import db
+from ..apidoc import no_token, refusals
 from ..wire import Blueprint
 from .guard import APP_HEADER, check_versions
 from .operations import login_device
@@ -18,6 +19,8 @@ blp.before_request(check_versions)
 @blp.route("/login", methods=["POST"])
 @blp.arguments(LoginIn)
 @blp.response(200, LoginOut)
+@refusals(blp, 400, 401, 403, 409, 426)
+@no_token(blp)
 def login(body):
     """Exchange a username and password for a device token (needs the network once)."""
     user, device, token = login_device(body["username"], body["password"], body["device_id"],

@@ -10,6 +10,7 @@ from sync.errors import ProtocolError
 
 from ..auth.guard import authenticate
 from ..extensions import db
+from ..apidoc import IMAGE_BODY, IMAGE_REPLY, SHA256_PATH, refusals
 from ..wire import WireSchema
 from . import storage
 from .models import Blob
@@ -33,8 +34,10 @@ def _checked(sha256: str) -> str:
     return sha256
 
 
-@blp.route("/<sha256>", methods=["PUT"])
+@blp.route("/<sha256>", methods=["PUT"], parameters=SHA256_PATH)
 @blp.response(200, BlobOut)
+@refusals(blp, 400, 401, 413, 415, 426)
+@blp.doc(requestBody=IMAGE_BODY)
 def upload(sha256):
     """Upload a photo's bytes as the request body; uploading it again is harmless."""
     blob, created = store_blob(_checked(sha256), request.get_data(cache=False), g.user, g.device)
@@ -42,7 +45,9 @@ def upload(sha256):
     return {"sha256": blob.sha256, "size": blob.size, "content_type": blob.content_type, "created": created}
 
 
-@blp.route("/<sha256>", methods=["GET"])
+@blp.route("/<sha256>", methods=["GET"], parameters=SHA256_PATH)
+@refusals(blp, 400, 401, 404, 426)
+@blp.doc(responses={"200": IMAGE_REPLY})
 def download(sha256):
     """A photo, to whoever may see a record that shows it."""
     blob = db.session.get(Blob, _checked(sha256))

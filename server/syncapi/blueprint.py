@@ -6,6 +6,7 @@ from sync import hlc
 from sync.errors import ProtocolError
 
 from ..auth.guard import authenticate
+from ..apidoc import refusals
 from ..wire import Blueprint
 from .operations import run_pull, run_push
 from .schemas import PullOut, PullQuery, PushIn, PushOut
@@ -17,6 +18,7 @@ blp.before_request(authenticate)
 @blp.route("/push", methods=["POST"])
 @blp.arguments(PushIn)
 @blp.response(200, PushOut)
+@refusals(blp, 400, 401, 413, 426)
 def push(body):
     """Apply a batch of changes; every change gets its own result, in order."""
     if len(body["changes"]) > current_app.config["PUSH_MAX_CHANGES"]:
@@ -28,6 +30,7 @@ def push(body):
 @blp.route("/pull", methods=["GET"])
 @blp.arguments(PullQuery, location="query")
 @blp.response(200, PullOut)
+@refusals(blp, 400, 401, 426)
 def pull(query):
     """Records changed in the device's scope since its cursor, a page at a time."""
     limit = query.get("limit") or current_app.config["PULL_PAGE_SIZE"]
