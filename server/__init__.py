@@ -6,6 +6,7 @@ import os
 
 from flask import Flask, jsonify, render_template
 from sqlalchemy import event, text
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from sync import hlc
 
@@ -25,6 +26,11 @@ def create_app(config: type | dict | None = None) -> Flask:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{os.path.join(app.instance_path, 'wangge.db')}"
     check_secret_key(app.config)
+    hops = int(app.config.get("TRUSTED_PROXY_HOPS") or 0)
+    if hops:
+        # Only as many X-Forwarded-* entries as there are proxies of ours: the rest is whatever
+        # the client wrote.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     _init_database(app)
     _init_api(app)

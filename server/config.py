@@ -49,6 +49,14 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("WANGGE_SECURE_COOKIES") == "1"
     BABEL_DEFAULT_LOCALE = "zh"
+    # Reverse proxies in front of the app that each append the client's address to
+    # X-Forwarded-For (and set X-Forwarded-Proto). 0: the app faces clients directly and ignores
+    # those headers, which anyone can send. Behind one proxy (docker/compose.yaml) set 1: the
+    # sign-in throttle and the audit trail then see each client's own address, not the proxy's.
+    TRUSTED_PROXY_HOPS = int(os.environ.get("WANGGE_TRUSTED_PROXY_HOPS", "0"))
+    # A device token unused this long is refused with `token_expired`: the phone signs in again
+    # and keeps its unsent changes.
+    DEVICE_TOKEN_IDLE_DAYS = int(os.environ.get("WANGGE_DEVICE_TOKEN_IDLE_DAYS", "30"))
 
 
 # Keys that have been published (examples, old defaults) or are plainly typed by hand.

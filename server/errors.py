@@ -56,7 +56,10 @@ def register(app) -> None:
     @app.errorhandler(ProtocolError)
     def protocol_error(exc: ProtocolError):
         db.session.rollback()
-        return jsonify(refusal_body(exc)), exc.status
+        reply = jsonify(refusal_body(exc))
+        if (exc.extra or {}).get("retry_after"):
+            reply.headers["Retry-After"] = str(exc.extra["retry_after"])
+        return reply, exc.status
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

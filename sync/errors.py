@@ -30,6 +30,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "device_revoked": ("此设备已被停用，本机数据将被清除", "This device was revoked; its local data will be wiped"),
     "device_mismatch": ("设备标识与登录不符", "The device id does not match the sign-in"),
     "forbidden": ("无权进行此操作", "You are not allowed to do this"),
+    "too_many_attempts": ("登录失败次数过多，请稍后再试", "Too many failed sign-ins; wait a moment and try again"),
+    "token_expired": ("登录已过期，请重新登录（未同步的内容会保留）",
+                      "Your sign-in has expired; sign in again (unsynced changes are kept)"),
     # per change
     "unknown_entity": ("未知的记录类型", "Unknown record type"),
     "unknown_record": ("记录不存在", "The record does not exist"),

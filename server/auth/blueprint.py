@@ -24,6 +24,7 @@ blp.before_request(check_versions)
 def login(body):
     """Exchange a username and password for a device token (needs the network once)."""
     user, device, token = login_device(body["username"], body["password"], body["device_id"],
-                                       body.get("device_name"), request.headers.get(APP_HEADER))
+                                       body.get("device_name"), request.headers.get(APP_HEADER),
+                                       request.remote_addr)
     db.session.commit()
     return {"token": token, "device_id": device.id, "user": user, "server_time": hlc.now_millis()}

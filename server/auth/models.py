@@ -59,3 +59,34 @@ class Device(db.Model):
     last_pull_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
     revoked_by: Mapped[str | None] = mapped_column(String(36))
+    # The token was ended without revoking the phone (its user's password was reset): the phone
+    # must sign in again and keeps its data. A new sign-in clears it.
+    signed_out_at: Mapped[datetime | None]
+
+
+class ConsoleSession(db.Model):
+    """A staff member's signed-in console session. The signed cookie carries a random secret
+    whose hash is this row's id, so signing out or a password reset ends it on the server and
+    a copied cookie stops working."""
+
+    __tablename__ = "console_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the cookie's secret
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(String(16))  # logout, password_reset
+
+
+class LoginAttempt(db.Model):
+    """Sign-in attempts of the API and the console, kept in the database so every app process
+    counts the same ones (server/auth/throttle.py)."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    ip: Mapped[str] = mapped_column(String(64), index=True)
+    ok: Mapped[bool] = mapped_column(default=False)

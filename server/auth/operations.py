@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+from datetime import timedelta
 
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -12,10 +13,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from sync.errors import ProtocolError
 from sync.ids import uuid7
 
+from ..audit import write as audit
 from ..core.roles import ROLES
 from ..core.time import utcnow
 from ..extensions import db
-from .models import Assignment, Device, User
+from . import throttle
+from .models import Assignment, ConsoleSession, Device, User
 
 log = logging.getLogger(__name__)
 # A real hash to compare against when the username is unknown, so timing does not tell.
@@ -43,7 +46,16 @@ def create_user(username: str, password: str, name: str, role: str, area_ids=(),
 
 
 def set_password(user: User, password: str) -> None:
+    """A new password ends everything signed in with the old one: console sessions, and device
+    tokens (`token_expired`: the phone signs in again and keeps its data; not a revocation)."""
     user.password_hash = _hash(password)
+    now = utcnow()
+    db.session.execute(db.update(ConsoleSession).where(ConsoleSession.user_id == user.id,
+                                                      ConsoleSession.ended_at.is_(None))
+                       .values(ended_at=now, end_reason="password_reset"))
+    db.session.execute(db.update(Device).where(Device.user_id == user.id, Device.revoked_at.is_(None),
+                                               Device.signed_out_at.is_(None))
+                       .values(signed_out_at=now))
 
 
 def verify_password(user: User | None, password: str) -> bool:
@@ -56,25 +68,39 @@ def verify_password(user: User | None, password: str) -> bool:
 
 
 def login_device(username: str, password: str, device_id: str, device_name: str | None,
-                 app_version: str | None) -> tuple[User, Device, str]:
+                 app_version: str | None, address: str | None = None) -> tuple[User, Device, str]:
+    """Sign a device in. Throttled (throttle.py) and audited, failures included; a failure's
+    audit entry is committed here, before the refusal rolls the request back."""
+    attempt = throttle.begin(username, address)
     user = db.session.scalar(db.select(User).where(User.username == username))
-    if not verify_password(user, password):
-        raise ProtocolError("invalid_credentials", 401)
+    ok = verify_password(user, password)
+
+    def refuse(code: str, status: int, **extra):
+        audit("login_failed", user.id if user else None, "device", device_id, address,
+              {"channel": "api", "username": username[:64], "reason": code})
+        db.session.commit()
+        raise ProtocolError(code, status, extra=extra)
+
+    if not ok:
+        refuse("invalid_credentials", 401)
+    throttle.succeeded(attempt)
     if not user.active:
-        raise ProtocolError("user_disabled", 403)
+        refuse("user_disabled", 403)
     device = db.session.get(Device, device_id)
     if device is not None and device.revoked_at is not None:
-        raise ProtocolError("device_revoked", 401, extra={"wipe": True})
+        refuse("device_revoked", 401, wipe=True)
     if device is not None and device.user_id != user.id:
-        raise ProtocolError("device_mismatch", 409)
+        refuse("device_mismatch", 409)
     token = secrets.token_urlsafe(32)
     if device is None:
         device = Device(id=device_id, user_id=user.id)
         db.session.add(device)
     device.token_hash = hash_token(token)
+    device.signed_out_at = None
     device.name = device_name
     device.app_version = app_version
     device.last_seen_at = utcnow()
+    audit("login", user.id, "device", device_id, address, {"channel": "api", "username": user.username})
     db.session.flush()
     log.info("user %s signed in on device %s", username, device_id)
     return user, device, token
@@ -88,6 +114,11 @@ def device_for_token(token: str | None) -> Device:
         raise ProtocolError("token_invalid", 401)
     if device.revoked_at is not None:
         raise ProtocolError("device_revoked", 401, extra={"wipe": True})
+    if device.signed_out_at is not None:
+        raise ProtocolError("token_expired", 401, extra={"reason": "password_reset"})
+    idle = timedelta(days=current_app.config["DEVICE_TOKEN_IDLE_DAYS"])
+    if (device.last_seen_at or device.created_at) < utcnow() - idle:
+        raise ProtocolError("token_expired", 401, extra={"reason": "idle"})
     user = db.session.get(User, device.user_id)
     if user is None or not user.active:
         raise ProtocolError("user_disabled", 403)

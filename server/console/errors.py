@@ -13,7 +13,6 @@ from ..core.messages import message, register_messages
 # Codes only the console uses; the API's own codes come from sync.errors.
 CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
     "csrf_failed": ("页面已过期，请刷新后重试", "This page has expired; reload it and try again"),
-    "too_many_attempts": ("登录尝试过多，请15分钟后再试", "Too many sign-in attempts; try again in 15 minutes"),
     "staff_only": ("此工作台仅供社区工作人员和街道管理员使用", "The console is for community staff and street admins"),
     "session_expired": ("登录已过期，请重新登录", "Your session has expired; sign in again"),
     "deadline_missing": ("该类别和响应级别没有配置处置时限", "No handling deadline is configured for this category and level"),
@@ -49,5 +48,8 @@ def render_error(exc: ProtocolError):
         # htmx does not swap error replies into the form's target: show them in the alert area.
         reply.headers["HX-Retarget"] = "#flash"
         reply.headers["HX-Reswap"] = "innerHTML"
-        return reply
-    return make_response(render_template("console/error.html", **context), exc.status)
+    else:
+        reply = make_response(render_template("console/error.html", **context), exc.status)
+    if (exc.extra or {}).get("retry_after"):
+        reply.headers["Retry-After"] = str(exc.extra["retry_after"])
+    return reply

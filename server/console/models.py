@@ -1,4 +1,4 @@
-"""What the console keeps for itself: sign-in attempts and background jobs."""
+"""What the console keeps for itself: background jobs."""
 
 from __future__ import annotations
 
@@ -9,18 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from ..core.time import utcnow
-
-
-class LoginAttempt(db.Model):
-    """Sign-in attempts, kept in the database so every app process counts the same ones."""
-
-    __tablename__ = "login_attempts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    username: Mapped[str] = mapped_column(String(64), index=True)
-    ip: Mapped[str] = mapped_column(String(64), index=True)
-    ok: Mapped[bool] = mapped_column(default=False)
 
 
 class ConsoleJob(db.Model):

@@ -1,56 +1,43 @@
-"""Staff sign-in: a session cookie, rate-limited attempts, and sign-out.
+"""Staff sign-in: a server-side session named by the signed cookie, throttled attempts (the same
+throttle as the device API, server/auth/throttle.py), and sign-out.
 
-The session holds the user id and a fingerprint of the password hash, so resetting a password
-ends every session signed in with the old one.
+The cookie carries only a random secret naming a row of `console_sessions`: signing out ends that
+row, and a password reset ends all of the user's, so a copied cookie is refused afterwards.
 """
 
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import g, redirect, render_template, request, session, url_for
+from flask import current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import refresh
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from ..audit import write as audit
+from ..auth import sessions, throttle
 from ..auth.models import User
 from ..auth.operations import verify_password
 from ..core.roles import STAFF_ROLES
 from ..extensions import db
-from ..core.time import utcnow
-from . import audit
 from .blueprint import bp
 from .errors import ConsoleError
-from .models import LoginAttempt
-
-WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_USER = 5
-MAX_FAILURES_PER_IP = 30
 
 
-def fingerprint(user: User) -> str:
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+def _lifetime() -> timedelta:
+    lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"]
+    return lifetime if isinstance(lifetime, timedelta) else timedelta(seconds=lifetime)
 
 
 def signed_in_user() -> User | None:
-    user_id = session.get("uid")
-    if not user_id:
+    if "sid" not in session:
         return None
-    user = db.session.get(User, user_id)
-    if user is None or not user.active or user.role not in STAFF_ROLES or session.get("pw") != fingerprint(user):
+    row = sessions.current(session["sid"], _lifetime())
+    user = db.session.get(User, row.user_id) if row is not None else None
+    if user is None or not user.active or user.role not in STAFF_ROLES:
         session.clear()
         return None
     return user
-
-
-def _too_many(username: str, ip: str) -> bool:
-    since = utcnow() - WINDOW
-    failures = select(func.count()).select_from(LoginAttempt).where(LoginAttempt.at >= since,
-                                                                    LoginAttempt.ok.is_(False))
-    by_user = db.session.scalar(failures.where(LoginAttempt.username == username))
-    by_ip = db.session.scalar(failures.where(LoginAttempt.ip == ip))
-    return by_user >= MAX_FAILURES_PER_USER or by_ip >= MAX_FAILURES_PER_IP
 
 
 def _safe_next(target: str | None) -> str:
@@ -71,25 +58,29 @@ def login_form():
 def login():
     username = (request.form.get("username") or "").strip()[:64]
     password = request.form.get("password") or ""
-    ip = request.remote_addr or "-"
-    if _too_many(username, ip):
-        raise ConsoleError("too_many_attempts", 429)
+    address = request.remote_addr
+    attempt = throttle.begin(username, address)  # 429 with Retry-After while it must wait
     user = db.session.scalar(select(User).where(User.username == username)) if username else None
-    ok = verify_password(user, password)
-    db.session.add(LoginAttempt(username=username, ip=ip, ok=ok))
-    db.session.commit()
-    if not ok:
-        raise ConsoleError("invalid_credentials", 401)
+
+    def refuse(code: str, status: int):
+        # Committed before the refusal rolls the request back; never the password.
+        audit("login_failed", user.id if user else None, ip=address,
+              detail={"channel": "console", "username": username, "reason": code})
+        db.session.commit()
+        raise ConsoleError(code, status)
+
+    if not verify_password(user, password):
+        refuse("invalid_credentials", 401)
+    throttle.succeeded(attempt)
     if not user.active:
-        raise ConsoleError("user_disabled", 403)
+        refuse("user_disabled", 403)
     if user.role not in STAFF_ROLES:
-        raise ConsoleError("staff_only", 403)
+        refuse("staff_only", 403)
     session.clear()
     session.permanent = True
-    session["uid"] = user.id
-    session["pw"] = fingerprint(user)
+    session["sid"] = sessions.start(user.id)
     g.staff = user
-    audit.record("login")
+    audit("login", user.id, ip=address, detail={"channel": "console", "username": user.username})
     db.session.commit()
     return redirect(_safe_next(request.form.get("next")))
 
@@ -97,7 +88,8 @@ def login():
 @bp.post("/logout")
 def logout():
     if getattr(g, "staff", None) is not None:
-        audit.record("logout")
+        sessions.end(session.get("sid"), "logout")
+        audit("logout", g.staff.id, ip=request.remote_addr, detail={"channel": "console"})
         db.session.commit()
     session.clear()
     return redirect(url_for("console.login_form"))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from server.audit.models import AuditEntry
-from server.console.models import LoginAttempt
+from server.auth.models import LoginAttempt
 from server.extensions import db
 from tests.console.conftest import StaffClient
+from tests.frozen_clock import clock  # noqa: F401
 
 
 def test_pages_need_a_staff_session(app, world):
@@ -38,12 +39,13 @@ def test_wrong_password_says_so_in_both_languages(app, world):
     assert "用户名或密码错误" in reply.text and "Wrong username or password" in reply.text
 
 
-def test_sign_in_is_rate_limited_per_username(app, world):
+def test_sign_in_is_rate_limited_per_username(app, world, clock):
     attacker = StaffClient(app.test_client())
     for _ in range(5):
         assert attacker.login("staff", "guess").status_code == 401
-    locked = attacker.login("staff")  # even the right password, for the next 15 minutes
+    locked = attacker.login("staff")  # even the right password, until the backoff has passed
     assert locked.status_code == 429 and "too_many_attempts" in locked.text
+    assert locked.headers["Retry-After"] == "1"
     assert db.session.scalar(db.select(db.func.count()).select_from(LoginAttempt)) == 5
     # Another account from elsewhere is not locked out by it.
     assert StaffClient(app.test_client()).login("admin").status_code == 302

@@ -14,9 +14,9 @@ def test_the_consoles_codes_are_the_servers_not_the_protocols(app):
     assert "csrf_failed" not in protocol.MESSAGES and "import_too_large" not in protocol.MESSAGES
     assert messages.message("csrf_failed") == ("页面已过期，请刷新后重试", "This page has expired; reload it and try again")
     assert messages.is_known("import_too_large") and not messages.is_known("no_such_code")
-    body = messages.refusal_body(ProtocolError("too_many_attempts", 429, extra={"retry": 15}))
-    assert body == {"code": "too_many_attempts", "message": "登录尝试过多，请15分钟后再试",
-                    "message_en": "Too many sign-in attempts; try again in 15 minutes", "retry": 15}
+    body = messages.refusal_body(ProtocolError("job_not_ready", 409, extra={"retry": 15}))
+    assert body == {"code": "job_not_ready", "message": "任务尚未完成",
+                    "message_en": "The job has not finished yet", "retry": 15}
     assert messages.error_body("out_of_scope") == protocol.error_body("out_of_scope")
     assert messages.field_error("no_such_code")["message"] == protocol.MESSAGES["invalid_value"][0]
 

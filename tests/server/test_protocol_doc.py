@@ -13,9 +13,11 @@ from __future__ import annotations
 import hashlib
 import struct
 import zlib
+from unittest import mock
 
 from server.auth.models import Assignment, Device
-from server.auth.operations import revoke_device
+from server.auth.operations import revoke_device, set_password
+from server.core import time as server_time
 from server.extensions import db
 from sync import hlc
 from sync.ids import uuid7
@@ -199,6 +201,22 @@ def refusals(story: Story, token: str, device_id: str, world) -> None:
 
     reply, status = story.pull(token, "not-a-cursor")
     story.expect("cursor-invalid", reply, 400, status)
+
+    # 3.1: a sixth wrong password in a row must wait (the server's clock held still meanwhile).
+    with mock.patch.object(server_time, "now", return_value=server_time.now()):
+        wrong = {"username": "volunteer", "password": "not-the-password", "device_id": uuid7()}
+        for _ in range(5):
+            assert story.call("POST", "/api/auth/login", json=wrong)[1] == 401
+        reply = story.client.post("/api/auth/login", json=wrong, headers=HEADERS)
+        assert reply.headers["Retry-After"] == "1"
+        story.expect("too-many-attempts", reply.get_json(), 429, reply.status_code)
+
+    # 3.2: a password reset ends the user's device tokens, without wiping.
+    other = story.login("worker_b", uuid7())
+    set_password(world.users["worker_b"], "a-new-password-1")
+    db.session.commit()
+    reply, status = story.pull(other)
+    story.expect("token-expired", reply, 401, status)
 
     revoke_device(db.session.get(Device, device_id), world.users["staff"].id)
     db.session.commit()

@@ -48,7 +48,7 @@ class CaseFilters:
 
     def params(self, **override) -> dict[str, str]:
         values = {"status": self.status, "category": self.category, "grid": self.grid, "level": self.level,
-                  "source": self.source, "overdue": "1" if self.overdue else "", "q": self.q,
+                  "source": self.source, "overdue": "1" if self.overdue else "",
                   "page": str(self.page) if self.page > 1 else ""}
         values.update({k: str(v) for k, v in override.items()})
         return {k: v for k, v in values.items() if v and not (k == "page" and v == "1")}

@@ -8,20 +8,23 @@ of this list in queries.py.
 
 from __future__ import annotations
 
-from flask import g, render_template, request
+from flask import g, redirect, render_template, request, url_for
 
 from ...cases.workflow import LEVELS, STATUSES
 from ...core.choices import codes
 from . import deadlines, detail, photos  # noqa: F401  (their routes)
 from . import labels
 from ..blueprint import bp
+from .. import searches
 from .queries import DUE_SOON_HOURS, OPEN, cases_page, categories_by_id, category_tree, read_filters
 
 
-@bp.get("/cases")
+@bp.route("/cases", methods=["GET", "POST"])
 def cases():
     categories = categories_by_id()
-    f = read_filters(request.args, g.scope, categories)
+    f = read_filters(searches.filters("cases"), g.scope, categories)
+    if request.method == "POST":  # the search text is in the session now; the URL keeps the rest
+        return redirect(url_for("console.cases", **f.params()), 303)
     page = cases_page(f, g.scope, categories)
     return render_template(
         "console/cases/list.html", f=f, page=page, tree=category_tree(categories), statuses=STATUSES,

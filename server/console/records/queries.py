@@ -50,7 +50,7 @@ class Filters:
     def query_string(self, **override) -> str:
         values = {"grid": self.grid, "building": self.building, "tag": self.tag,
                   "overdue": "1" if self.overdue else "", "moved": "" if self.moved == "current" else self.moved,
-                  "housing_use": self.housing_use, "q": self.q, "page": self.page}
+                  "housing_use": self.housing_use, "page": self.page}  # never q: console/searches.py
         values.update(override)
         if values.get("page") == 1:
             values["page"] = ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import make_response, render_template, request, url_for
+from flask import make_response, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from ...core.messages import message, register_messages
@@ -18,6 +18,7 @@ from ...extensions import db
 from ...registry.models import CareTagType
 from . import labels
 from ..blueprint import bp
+from .. import searches
 from .queries import households_page, read_filters, residents_page, scope_buildings, tag_types
 
 register_messages({
@@ -76,25 +77,30 @@ def _wants_table() -> bool:
 def _list(kind: str):
     types = tag_types()
     buildings = scope_buildings()
-    f = read_filters(request.args, {t.id for t in types}, buildings)
+    f = read_filters(searches.filters(kind), {t.id for t in types}, buildings)
+    # The address bar gets the filters in their short form (no empty fields, no search text), to
+    # bookmark or share.
+    query = f.query_string()
+    url = url_for(f"console.{kind}") + (f"?{query}" if query else "")
+    if request.method == "POST" and not _wants_table():
+        return redirect(url, 303)  # the search is in the session now: a reload repeats nothing
     page = residents_page(f) if kind == "residents" else households_page(f)
     context = dict(f=f, page=page, tag_types={t.id: t for t in types}, tag_list=types, buildings=buildings,
                    endpoint=f"console.{kind}")
     if not _wants_table():
         return render_template(f"console/records/{kind}.html", **context)
     reply = make_response(render_template(f"console/records/_{kind}_table.html", **context))
-    # The address bar gets the filters in their short form (no empty fields), to bookmark or share.
-    query = f.query_string()
-    reply.headers["HX-Push-Url"] = url_for(f"console.{kind}") + (f"?{query}" if query else "")
+    reply.headers["HX-Push-Url"] = url
     return reply
 
 
-@bp.get("/households")
+# The search box posts (console/searches.py); paging and the other filters are plain GETs.
+@bp.route("/households", methods=["GET", "POST"])
 def households():
     return _list("households")
 
 
-@bp.get("/residents")
+@bp.route("/residents", methods=["GET", "POST"])
 def residents():
     return _list("residents")
 

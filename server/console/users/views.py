@@ -19,6 +19,7 @@ from ...extensions import db
 from .. import audit
 from ..records import labels as rl
 from ..blueprint import bp
+from .. import searches
 from ..cases.labels import china as local_time
 from ..errors import refuse
 from ..masking import mask_phone, may_see_full_numbers
@@ -37,11 +38,14 @@ def _page_number() -> int:
     return page_number(request.args)
 
 
-@bp.get("/users")
+@bp.route("/users", methods=["GET", "POST"])
 def users():
-    role = request.args.get("role", "")
-    status = request.args.get("status", "")
-    text = (request.args.get("q") or "").strip()[:50]
+    values = searches.filters("users")
+    role = values.get("role", "")
+    status = values.get("status", "")
+    text = values.get("q", "")
+    if request.method == "POST":  # the search text is in the session now; the URL keeps the rest
+        return redirect(url_for("console.users", **{k: v for k, v in (("role", role), ("status", status)) if v}), 303)
     query = community_users_query(g.scope)
     if role in ROLES:
         query = query.where(User.role == role)
@@ -57,7 +61,7 @@ def users():
         total=total, page=page, pages=max(1, -(-total // PAGE_SIZE)),
         filters=dict(role=role, status=status, q=text), role_label=role_label, field_roles=FIELD_ROLES,
         may_create=bool(creatable_roles(g.staff)), grid_names=_grid_names, local_time=local_time,
-        mask_phone=mask_phone)
+        mask_phone=mask_phone, url_params=searches.url_params)
 
 
 def _grid_names(user: User) -> list[str]:

@@ -1,0 +1,30 @@
+"""What each audit action is called on the page; an action another feature adds later and that is
+not named here shows as its code."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+ACTIONS = {
+    "login": _l("登录"),
+    "login_failed": _l("登录失败"),
+    "logout": _l("退出登录"),
+    "view_id_number": _l("查看完整证件号"),
+    "view_phone": _l("查看完整电话"),
+    "export": _l("导出台账"),
+    "import": _l("导入台账"),
+    "create_user": _l("新建账号"),
+    "edit_user": _l("修改账号"),
+    "reset_password": _l("重置密码"),
+    "revoke_device": _l("停用设备"),
+    "edit_deadlines": _l("修改处置时限"),
+}
+
+
+def action(code: str) -> str:
+    return str(ACTIONS[code]) if code in ACTIONS else code
+
+
+def detail(values: dict | None) -> str:
+    """The entry's detail as short `key: value` pairs (never a password: none is ever recorded)."""
+    return "；".join(f"{key}: {value}" for key, value in (values or {}).items())
