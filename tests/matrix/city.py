@@ -231,11 +231,14 @@ class City:
         kept from before a demotion): the guard must treat it as signed out."""
         client = self.app.test_client()
         token = TOKEN.search(client.get("/console/login").text).group(1)
-        from server.console.signin import fingerprint
+        from server.auth import sessions
+        from server.extensions import db
 
         user = self.world.users[ACTORS[role]]
+        secret = sessions.start(user.id)
+        db.session.commit()
         with client.session_transaction() as session:
-            session["uid"], session["pw"] = user.id, fingerprint(user)
+            session["sid"] = secret
         wrapped = StaffClient(client)
         wrapped.token = token
         return wrapped
