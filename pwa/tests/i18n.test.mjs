@@ -26,7 +26,7 @@ import { searchRecords } from '../src/sw/views/search.js';
 import { createRouter } from '../src/sw/router.js';
 import { openStore } from '../src/storage/db.js';
 import { createEngine } from '../src/sync/engine.js';
-import { get, post } from './support/requests.mjs';
+import { get, post, useFormToken } from './support/requests.mjs';
 
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 const SHELL = readFileSync(new URL('../static/index.html', import.meta.url), 'utf8');
@@ -232,6 +232,7 @@ async function world({ loggedIn = true } = {}) {
     requestSync: async () => ({ state: 'error', error: 'offline' }),
     registerBackgroundSync: async () => {},
   });
+  await useFormToken(storage);
   return { storage, router };
 }
 

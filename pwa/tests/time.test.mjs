@@ -14,7 +14,7 @@ import { parseResidentForm } from '../src/sw/features/resident.js';
 import { createRouter } from '../src/sw/router.js';
 import { openStore } from '../src/storage/db.js';
 import { createEngine } from '../src/sync/engine.js';
-import { get, post } from './support/requests.mjs';
+import { get, post, useFormToken } from './support/requests.mjs';
 
 const NIGHT = Date.parse('2026-12-06T19:00:00Z'); // 03:00 on 2026-12-07 in Beijing
 
@@ -95,6 +95,7 @@ test('03:00 in Beijing through the router: the form, the live ID check and the s
     storage, engine, shell: async (fragment) => new Response(fragment), requestSync: async () => ({}),
     registerBackgroundSync: async () => {}, now: () => NIGHT,
   });
+  await useFormToken(storage);
 
   const page = await (await router.route(get('/app/residents/new?household=h1'))).text();
   assert.match(page, /name="birth_date" value="" max="2026-12-07"/);

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from flask import Flask, current_app, g, redirect, request, url_for
+from flask import Flask, current_app, g, redirect, request, session, url_for
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from wtforms.validators import ValidationError
 from werkzeug.exceptions import HTTPException
@@ -52,6 +52,7 @@ def _guard():
         try:
             validate_csrf(token)
         except ValidationError:
+            g.csrf_refused = True
             raise ConsoleError("csrf_failed", 400)
     g.staff = signed_in_user()
     if g.staff is not None:
@@ -74,6 +75,16 @@ def _no_store(reply):
     if request.endpoint not in ASSETS:
         # Pages carry personal data: never kept by the browser or a proxy.
         reply.headers["Cache-Control"] = "no-store"
+    return reply
+
+
+@bp.after_request
+def _keep_the_signed_in_session(reply):
+    # A POST from another site arrives without the session cookie (SameSite=Lax); the refusal page
+    # makes a fresh session for its own form token, and storing that would replace the staff
+    # member's cookie: any other site could sign them out. A refused request keeps the cookie.
+    if g.get("csrf_refused"):
+        session.modified = False
     return reply
 
 

@@ -25,11 +25,13 @@ let updateRequested = false;
 function configureHtmx() {
   const { htmx } = window;
   if (!htmx) return;
-  // A screen that answers 422 (form errors) is swapped like a 200; other errors are not.
+  // A screen that answers 422 (form errors) or 403 is swapped like a 200; other errors are not.
   htmx.config.responseHandling = [
     { code: '204', swap: false },
     { code: '[23]..', swap: true },
     { code: '422', swap: true },
+    // The service worker's refusal of a form it did not issue (stale token): shown, not dropped.
+    { code: '403', swap: true },
     { code: '[45]..', swap: false, error: true },
   ];
   // Going back to a page htmx has no snapshot of: a plain full-page request, not a fragment.

@@ -28,6 +28,9 @@ export default {
   '无权限：您的账号（{role}）不能查看此页面。': 'No access: your account ({role}) cannot see this page.',
   '未登录': 'not logged in',
   '返回首页': 'Back to home',
+  '提交被拒绝': 'Submission refused',
+  '已拒绝：这次提交来自其他网站，没有保存任何内容。': 'Refused: this submission came from another website. Nothing was saved.',
+  '表单已过期（可能已重新登录或退出），没有保存任何内容。请重新打开此页面后再提交。': 'This form has expired (you may have logged in or out since). Nothing was saved. Open the page again and resubmit.',
   '内容': 'Item',
   '未找到': 'Not found',
   '未找到该{what}。可能尚未同步到本机，或已不在您负责的范围内。':

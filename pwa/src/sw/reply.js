@@ -1,7 +1,10 @@
 // How a screen answers: htmx requests (header HX-Request) get the fragment for <main id="screen">;
 // plain navigations get the precached shell (index.html) with the fragment inside; a form post
 // answers with the screen it leads to (pushed as the new URL), or 422 with the form and its errors.
+// Every POST form in an answer gets this session's form token here (formguard.js), so no view can
+// leave it out.
 
+import { formToken, stampForms } from './formguard.js';
 import { APP_NAME } from './views/screen.js';
 
 const HTML_TYPE = 'text/html; charset=utf-8';
@@ -22,7 +25,8 @@ export function isFragmentRequest(request) {
  * navigations; null while the shell is not precached yet (the network answers then).
  * Options: status, push (HX-Push-Url for htmx answers to POSTs), redirect (non-htmx POST → 303).
  */
-export async function respond(ctx, request, fragment, { status = 200, push = null, redirect = null } = {}) {
+export async function respond(ctx, request, screenHtml, { status = 200, push = null, redirect = null } = {}) {
+  const fragment = stampForms(screenHtml, await formToken(ctx.storage));
   if (isFragmentRequest(request)) {
     const headers = { 'Content-Type': HTML_TYPE, 'Cache-Control': 'no-store' };
     if (push) headers['HX-Push-Url'] = push;

@@ -20,21 +20,27 @@ import * as search from './features/search.js';
 import * as session from './features/session.js';
 import * as sync from './features/sync.js';
 import * as visit from './features/visit.js';
+import { MESSAGES, refusal } from './formguard.js';
 import { isFragmentRequest, respond } from './reply.js';
 import { loginView } from './views/login.js';
-import { forbiddenView } from './views/screen.js';
+import { forbiddenView, refusedView } from './views/screen.js';
 
 const ID = '([0-9a-zA-Z_-]{1,64})';
 
 // Each feature's routes: [method, path (":id" for a record id), name, access, handler]. Access:
 // 'any' = also logged out, 'patrol' = patrol volunteers too, 'field' = every role but patrol
 // volunteers. A GET handler renders a fragment (ctx, call, extra) → string; a POST handler
-// answers (ctx, call) → Response.
+// answers (ctx, call) → Response, and runs only after formguard.js accepted the request.
 const ROUTES = [session, home, household, search, visit, resident, patrol, sync]
   .flatMap((feature) => feature.routes)
   .map(([method, path, name, access, handler]) => ({
-    method, pattern: new RegExp(`^${path.replace(':id', ID)}$`), name, access, handler,
+    method, path, pattern: new RegExp(`^${path.replace(':id', ID)}$`), name, access, handler,
   }));
+
+/** [method, path, name] of every route (tests enumerate the POST routes from it). */
+export function routeTable() {
+  return ROUTES.map(({ method, path, name }) => [method, path, name]);
+}
 
 /** The route for a method and path: {route, params} or null. */
 export function matchRoute(method, pathname) {
@@ -59,6 +65,11 @@ export function createRouter(deps) {
     // The interface language of this answer (module state: one device, one setting).
     const [lang, user, token] = await Promise.all(['lang', 'user', 'token'].map((key) => ctx.storage.getMeta(key)));
     setLanguage(lang);
+    // Before anything else a change must come from the app's own page (formguard.js).
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      const code = await refusal(request, ctx.storage);
+      if (code) return respond(ctx, request, refusedView({ code, message: MESSAGES[code]() }), { status: 403 });
+    }
     const loggedIn = Boolean(user && token);
     const call = { request, url, params, user: user || null };
     if (r.access !== 'any' && !loggedIn) {

@@ -8,6 +8,7 @@ import { IDBFactory, IDBKeyRange as FakeKeyRange } from 'fake-indexeddb';
 import { createRouter } from '../../src/sw/router.js';
 import { openStore } from '../../src/storage/db.js';
 import { createEngine } from '../../src/sync/engine.js';
+import { useFormToken } from './requests.mjs';
 
 export const XSS = '<img src=x onerror=alert(1)>';
 export const XSS_ESCAPED = '&lt;img src=x onerror=alert(1)&gt;';
@@ -97,5 +98,6 @@ export async function world({ role = 'grid_worker' } = {}) {
     registerBackgroundSync: async () => { syncs.push('background'); },
     now: () => NOW,
   });
+  await useFormToken(storage);
   return { storage, engine, router, syncs };
 }

@@ -2,6 +2,7 @@
 // phone's data, after asking while changes are unsynced) and the 中文/English switch.
 
 import { t } from '../../i18n/index.js';
+import { renewFormToken } from '../formguard.js';
 import { safeNext, str } from '../forms.js';
 import { outboxCounts } from '../queries.js';
 import { respond, show } from '../reply.js';
@@ -36,6 +37,7 @@ async function login(ctx, call) {
     if (error?.body?.message) return retry(error.body.message);
     return retry(t('登录失败，请稍后重试'));
   }
+  await renewFormToken(ctx.storage); // a new session: forms from before it no longer post
   // The first download starts now; the home screen refreshes itself when it is done.
   Promise.resolve().then(() => ctx.requestSync?.('login')).catch(() => {});
   return show(ctx, { ...call, user: await ctx.storage.getMeta('user') }, homeScreen, '/app/', { message: t('登录成功，正在下载本网格数据') });
@@ -49,6 +51,7 @@ async function logout(ctx, call) {
     return show(ctx, call, syncScreen, '/app/sync', { confirmLogout: true }, { status: 200 });
   }
   await ctx.engine.logout();
+  await renewFormToken(ctx.storage);
   return respond(ctx, call.request, loginView({ message: t('已退出登录，本机数据已清除'), messageKind: 'ok' }), {
     push: '/app/login', redirect: '/app/login',
   });

@@ -33,6 +33,20 @@ export function forbiddenView({ role } = {}) {
   });
 }
 
+/**
+ * The answer to a POST the form guard refused (formguard.js): what happened, that nothing was
+ * saved, and the stable code (cross_site_refused, form_token_invalid) for support.
+ */
+export function refusedView({ code, message }) {
+  return screen({
+    title: t('提交被拒绝'),
+    back: '/app/',
+    body: html`<section class="card notice notice-error" role="alert" data-code="${code}"><p>${message}</p>
+<p class="muted"><code>${code}</code></p>
+<p><a class="btn" href="/app/">${t('返回首页')}</a></p></section>`,
+  });
+}
+
 export function notFoundView({ what = t('内容') } = {}) {
   return screen({
     title: t('未找到'),
