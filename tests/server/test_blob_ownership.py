@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from server.auth.operations import create_user
-from server.blobs.models import BlobAttachment
 from server.cases.models import Finding
 from server.extensions import db
 from tests.conftest import PASSWORD
@@ -113,6 +112,7 @@ def test_whoever_uploads_the_real_bytes_holds_the_photo(app, world, device_facto
 
 
 def test_a_colleague_may_reuse_a_photo_already_on_a_record_of_their_grid(app, world, device_factory):
+    from server.blobs.models import BlobAttachment
     digest = strangers_photo(world, device_factory)
     colleague = device_factory("worker2")
     pull_until(colleague)
