@@ -31,13 +31,13 @@ AUTHORS = (("visit", "visits", "visitor_id"), ("finding", "findings", "reporter_
 def upgrade():
     with op.batch_alter_table('blobs', schema=None) as batch_op:
         batch_op.add_column(sa.Column('content_sha256', sa.String(length=64), nullable=True))
-    owners = op.create_table('blob_owners',
+    op.create_table('blob_owners',
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('user_id', sa.String(length=36), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('sha256', 'user_id')
     )
-    links = op.create_table('blob_attachments',
+    op.create_table('blob_attachments',
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('entity', sa.String(length=32), nullable=False),
     sa.Column('record_id', sa.String(length=36), nullable=False),
@@ -46,10 +46,10 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('sha256', 'entity', 'record_id')
     )
-    _carry_over(owners, links)
+    _carry_over()
 
 
-def _carry_over(owners, links):
+def _carry_over():
     bind = op.get_bind()
     op.execute(sa.text("INSERT INTO blob_owners (sha256, user_id, created_at) "
                        "SELECT sha256, uploaded_by, created_at FROM blobs"))
@@ -62,7 +62,10 @@ def _carry_over(owners, links):
                 rows.append({"sha256": sha, "entity": entity, "record_id": record_id, "attached_by": by,
                              "vouched": False, "created_at": created})
     if rows:
-        op.bulk_insert(links, rows)
+        # Plain parameters: created_at comes back from SQLite as text and goes in as it came.
+        bind.execute(sa.text("INSERT INTO blob_attachments (sha256, entity, record_id, attached_by, vouched, "
+                             "created_at) VALUES (:sha256, :entity, :record_id, :attached_by, :vouched, "
+                             ":created_at)"), rows)
 
 
 def downgrade():
