@@ -12,6 +12,8 @@ class Config:
     # Bodies beyond this are refused before parsing; photos go through the blob endpoint.
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024
     BLOB_MAX_BYTES = 3 * 1024 * 1024
+    # Checked from the image header before decoding: a few KB can claim gigabytes of pixels.
+    BLOB_MAX_PIXELS = 40_000_000
     BLOB_DIR = os.environ.get("WANGGE_BLOB_DIR")  # default: instance/blobs
     PUSH_MAX_CHANGES = 500
     PULL_PAGE_SIZE = 500

@@ -2,7 +2,7 @@
 
 from .areas.models import Area, Building  # noqa: F401
 from .auth.models import Assignment, ConsoleSession, Device, LoginAttempt, User  # noqa: F401
-from .blobs.models import Blob  # noqa: F401
+from .blobs.models import Blob, BlobAttachment, BlobOwner  # noqa: F401
 from .cases.models import CaseDeadline, CaseStep, Finding, FindingCategory  # noqa: F401
 from .fieldwork.models import Visit  # noqa: F401
 from .registry.models import CareTagType, Household, Resident, ResidentTag  # noqa: F401

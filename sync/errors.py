@@ -81,6 +81,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "blob_too_large": ("照片过大", "The photo is too large"),
     "blob_empty": ("照片内容为空", "The photo is empty"),
     "invalid_blob_id": ("照片标识应为 SHA-256", "A photo id is a SHA-256 hex digest"),
+    "blob_not_an_image": ("照片已损坏或不是图片，无法读取", "The photo is damaged or not an image and cannot be read"),
+    "blob_too_many_pixels": ("照片像素过多", "The photo has too many pixels"),
+    "blob_not_yours": ("只能附上您自己上传的照片，或您可处理的记录中已有的照片",
+                       "You can only attach photos you uploaded, or ones already on a record you may change"),
     "cursor_invalid": ("同步游标无效", "The sync cursor is not valid"),
 }
 

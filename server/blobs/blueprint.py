@@ -2,7 +2,7 @@
 
 import re
 
-from flask import g, request, send_file
+from flask import g, request
 from flask_smorest import Blueprint
 from marshmallow import fields
 
@@ -25,7 +25,6 @@ class BlobOut(WireSchema):
     sha256 = fields.String()
     size = fields.Integer()
     content_type = fields.String()
-    created = fields.Boolean()
 
 
 def _checked(sha256: str) -> str:
@@ -39,22 +38,25 @@ def _checked(sha256: str) -> str:
 @refusals(blp, 400, 401, 413, 415, 426)
 @blp.doc(requestBody=IMAGE_BODY)
 def upload(sha256):
-    """Upload a photo's bytes as the request body; uploading it again is harmless."""
-    blob, created = store_blob(_checked(sha256), request.get_data(cache=False), g.user, g.device)
+    """Upload a photo's bytes as the request body; uploading it again is harmless.
+
+    The server keeps a re-encoded copy (no metadata) under the uploaded bytes' hash; `size` and
+    `content_type` describe that copy."""
+    blob = store_blob(_checked(sha256), request.get_data(cache=False), g.user, g.device)
     db.session.commit()
-    return {"sha256": blob.sha256, "size": blob.size, "content_type": blob.content_type, "created": created}
+    return {"sha256": blob.sha256, "size": blob.size, "content_type": blob.content_type}
 
 
 @blp.route("/<sha256>", methods=["GET"], parameters=SHA256_PATH)
 @refusals(blp, 400, 401, 404, 426)
 @blp.doc(responses={"200": IMAGE_REPLY})
 def download(sha256):
-    """A photo, to whoever may see a record that shows it."""
+    """A photo, to its uploaders and to whoever may see a record its uploader put it on."""
     blob = db.session.get(Blob, _checked(sha256))
     if blob is None or not may_read(blob, g.user):
         raise ProtocolError("not_found", 404)
     db.session.commit()
-    reply = send_file(storage.path_for(blob.sha256), mimetype=blob.content_type, max_age=31536000)
+    reply = storage.serve(blob, max_age=31536000)
     # Photos of homes and people: the phone may keep them, shared caches may not.
     reply.cache_control.public = False
     reply.cache_control.private = True

@@ -6,52 +6,54 @@ import hashlib
 import logging
 
 from flask import current_app
-from sqlalchemy import String, cast, select
 
 from sync.errors import ProtocolError
 
-from ..areas.tree import Areas
-from ..cases.models import CaseStep, Finding
-from ..core.scope import Place, may_see
 from ..extensions import db
-from ..fieldwork.models import Visit
-from . import storage
+from . import attachments, images, storage
 from .models import Blob
 
 log = logging.getLogger(__name__)
 
 
-def store_blob(sha256: str, data: bytes, user, device) -> tuple[Blob, bool]:
-    """Idempotent: the same bytes uploaded again answer with the stored blob."""
-    existing = db.session.get(Blob, sha256)
-    if existing is not None:
-        return existing, False
+def store_blob(sha256: str, data: bytes, user, device) -> Blob:
+    """Check, re-encode and keep a photo; its uploader owns it from now on.
+
+    Every upload is checked and answered alike, whether the server had the blob or not, so an
+    upload reveals nothing about other people's photos. Only the real bytes pass the hash check,
+    and whoever has those holds the photo anyway.
+    """
     if not data:
         raise ProtocolError("blob_empty", 400)
-    if len(data) > current_app.config["BLOB_MAX_BYTES"]:
-        raise ProtocolError("blob_too_large", 413, extra={"max_bytes": current_app.config["BLOB_MAX_BYTES"]})
+    limit = current_app.config["BLOB_MAX_BYTES"]
+    if len(data) > limit:
+        raise ProtocolError("blob_too_large", 413, extra={"max_bytes": limit})
     if hashlib.sha256(data).hexdigest() != sha256:
         raise ProtocolError("blob_hash_mismatch", 400)
-    kind = storage.sniff(data)
-    if kind is None:
+    blob = keep(sha256, data, user.id, device.id if device else None)
+    log.info("blob %s (%s bytes) from device %s", sha256, len(data), device.id if device else None)
+    return blob
+
+
+def keep(sha256: str, data: bytes, user_id: str, device_id: str | None) -> Blob:
+    """Store the re-encoded photo under the uploader's hash `sha256` (already checked)."""
+    if storage.sniff(data) is None:
         raise ProtocolError("blob_type_not_allowed", 415)
-    storage.write(sha256, data)
-    blob = Blob(sha256=sha256, size=len(data), content_type=kind, uploaded_by=user.id, device_id=device.id)
-    db.session.add(blob)
-    log.info("stored blob %s (%s bytes) from device %s", sha256, len(data), device.id)
-    return blob, True
+    clean = images.reencode(data, current_app.config["BLOB_MAX_PIXELS"])
+    blob = db.session.get(Blob, sha256)
+    if blob is None:
+        storage.write(sha256, clean)
+        blob = Blob(sha256=sha256, size=len(clean), content_type=images.CONTENT_TYPE, uploaded_by=user_id,
+                    device_id=device_id, content_sha256=hashlib.sha256(clean).hexdigest())
+        db.session.add(blob)
+    elif blob.content_sha256 is None:
+        # Stored as uploaded, before the server re-encoded photos: the real bytes are here now.
+        storage.write(sha256, clean, replace=True)
+        blob.size, blob.content_type = len(clean), images.CONTENT_TYPE
+        blob.content_sha256 = hashlib.sha256(clean).hexdigest()
+    attachments.add_owner(db.session, sha256, user_id)
+    return blob
 
 
 def may_read(blob: Blob, user) -> bool:
-    if blob.uploaded_by == user.id:
-        return True
-    areas = Areas()
-    for model in (Visit, Finding, CaseStep):
-        rows = db.session.scalars(select(model).where(cast(model.photos, String).contains(blob.sha256)))
-        for row in rows:
-            place = areas.place_of_grid(row.grid_id) or Place(row.grid_id)
-            reporter = getattr(row, "reporter_id", None)
-            entity = {Visit: "visit", Finding: "finding", CaseStep: "case_step"}[model]
-            if may_see(user, Place(place.grid_id, place.community_id, place.street_id, reporter), entity):
-                return True
-    return False
+    return attachments.may_read(db.session, blob.sha256, user)

@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, send_file
 
 SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg"),
@@ -32,12 +32,20 @@ def path_for(sha256: str) -> Path:
     return blob_dir() / sha256[:2] / sha256
 
 
-def write(sha256: str, data: bytes) -> None:
+def write(sha256: str, data: bytes, replace: bool = False) -> None:
     target = path_for(sha256)
-    if target.exists():
+    if target.exists() and not replace:
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
     os.replace(tmp, target)
+
+
+def serve(blob, **kwargs):
+    """The stored bytes under their recorded type, never sniffed, shown in place only if an image."""
+    reply = send_file(path_for(blob.sha256), mimetype=blob.content_type, **kwargs)
+    reply.headers["X-Content-Type-Options"] = "nosniff"
+    reply.headers["Content-Disposition"] = "inline" if blob.content_type.startswith("image/") else "attachment"
+    return reply

@@ -15,6 +15,7 @@ from sync import hlc
 from sync.ids import uuid7
 
 from ..areas.tree import Areas
+from ..blobs import attachments
 from ..core.scope import Place
 from .entities import ENTITIES
 from .models import Change
@@ -56,6 +57,8 @@ class DirectWriter:
         row.clocks = {**(row.clocks or {}), **{name: at for name in names}}
         place = self.place(entity_name, row, state)
         stamp(self.session, entity_name, row.id, place, row.deleted, state, created)
+        if "photos" in names and entity_name in attachments.PHOTO_MODELS:
+            attachments.keep(self.session, self.user, entity_name, row.id, row.photos or [])
         self.session.add(Change(
             id=uuid7(), device_id=None, user_id=self.user.id, entity=entity_name, record_id=row.id,
             op="upsert", hlc=at, fields={name: state.get(name) for name in names}, status="accepted",

@@ -14,6 +14,7 @@ from sync import hlc, merge
 from sync.errors import ProtocolError
 
 from ..areas.tree import Areas
+from ..blobs import attachments
 from ..core.messages import error_body, field_error
 from ..core.scope import may_write
 from ..core.time import china_today
@@ -173,6 +174,8 @@ def _apply(ctx: ChangeContext, change: dict) -> dict[str, Any]:
         errors.update(entity.check(ctx, merged.values, row))
     if errors:
         raise Rejected("validation_failed", {k: field_error(v) for k, v in errors.items()})
+    photos_before = list(getattr(row, "photos", None) or []) if row is not None else []
+    vouched = _photo_rights(ctx, entity, incoming, merged.applied, photos_before)
 
     created = row is None
     if created:
@@ -187,6 +190,8 @@ def _apply(ctx: ChangeContext, change: dict) -> dict[str, Any]:
     if hasattr(row, "grid_id") and place.grid_id:
         row.grid_id = place.grid_id
     row.clocks = merged.clocks
+    if "photos" in merged.applied and entity.name in attachments.PHOTO_MODELS:
+        attachments.attach(ctx.session, ctx.user, entity.name, row.id, photos_before, row.photos or [], vouched)
     ctx.session.flush()
     if created and entity.after_create:
         entity.after_create(ctx, row)
@@ -222,6 +227,18 @@ def _delete(ctx, entity: Entity, row, change, stamp_at: str, clamped: bool) -> d
     stamp(ctx.session, entity.name, row.id, place, True, {})
     return {"id": change["id"], "status": "accepted", "hlc": stamp_at, "clamped": clamped,
             "applied": [merge.DELETED], "ignored": [], "conflicts": [], "_grid": place.grid_id}
+
+
+def _photo_rights(ctx, entity: Entity, incoming: dict, applied: list[str], before: list[str]) -> set[str]:
+    """Refuse a change that lists a photo its author may not attach; the photos a record vouches for."""
+    if "photos" not in applied or entity.name not in attachments.PHOTO_MODELS:
+        return set()
+    listed = incoming["photos"] or []
+    refused, vouched = attachments.rights(ctx.session, ctx.areas, ctx.user, [s for s in listed if s not in before])
+    if refused:
+        raise Rejected("blob_not_yours", {f"photos.{i}": field_error("blob_not_yours")
+                                          for i, sha in enumerate(listed) if sha in refused})
+    return vouched
 
 
 def _locked(ctx, entity: Entity, record_id: str):

@@ -22,7 +22,7 @@ from server.areas.operations import add_area, add_building
 from server.auth.models import User
 from server.auth.operations import create_user, login_device
 from server.blobs import storage
-from server.blobs.models import Blob
+from server.blobs.models import Blob, BlobOwner
 from server.cases.models import Finding
 from server.extensions import db
 from server.fieldwork.models import Visit
@@ -34,6 +34,7 @@ from sync import PROTOCOL_VERSION, hlc
 from sync.ids import uuid7
 from tests.conftest import PASSWORD, build_world
 from tests.console.conftest import TOKEN, StaffClient
+from tests.server.test_blobs import png
 
 AT = datetime(2026, 3, 1, 8, 0)
 API_HEADERS = {"X-Wangge-Protocol": str(PROTOCOL_VERSION), "X-Wangge-App": "9.9.9"}
@@ -131,6 +132,8 @@ class City:
         with self.app.app_context():
             storage.write(sha, data)
         db.session.add(Blob(sha256=sha, size=len(data), content_type="image/jpeg", uploaded_by=user.id))
+        db.session.add(BlobOwner(sha256=sha, user_id=user.id))
+        db.session.flush()
         return sha
 
     def _device(self, username: str) -> SimpleNamespace:
@@ -271,7 +274,7 @@ class City:
         elif obj == "new_photo":
             # In scope: new bytes of one's own. Out: other bytes sent to a stranger's photo's hash,
             # which must not answer "exists" (that would confirm the photo is there).
-            data = b"\xff\xd8\xff\xe0" + f"upload {self.next()}".encode() + b"\xff\xd9"
+            data = png(width=self.next())
             out.update(sha=place.sha if scope == "out" else hashlib.sha256(data).hexdigest(), body=data)
         elif obj == "household":
             out.update(household=place.household.id, shown=resident_place.markers.name)

@@ -43,9 +43,6 @@ LOGINS = {"console.login POST", "auth.login POST"}
 KNOWN_HOLES: dict[tuple[str, str, str], str] = {
     ("sync.pull GET", "street_admin", "-"): "hardening item 3: a street admin's device pulls full ID numbers and "
                                             "phones (pull projection work)",
-    **{("blobs.upload PUT", role, "out"): "hardening item 2: other bytes PUT to a stranger's photo hash answer "
-                                          "200 'exists', an existence oracle (blob ownership work)"
-       for role in ("grid_worker", "patrol_volunteer", "community_staff", "street_admin")},
 }
 
 

@@ -2,7 +2,7 @@
 
 The story follows the order the examples were captured in: the worked session of section 12, then
 the conflict (6.2), the delete (6.4), the scope growing and shrinking (7.7), the clamped clock (6.5),
-a stale case step (10.12), photos (9.1) and the refusals (2.3, 2.4, 5.7, 7.5, 3.3). Requests are the
+a stale case step (10.12), photos (9.1, 9.3) and the refusals (2.3, 2.4, 5.7, 7.5, 3.3). Requests are the
 doc's own bodies where it shows them; each reply must have the doc's shape and literal values (see
 doc_examples for how ids, clocks and cursors are bound). A new example in the doc needs a step here,
 or the label `<!-- example: NAME; not replayable: REASON -->`.
@@ -175,6 +175,13 @@ def test_every_example_replays_against_the_code(app, world):
         reply, status = story.call("PUT", f"/api/blobs/{sha}", token, data=photo,
                                    headers={"Content-Type": "application/octet-stream"})
         story.expect(name, reply, 200, status)
+    # 9.3: a worker of another grid lists that photo on a finding of theirs.
+    other_device = uuid7()
+    other = story.login("worker_b", other_device)
+    listing = {**report, "grid_id": world.grids[1].id, "photos": [sha]}
+    [not_yours] = story.push(other, [{"id": uuid7(), "entity": "finding", "record_id": uuid7(), "op": "upsert",
+                                      "hlc": story.device_clock(other_device), "fields": listing}])["results"]
+    story.expect("blob-not-yours", not_yours)
 
     refusals(story, token, device_id, world)
     assert story.used == {name for name, example in story.doc.items() if not example.not_replayable}
