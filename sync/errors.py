@@ -50,6 +50,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "illegal_transition": ("当前状态下不能进行此操作", "This step is not allowed from the case's current state"),
     "unverified_close": ("事件尚未核查，不能销号", "A case cannot be closed before it is verified"),
     "stale_transition": ("事件状态已被他人更新，请刷新后重试", "Someone else already moved this case on; refresh and retry"),
+    "field_not_permitted": ("您的角色不能填写或修改此号码", "Your role may not write this number (it does not receive it)"),
     # field level
     "required": ("必填", "Required"),
     "unknown_field": ("未知字段", "Unknown field"),

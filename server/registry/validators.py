@@ -91,13 +91,12 @@ def make_id_number(area_code: str, birth: date, sequence: int) -> str:
 
 
 def mask_id_number(value: str | None) -> str:
-    """Show enough to tell records apart (area and tail) without exposing the person."""
+    """At most the last 4 characters (`**************123X`): enough to tell records apart. The first 6
+    (the area code) and the middle 8 (the birth date, which the same screen shows) would give the
+    number back."""
     if not value:
         return ""
-    text = normalise_id_number(value)
-    if len(text) >= 15:  # 18-digit numbers and the old 15-digit ones share the layout
-        return _mask_middle(text, keep_head=6, keep_tail=4)
-    return _mask_unknown(text)
+    return _mask_unknown(normalise_id_number(value))
 
 
 def _id_number_shape(value: object) -> str:

@@ -1,6 +1,6 @@
 """URL table of the sync API: push and pull."""
 
-from flask import current_app, g
+from flask import current_app, g, request
 
 from sync import hlc
 from sync.errors import ProtocolError
@@ -34,7 +34,8 @@ def push(body):
 def pull(query):
     """Records changed in the device's scope since its cursor, a page at a time."""
     limit = query.get("limit") or current_app.config["PULL_PAGE_SIZE"]
-    page = run_pull(g.user, g.device, query.get("cursor"), min(limit, current_app.config["PULL_PAGE_MAX"]))
+    page = run_pull(g.user, g.device, query.get("cursor"), min(limit, current_app.config["PULL_PAGE_MAX"]),
+                    request.remote_addr)
     return {**page, "server_time": hlc.now_millis(), "hlc": str(server_clock().tick())}
 
 

@@ -41,6 +41,9 @@ class SyncRow(db.Model):
     seq: Mapped[int] = mapped_column(BigInteger)
     deleted: Mapped[bool] = mapped_column(default=False)
     row_hash: Mapped[str | None] = mapped_column(String(16))
+    # The hash of the record as a device without personal numbers holds it (core/sensitive.py);
+    # None when that is the full record, so its checksum counts row_hash.
+    projected_hash: Mapped[str | None] = mapped_column(String(16))
 
 
 class Change(db.Model):

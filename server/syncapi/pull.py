@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import and_, false, or_, select, tuple_
+from sqlalchemy import and_, false, func, or_, select, tuple_
 
 from sync import canonical
 from sync.cursor import START, Backfill, Cursor, Position
 
+from ..core import sensitive
 from ..core.scope import GLOBAL, keys_for
 from .entities import ENTITIES
 from .models import SyncRow
+from .projection import Projector
 from .stamp import horizon
 
 
@@ -69,7 +71,7 @@ def pull(session, user, token: str | None, limit: int) -> dict[str, Any]:
             cursor.backfill.pos = (rows[-1].xid, rows[-1].seq)
         else:
             cursor.backfill = None
-        return _response(session, rows, cursor, drop, has_more=True, checksum=None)
+        return _response(session, user, rows, cursor, drop, has_more=True, checksum=None)
 
     cursor.backfill = None
     query = select(SyncRow).where(clause(keys), _after(cursor.pos))
@@ -85,8 +87,8 @@ def pull(session, user, token: str | None, limit: int) -> dict[str, Any]:
     if fresh and not has_more:
         # Step over the tombstones a first pull leaves out, so it ends caught up (and checksummed).
         cursor.pos = _last_position(session, keys, cursor.pos, top)
-    checksum = None if has_more else scope_checksum(session, keys, cursor.pos)
-    return _response(session, rows, cursor, drop, has_more=has_more, checksum=checksum)
+    checksum = None if has_more else scope_checksum(session, keys, cursor.pos, user.role)
+    return _response(session, user, rows, cursor, drop, has_more=has_more, checksum=checksum)
 
 
 def _last_position(session, keys, pos: Position, top: int | None) -> Position:
@@ -104,33 +106,38 @@ def _backfill_page(session, backfill: Backfill, limit: int) -> list[SyncRow]:
     return list(session.scalars(query.order_by(SyncRow.xid, SyncRow.seq).limit(limit + 1)))
 
 
-def scope_checksum(session, keys: list[str], pos: Position) -> dict[str, Any] | None:
+def scope_checksum(session, keys: list[str], pos: Position, role: str | None) -> dict[str, Any] | None:
     """Checksum of the scope as the device holds it after this pull, or None when a write is
-    still in flight beyond the cursor (the device will get it, and a checksum, next time)."""
+    still in flight beyond the cursor (the device will get it, and a checksum, next time).
+    Over the records as this role receives them: a device without personal numbers hashes less."""
     # No horizon here: a row committed at or above it is beyond the cursor but not served yet, and
     # a checksum counting it would fail on a device that is merely behind (docs/sync-protocol.md 8.4).
     beyond = session.scalar(select(SyncRow.record_id).where(clause(keys), _after(pos)).limit(1))
     if beyond is not None:
         return None
-    hashes = session.scalars(
-        select(SyncRow.row_hash).where(clause(keys), SyncRow.deleted.is_(False))
-    )
+    column = SyncRow.row_hash if sensitive.sees_everything(role) else \
+        func.coalesce(SyncRow.projected_hash, SyncRow.row_hash)
+    hashes = session.scalars(select(column).where(clause(keys), SyncRow.deleted.is_(False)))
     value, count = canonical.combine(int(h, 16) for h in hashes)
     return {"value": value, "count": count}
 
 
-def _response(session, rows, cursor: Cursor, drop, has_more: bool, checksum) -> dict[str, Any]:
+def _response(session, user, rows, cursor: Cursor, drop, has_more: bool, checksum) -> dict[str, Any]:
+    projector = Projector(session, user.role)
+    records = _records(session, rows, projector)
     return {
-        "records": _records(session, rows),
+        "records": records,
         "cursor": cursor.encode(),
         "has_more": has_more,
         "drop": drop,
         "checksum": checksum,
         "scope": cursor.keys,
+        # Not sent: what the page carried, for the audit of staff pulls (syncapi/operations.py).
+        "_numbers": projector.numbers,
     }
 
 
-def _records(session, rows: list[SyncRow]) -> list[dict[str, Any]]:
+def _records(session, rows: list[SyncRow], projector: Projector) -> list[dict[str, Any]]:
     by_entity: dict[str, list[str]] = defaultdict(list)
     for row in rows:
         if not row.deleted:
@@ -148,8 +155,9 @@ def _records(session, rows: list[SyncRow]) -> list[dict[str, Any]]:
         if row.deleted or obj is None:
             out.append({"entity": row.entity, "id": row.record_id, "deleted": True, "scope": scope})
             continue
+        fields, clocks = projector.record(row.entity, ENTITIES[row.entity].dump(obj), obj.clocks or {})
         out.append({
             "entity": row.entity, "id": row.record_id, "deleted": False,
-            "fields": ENTITIES[row.entity].dump(obj), "clocks": obj.clocks or {}, "scope": scope,
+            "fields": fields, "clocks": clocks, "scope": scope,
         })
     return out

@@ -22,6 +22,7 @@ from ..wire import field_errors
 from .direct import DirectWriter
 from .entities import ENTITIES, Entity
 from .models import Change, Conflict
+from .projection import guard_push
 from .schemas import ChangeIn
 from .stamp import stamp
 
@@ -153,8 +154,9 @@ def _apply(ctx: ChangeContext, change: dict) -> dict[str, Any]:
         raise Rejected("append_only")
 
     incoming = _load(entity, change["fields"], partial=row is not None)
-    wire_in = {k: v for k, v in entity.wire().dump(incoming).items() if k in incoming}
     current = entity.dump(row) if row is not None else {}
+    incoming, refused = guard_push(ctx.session, entity.name, ctx.user.role, incoming, current)
+    wire_in = {k: v for k, v in entity.wire().dump(incoming).items() if k in incoming}
     merged = merge.merge(current, dict(row.clocks or {}) if row else {}, wire_in, stamp_at, change["base"])
     old_place = entity.locate(ctx, {**current, "id": change["record_id"]}) if row is not None else None
     if row is not None and (old_place is None or not may_write(ctx.user, old_place)):
@@ -168,6 +170,9 @@ def _apply(ctx: ChangeContext, change: dict) -> dict[str, Any]:
         raise Rejected("out_of_scope")
     if old_place is not None and old_place.grid_id != place.grid_id:
         raise Rejected("cross_grid_move")
+    if refused:
+        # After the scope checks: out of scope says less about the record than naming its fields.
+        raise Rejected("field_not_permitted", {k: field_error(v) for k, v in refused.items()})
 
     errors = entity.column_errors({k: incoming[k] for k in merged.applied})
     if entity.check:

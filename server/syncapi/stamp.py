@@ -8,6 +8,7 @@ from sync import canonical
 
 from ..core.scope import Place
 from .models import SyncRow
+from .projection import projected_hash
 
 
 def is_postgres(session) -> bool:
@@ -41,6 +42,7 @@ def stamp(session, entity: str, record_id: str, place: Place, deleted: bool, sta
     row.xid, row.seq = xid, seq
     row.deleted = deleted
     row.row_hash = None if deleted else f"{canonical.record_hash(entity, record_id, state):016x}"
+    row.projected_hash = None if deleted else projected_hash(session, entity, record_id, state)
     session.flush()
     return row
 

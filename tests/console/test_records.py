@@ -126,8 +126,13 @@ def test_resident_filters_find_exactly_their_rows(staff_client, world, people):
         "q=3号楼2单元501": ids(people.wang, people.li),
         "q=3-2-501": ids(people.wang, people.li),
         "q=3号楼": ids(people.wang, people.li, people.sun),
-        "q=" + people.wang.id_number[-4:]: ids(people.wang),
-        "q=1111": ids(people.li),  # phone tail
+        # Parts of a number confirm nothing: the tail the lists print, a prefix, a phone's tail.
+        "q=" + people.wang.id_number[-4:]: set(),
+        "q=" + people.wang.id_number[:10]: set(),
+        "q=" + people.wang.id_number[:17]: set(),
+        "q=1111": set(),
+        "q=13700001111": set(),
+        "q=" + people.wang.id_number: ids(people.wang),  # the whole number, exactly (audited)
         "q=%25": set(),  # LIKE wildcards are searched for literally
         f"grid={grid_b.id}&q=wjg": set(),
         f"grid={world.far_grid.id}": ids(people.wang, people.li, people.sun, people.zhang_a, people.zhang_b),
@@ -161,8 +166,44 @@ def test_lists_mask_numbers(staff_client, people):
         page = staff_client("staff").get(url).text
         assert people.wang.id_number not in page and "13800138000" not in page and "13912345678" not in page
     listing = staff_client("staff").get("/console/residents").text
-    assert people.wang.id_number[:6] + "********" + people.wang.id_number[-4:] in listing
+    assert "*" * 14 + people.wang.id_number[-4:] in listing
     assert "138****8000" in listing and "137****1111" in listing
+
+
+def test_a_mask_cannot_be_undone_with_what_the_page_shows(staff_client, world, people):
+    # The first 6 characters are the area code and the next 8 the birth date, which the pages show:
+    # a mask keeping them would leave 3 unknown digits and a check character.
+    prefix = people.wang.id_number[:6]
+    assert "1950-03-01" in staff_client("staff").get(f"/console/residents/{people.wang.id}").text
+    for who in ("staff", "admin"):
+        c = as_admin_in(None, staff_client, world.community) if who == "admin" else staff_client(who)
+        for url in ("/console/residents", f"/console/residents/{people.wang.id}",
+                    f"/console/households/{people.rented.id}", f"/console/residents/{people.wang.id}/edit"):
+            page = c.get(url)
+            assert page.status_code == 200, url
+            assert prefix not in page.text, (who, url)
+            if "edit" not in url:
+                assert "*" * 14 + people.wang.id_number[-4:] in page.text, (who, url)
+
+
+def lookups(user_id):
+    return db.session.execute(db.select(AuditEntry.action, AuditEntry.record_id, AuditEntry.detail)
+                              .where(AuditEntry.user_id == user_id, AuditEntry.action == "lookup_id_number")).all()
+
+
+def test_only_a_whole_id_number_finds_its_holder_and_the_lookup_is_logged(staff_client, world, people):
+    c = staff_client("staff")
+    number = people.wang.id_number
+    for part in (number[-4:], number[-6:], number[:6], number[:14], number[:17], number[1:], number[:-1] + "0"):
+        assert rows(c.get("/console/residents", query_string={"q": part})) == set(), part
+    assert lookups(world.users["staff"].id) == []
+    assert rows(c.get("/console/residents", query_string={"q": number.lower()})) == ids(people.wang)
+    assert lookups(world.users["staff"].id) == [("lookup_id_number", people.wang.id,
+                                                 {"matches": 1, "ids": [people.wang.id]})]
+    # A street admin works from aggregates: a number finds no one, and nothing was read.
+    admin = as_admin_in(None, staff_client, world.community)
+    assert rows(admin.get("/console/residents", query_string={"q": number})) == set()
+    assert lookups(world.users["admin"].id) == []
 
 
 def test_lists_paginate_at_fifty(app, staff_client, world):

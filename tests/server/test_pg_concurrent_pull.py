@@ -27,6 +27,8 @@ from server.auth.models import User
 from server.extensions import db
 from server.syncapi.entities import ENTITIES
 from server.syncapi.models import SyncRow
+from server.core import sensitive
+from server.syncapi.projection import tag_specs
 from server.syncapi.pull import pull
 from server.syncapi.push import ChangeContext, push
 from sync import canonical, hlc
@@ -227,12 +229,14 @@ def run_workload(app, world, readers, seed: int) -> set[tuple[str, str]]:
 
 
 def server_state() -> dict[tuple[str, str], dict]:
-    """Every live record the admin may see (the whole street), from the tables themselves."""
+    """Every live record the admin may see (the whole street), from the tables themselves, as a
+    street admin's device receives it (without personal numbers)."""
     db.session.rollback()
     out = {}
     for name, entity in ENTITIES.items():
         for row in db.session.scalars(db.select(entity.model).where(entity.model.deleted.is_(False))):
-            out[(name, row.id)] = entity.dump(row)
+            state = entity.dump(row)
+            out[(name, row.id)] = sensitive.project(name, state, "street_admin", tag_specs(db.session, name, state))
     db.session.rollback()
     return out
 

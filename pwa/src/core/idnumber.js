@@ -108,10 +108,11 @@ export function maskUnknown(text) {
   return length >= 8 ? maskMiddle(text, 0, 4) : '*'.repeat(length);
 }
 
-/** `110105********1234`: enough to tell records apart without exposing the person. */
+/**
+ * `**************123X`: at most the last four characters. The first six (the area) and the middle
+ * eight (the birth date, shown on the same screen) would give the number back.
+ */
 export function maskIdNumber(value) {
   if (!value) return '';
-  const text = normaliseIdNumber(value);
-  if (Array.from(text).length >= 15) return maskMiddle(text, 6, 4);
-  return maskUnknown(text);
+  return maskUnknown(normaliseIdNumber(value));
 }

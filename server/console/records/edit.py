@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 from sqlalchemy import select
 
@@ -22,6 +22,7 @@ from ...registry.models import CareTagType, Household, Resident, ResidentTag
 from ...syncapi.entities import ENTITIES
 from ..blueprint import bp
 from ..errors import ConsoleError, refuse
+from ..masking import may_see_full_numbers
 from ..scope import in_scope
 from .due import active_tag
 from .forms import (HOUSEHOLD_FORM, RESIDENT_FORM, detail_inputs, field_message, form_state,
@@ -165,6 +166,11 @@ def residents_tag_edit(rid: str, tid: str):
     clocks, loaded = read_state(request.form, {"detail", "started_on"})
     errors: dict = {}
     detail, typed = read_detail(chosen, request.form, current, errors)
+    if not may_see_full_numbers(g.staff):
+        # Numbers this role does not hold are not sent back (kept by the write); one typed in is
+        # sent, and refused as a number the role may not write.
+        detail = {k: v for k, v in detail.items() if not (k in current and v == current[k] and any(
+            i["name"] == k and i["secret"] for i in inputs))}
     started = (request.form.get("started_on") or "").strip() or None
     context.update(values=typed, started_on=started or "",
                    state=(request.form.get("clocks", ""), request.form.get("loaded", "")))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask_babel import get_locale, lazy_gettext as _l
 
-from ...core import choices
+from ...core import choices, sensitive
 
 FIELDS = {
     "name": _l("姓名"), "sex": _l("性别"), "birth_date": _l("出生日期"), "id_type": _l("证件类型"),
@@ -25,12 +25,11 @@ FIELDS = {
     "role": _l("角色"), "grid_ids": _l("负责网格"), "file": _l("文件"),
 }
 
-# Fields whose values are personal numbers: masked wherever a list or the history shows them.
-ID_FIELDS = frozenset({"id_number"})
-PHONE_FIELDS = frozenset({"phone", "landlord_phone", "contact_phone"})
-# Care-tag details that are identity numbers in practice (a disability certificate number is the
-# holder's ID number plus two digits): masked like an ID number.
-ID_DETAIL_KEYS = frozenset({"certificate_no", "residence_permit"})
+# Fields whose values are personal numbers (core/sensitive.py): masked wherever a list or the history shows them.
+ID_FIELDS = frozenset(f for fs in sensitive.FIELDS.values() for f, r in fs.items() if r.kind == sensitive.ID)
+PHONE_FIELDS = frozenset(f for fs in sensitive.FIELDS.values() for f, r in fs.items() if r.kind == sensitive.PHONE)
+# Care-tag details that are identity numbers in practice: masked like an ID number.
+ID_DETAIL_KEYS = frozenset(k for k, r in sensitive.DETAIL_KEYS.items() if r.kind == sensitive.ID)
 
 
 def english() -> bool:

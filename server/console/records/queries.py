@@ -13,10 +13,13 @@ from math import ceil
 from urllib.parse import urlencode
 
 from flask import g
-from sqlalchemy import and_, exists, func, or_, select
+from marshmallow import ValidationError
+from sqlalchemy import and_, exists, false, func, or_, select
 from sqlalchemy.orm import aliased
 
 from ...core.time import china_today
+from .. import audit
+from ..masking import may_see_full_numbers
 from ..paging import page_number
 from ...areas.models import Building
 from ...core import pinyin
@@ -24,6 +27,7 @@ from ...core.choices import codes
 from ...extensions import db
 from ...fieldwork.models import Visit
 from ...registry.models import CareTagType, Household, Resident, ResidentTag
+from ...registry.validators import normalise_id_number, validate_id_number
 from .due import active_tag, current_resident, due_status, has_active_tag, overdue_clause
 
 PAGE_SIZE = 50
@@ -157,17 +161,27 @@ def _name_match(resident, q: str, scope_where: list):
     return or_(*conditions)
 
 
+def full_id_number(q: str) -> str | None:
+    """The query as a whole, valid ID number, or None. Only such a query looks at ID numbers: a part of
+    one (a prefix, the tail the masked lists print) would confirm whose number it is."""
+    try:
+        validate_id_number(q)
+    except ValidationError:
+        return None
+    return normalise_id_number(q)
+
+
 def _resident_search(q: str, scope_where: list):
+    number = full_id_number(q)
+    if number is not None:
+        # An exact lookup, for roles that may see full numbers; audited by residents_page.
+        return Resident.id_number.in_([number, number.lower()]) if may_see_full_numbers(g.staff) else false()
     address = _address_match(q)
     if address is not None:
         return address
     conditions = [_name_match(Resident, q, scope_where), Building.name.contains(q, autoescape=True)]
     if _NUMBER.fullmatch(q):
         conditions.append(Household.room == q)
-        if len(q) >= 4:
-            # The tail of an ID or phone number, as printed in the masked lists.
-            conditions += [Resident.id_number.endswith(q.upper(), autoescape=True),
-                           Resident.phone.endswith(q, autoescape=True)]
     return or_(*conditions)
 
 
@@ -203,6 +217,12 @@ def residents_page(f: Filters) -> Page:
     count = _with_address(select(func.count(Resident.id))).where(*where)
     page = _paginate(query, count, f)
     residents = [row[0] for row in page.rows]
+    if f.q and full_id_number(f.q) is not None and may_see_full_numbers(g.staff):
+        # A full number typed in finds its holder: a read of that number, logged like showing it.
+        # The entry names who was found, not the number.
+        audit.record("lookup_id_number", "resident", residents[0].id if page.total == 1 else None,
+                     matches=page.total, ids=[r.id for r in residents[:10]])
+        db.session.commit()
     page.tags = tags_of([r.id for r in residents])
     page.due = due_status(residents)
     return page
