@@ -247,8 +247,8 @@ def test_the_migration_fills_the_projected_hashes_the_writes_would(app, world, n
     from pathlib import Path
 
     from server.syncapi.models import SyncRow
-    path = Path(__file__).resolve().parents[2] / "server/migrations/versions/0005_projection.py"
-    spec = importlib.util.spec_from_file_location("migration_0005", path)
+    path = Path(__file__).resolve().parents[2] / "server/migrations/versions/0007_projection.py"
+    spec = importlib.util.spec_from_file_location("migration_0007", path)
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
     stamped = {(r.entity, r.record_id): r.projected_hash for r in db.session.scalars(db.select(SyncRow))}

@@ -4,8 +4,8 @@ Devices without personal numbers (street admins, patrol volunteers) receive reco
 fields left out (server/core/sensitive.py), so the scope checksum they verify must be summed over
 the same projected records: `sync_rows.projected_hash`, filled here for the records already stored.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-07 18:00:00
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0005'
-down_revision = '0004'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
