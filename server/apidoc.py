@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from sync.versions import MAX_LENGTH, PATTERN
 
+from .wire import ErrorOut
+
 # Checked before any body is read (server/auth/guard.py); an old app hears 426, a malformed value 400.
 VERSION_HEADERS = [
     {"in": "header", "name": "X-Wangge-Protocol", "required": True,
@@ -39,8 +41,6 @@ REFUSALS = {
 
 def refusals(blp, *codes: int):
     """Document the refusals an operation answers, in the protocol's error shape."""
-    from .syncapi.schemas import ErrorOut  # the schemas import the wire helpers this module sits beside
-
     def decorate(view):
         for code in sorted(codes, reverse=True):
             view = blp.alt_response(code, schema=ErrorOut, description=REFUSALS[code], success=False)(view)

@@ -13,7 +13,7 @@ from sync.errors import ProtocolError
 
 from .core.messages import error_body, refusal_body
 from .extensions import db
-from .syncapi.schemas import ErrorOut
+from .wire import ErrorOut
 from .wire import field_errors
 
 log = logging.getLogger(__name__)

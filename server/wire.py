@@ -10,7 +10,7 @@ import json
 import math
 
 import flask_smorest
-from marshmallow import Schema, ValidationError, fields, pre_load, validate
+from marshmallow import INCLUDE, Schema, ValidationError, fields, pre_load, validate
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
@@ -194,3 +194,15 @@ def field_errors(messages: Any, prefix: str = "") -> dict[str, dict[str, str]]:
     elif isinstance(messages, str):
         out[prefix or "_schema"] = field_error(code_for(messages))
     return out
+
+
+class ErrorOut(WireSchema):
+    """A refusal. Some codes carry more keys (`wipe`, `min_app_version`, `max`...): open-ended."""
+
+    class Meta(WireSchema.Meta):
+        unknown = INCLUDE
+
+    code = fields.String()
+    message = fields.String()
+    message_en = fields.String()
+    fields = fields.Dict()

@@ -2,7 +2,7 @@
 
 import json
 
-from marshmallow import INCLUDE, ValidationError, validate, validates, validates_schema
+from marshmallow import ValidationError, validate, validates, validates_schema
 from marshmallow import fields as mf
 
 from sync import hlc
@@ -95,15 +95,3 @@ class PullOut(WireSchema):
     scope = mf.List(mf.String())
     server_time = mf.Integer()
     hlc = mf.String()
-
-
-class ErrorOut(WireSchema):
-    """A refusal. Some codes carry more keys (`wipe`, `min_app_version`, `max`...): open-ended."""
-
-    class Meta(WireSchema.Meta):
-        unknown = INCLUDE
-
-    code = mf.String()
-    message = mf.String()
-    message_en = mf.String()
-    fields = mf.Dict()

@@ -41,8 +41,6 @@ NO_FULL_NUMBERS = {"street_admin", "patrol_volunteer"}
 LOGINS = {"console.login POST", "auth.login POST"}
 # Holes other work is closing, each a cell that fails today: the lead removes the line when it lands.
 KNOWN_HOLES: dict[tuple[str, str, str], str] = {
-    ("sync.pull GET", "street_admin", "-"): "hardening item 3: a street admin's device pulls full ID numbers and "
-                                            "phones (pull projection work)",
 }
 
 
