@@ -71,6 +71,40 @@ def build_baseline(commit: str, work: Path) -> Path:
     return tree / "dist"
 
 
+def add_tower(username: str, units: int = 4, floors: int = 25, rooms: int = 2) -> None:
+    """A 200-door tower (4 units × 25 floors × 2 rooms), two residents a door, in the worker's
+    grid: the demo's buildings are smaller."""
+    from datetime import date
+
+    from flask import current_app
+
+    from server.areas.models import Area
+    from server.areas.operations import add_building
+    from server.auth.models import Assignment, User
+    from server.extensions import db
+    from server.registry.models import Household, Resident
+    from server.registry.validators import make_id_number
+    from server.syncapi.direct import DirectWriter
+    from sync.ids import uuid7
+
+    writer = DirectWriter(db.session, current_app.extensions["wangge_clock"])
+    user = db.session.scalar(db.select(User).where(User.username == username))
+    grid = db.session.get(Area, db.session.scalar(db.select(Assignment.area_id).where(Assignment.user_id == user.id)))
+    tower = add_building(writer, grid, "99", name="99号楼", units=units, floors=floors, rooms_per_floor=rooms)
+    n = 0
+    for unit in range(1, units + 1):
+        for floor in range(1, floors + 1):
+            for room in range(1, rooms + 1):
+                home = writer.put("household", Household(id=uuid7(), building_id=tower.id, grid_id=grid.id, unit=unit,
+                                                         floor=floor, room=f"{floor}{room:02d}"))
+                for k in range(2):
+                    n += 1
+                    writer.put("resident", Resident(
+                        id=uuid7(), household_id=home.id, grid_id=grid.id, name=f"楼九{n}", sex="female",
+                        birth_date=date(1960, 1, 1 + k), id_type="resident_id",
+                        id_number=make_id_number("110101", date(1960, 1, 1 + k), n % 500 * 2), phone=f"139{n:08d}"))
+
+
 def poll(page, expression: str, timeout: float = 300) -> float:
     """Seconds until `expression` is truthy in the page (polled every 20 ms; the app's CSP refuses
     Playwright's wait_for_function)."""
@@ -160,6 +194,7 @@ def run(runs: int, baseline: str) -> None:
         app = make_app("sqlite", work, PWA_DIST=str(DIST))
         with app.app_context():
             load_demo()
+            add_tower("wgy1")
             db.session.commit()
             db.session.remove()
         server = LiveServer(app)

@@ -101,6 +101,9 @@ test('a new context (the service worker restarted) is locked; PIN or password op
   assert.equal((await store.view('resident', 'r1')).fields.phone, '13900002222');
   store.lock();
   assert.equal(await store.lockState(), 'locked');
+  // What was opened before is not kept past the lock either.
+  await assert.rejects(store.view('resident', 'r1'), Locked);
+  await assert.rejects(store.listByEntity('resident'), Locked);
   assert.deepEqual(await store.unlock(TEST_VAULT.password, 'password'), { ok: true });
   assert.equal(await store.getMeta('token'), TOKEN);
 });
@@ -201,6 +204,9 @@ test('router: the lock delay is a setting; GET /app/lock locks at once; an outsi
   const bye = await router.route(get('/app/lock?next=//evil.example/x', false));
   assert.equal(bye.headers.get('Location'), '/app/unlock?next=%2Fapp%2F');
   assert.equal(await storage.lockState(), 'locked');
+  // The unlock screen of an unlocked phone sends the worker on.
+  await router.route(post('/app/unlock', [['kind', 'pin'], ['secret', '135790']]));
+  assert.equal((await router.route(get('/app/unlock?next=/app/sync', false))).headers.get('Location'), '/app/sync');
 });
 
 test('router: the last wrong PIN wipes and says so; the login screen follows', async () => {

@@ -49,7 +49,7 @@ async function openGroups(keyring, groups) {
 async function openRecord(keyring, row) {
   if (!row) return row;
   const { box, ...rest } = row;
-  return { ...rest, fields: await keyring.open(box) };
+  return { ...rest, fields: await keyring.openFields(box) };
 }
 
 const openAll = (keyring, changes) => Promise.all(changes.map((c) => openChange(keyring, c)));
@@ -174,7 +174,7 @@ export function recordsApi({ db, run, entityRange }, keyring) {
     /** The replica as pulled, for the scope checksum: [{entity, id, fields}]. */
     async replicaChecksumInputs() {
       const rows = await (await db()).getAll('records');
-      return Promise.all(rows.map(async ({ entity, id, box }) => ({ entity, id, fields: await keyring.open(box) })));
+      return Promise.all(rows.map(async ({ entity, id, box }) => ({ entity, id, fields: await keyring.openFields(box) })));
     },
 
     async replicaCount() {

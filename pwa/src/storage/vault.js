@@ -20,9 +20,16 @@ export class Locked extends Error {
   }
 }
 
+// Opened values kept while unlocked, keyed by their IV (unique per sealing, so one IV is one
+// plaintext): reopening a screen does not decrypt its records again. Dropped with the key.
+const CACHE_LIMIT = 20000;
+
+const ivKey = (iv) => String.fromCharCode(...iv);
+
 /** The in-memory key holder shared by the parts of one store. */
 export function createKeyring() {
   let key = null;
+  let opened = new Map();
   const current = () => {
     if (!key) throw new Locked();
     return key;
@@ -30,11 +37,25 @@ export function createKeyring() {
   return {
     set(value) {
       key = value;
+      opened = new Map();
     },
     isOpen: () => key !== null,
     current,
     seal: (value) => seal(current(), value),
     open: (box) => open(current(), box),
+    /** A sealed record's fields, from the cache when this box was opened before (a shallow copy). */
+    async openFields(box) {
+      const id = ivKey(box.iv);
+      const hit = opened.get(id);
+      if (hit) return { ...hit };
+      const cache = opened;
+      const fields = await open(current(), box);
+      if (cache === opened) {
+        if (opened.size >= CACHE_LIMIT) opened.clear();
+        opened.set(id, fields);
+      }
+      return { ...fields };
+    },
     sealBytes: (bytes) => sealBytes(current(), bytes),
     openBytes: (box) => openBytes(current(), box),
   };
@@ -115,7 +136,10 @@ export function vaultApi({ db, run }, keyring, { wipe, iterations = PBKDF2_ITERA
     async unlock(secret, kind = 'pin') {
       const vault = await readVault();
       const slot = kind === 'pin' ? vault?.pin : vault?.password;
-      if (!slot) return { ok: false, failures: await failures(), left: MAX_FAILURES - (await failures()) };
+      if (!slot) {
+        const n = await failures();
+        return { ok: false, failures: n, left: Math.max(0, MAX_FAILURES - n) };
+      }
       const n = await countAttempt();
       if (n > MAX_FAILURES) {
         await wipe();

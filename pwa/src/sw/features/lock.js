@@ -42,6 +42,7 @@ function goTo(request, next) {
 /** GET /app/unlock?next=&with=password */
 async function unlockScreen(ctx, { url }) {
   const next = nextOf(url.searchParams.get('next') || '/app/');
+  if ((await ctx.storage.lockState()) !== 'locked') return new Response(null, { status: 303, headers: { Location: next } });
   return unlockView(await unlockData(ctx, next, { usePassword: url.searchParams.get('with') === 'password' }));
 }
 
