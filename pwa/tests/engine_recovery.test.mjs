@@ -140,9 +140,13 @@ test('401 token_invalid keeps the data (sign in again), other errors are SyncErr
   assert.ok(error instanceof SyncError && !(error instanceof DeviceRevoked));
   assert.equal(error.code, 'token_invalid');
   assert.equal(error.needsLogin, true);
+  // The dead token is forgotten and the reason kept for the sign-in screen; the outbox stays.
+  assert.equal(await store.hasMeta('token'), false);
+  assert.equal(await store.getMeta('session_ended'), 'token_invalid');
   assert.equal(await store.outboxCount(), 1);
   assert.equal(await store.replicaCount(), records);
   await engine.login('worker', server.password);
+  assert.equal(await store.getMeta('session_ended'), undefined);
   assert.equal((await engine.sync()).pushed[0].status, 'accepted');
   await assert.rejects(engine.login('worker', 'wrong'), (err) => err.code === 'invalid_credentials');
 });

@@ -29,6 +29,8 @@ function attacks(rejectedId) {
     syncRun: ['/app/sync/run', [['next', '/app/']]],
     resend: [`/app/sync/rejected/${rejectedId}`, [['f.id_number', '110105195001010018']]],
     discard: [`/app/sync/rejected/${rejectedId}/discard`, []],
+    unlock: ['/app/unlock', [['secret', '000000']]],
+    pin: ['/app/pin', [['pin', '111111'], ['confirm', '111111'], ['minutes', '1']]],
   };
 }
 
@@ -91,7 +93,7 @@ test('every POST route refuses every cross-site variant: 403 with the code, noth
       attempts += 1;
     }
   }
-  assert.equal(attempts, 12 * Object.keys(VARIANTS).length);
+  assert.equal(attempts, 14 * Object.keys(VARIANTS).length);
 });
 
 test('the app\'s own posts go through: htmx (no Origin) and a same-origin navigation, with the token', async () => {

@@ -27,6 +27,7 @@ import { createRouter } from '../src/sw/router.js';
 import { openStore } from '../src/storage/db.js';
 import { createEngine } from '../src/sync/engine.js';
 import { get, post, useFormToken } from './support/requests.mjs';
+import { TEST_VAULT } from './support/vault.mjs';
 
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 const SHELL = readFileSync(new URL('../static/index.html', import.meta.url), 'utf8');
@@ -219,7 +220,7 @@ test('guard: no view, screen, action or page module writes Chinese outside t() (
 let dbCounter = 0;
 
 async function world({ loggedIn = true } = {}) {
-  const storage = await openStore({ indexedDB: new IDBFactory(), IDBKeyRange: FakeKeyRange, name: `i18n${dbCounter++}` });
+  const storage = await openStore({ indexedDB: new IDBFactory(), IDBKeyRange: FakeKeyRange, name: `i18n${dbCounter++}`, ...TEST_VAULT });
   const engine = createEngine({ storage, fetch: () => Promise.reject(new TypeError('Failed to fetch')), useLocks: false, wall: () => Date.now() });
   if (loggedIn) {
     await storage.setMeta('token', 't0ken');

@@ -7,10 +7,11 @@ import { IDBFactory, IDBKeyRange as FakeKeyRange } from 'fake-indexeddb';
 import { createStore, openStore, storage } from '../src/storage/db.js';
 import { refOf } from '../src/storage/records.js';
 import { UUID_PATTERN, uuid7, uuid7Millis } from '../src/core/ids.js';
+import { TEST_VAULT } from './support/vault.mjs';
 
 let counter = 0;
 // A fresh database per test (its own IDBFactory, so nothing leaks between tests).
-const fresh = () => openStore({ indexedDB: new IDBFactory(), IDBKeyRange: FakeKeyRange, name: `t${counter++}` });
+const fresh = () => openStore({ indexedDB: new IDBFactory(), IDBKeyRange: FakeKeyRange, name: `t${counter++}`, ...TEST_VAULT });
 
 const SCOPE_G1 = { grid_id: 'g1', community_id: 'c1', street_id: 's1', reporter_id: null };
 const SCOPE_G2 = { grid_id: 'g2', community_id: 'c1', street_id: 's1', reporter_id: null };
@@ -83,6 +84,7 @@ test('on the global indexedDB a store opens through idb\'s openDB', async () => 
 
 test('the device\'s store is a store on the global indexedDB, database "wangge"', async () => {
   assert.equal(storage.name, 'wangge');
+  if ((await storage.lockState()) !== 'open') await storage.createVault('pw');
   await storage.setMeta('token', 'abc');
   assert.equal(await storage.getMeta('token'), 'abc');
   const change = await storage.enqueue({ entity: 'resident', record_id: 'r9', op: 'upsert', fields: { name: 'x' }, hlc: clock(1) });
@@ -359,11 +361,14 @@ test('blobs: kept until uploaded, a stored photo is not replaced, states 0 / 1 /
 
 test('a store reopened on the same database sees what was written (survives a reload)', async () => {
   const factory = new IDBFactory();
-  const first = await openStore({ indexedDB: factory, name: 'reload' });
+  const first = await openStore({ indexedDB: factory, name: 'reload', ...TEST_VAULT });
   const change = await first.enqueue({ entity: 'visit', record_id: 'v1', fields: { household_id: 'h1' }, hlc: clock(1) });
   await first.applyPullPage({ cursor: 'cur', records: [] });
   await first.close();
   const second = createStore({ indexedDB: factory, name: 'reload' });
+  // A new context (the service worker restarted) starts locked; the password opens it offline.
+  assert.equal(await second.lockState(), 'locked');
+  assert.deepEqual(await second.unlock(TEST_VAULT.password, 'password'), { ok: true });
   assert.deepEqual((await second.outbox()).map((c) => c.id), [change.id]);
   assert.equal(await second.getMeta('cursor'), 'cur');
   assert.deepEqual((await second.listByRef('visit', 'h1')).map((v) => v.id), ['v1']);

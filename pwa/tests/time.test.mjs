@@ -15,6 +15,7 @@ import { createRouter } from '../src/sw/router.js';
 import { openStore } from '../src/storage/db.js';
 import { createEngine } from '../src/sync/engine.js';
 import { get, post, useFormToken } from './support/requests.mjs';
+import { TEST_VAULT } from './support/vault.mjs';
 
 const NIGHT = Date.parse('2026-12-06T19:00:00Z'); // 03:00 on 2026-12-07 in Beijing
 
@@ -77,7 +78,7 @@ test('03:00 in Beijing: born today is valid, born tomorrow is in the future (ID 
 });
 
 test('03:00 in Beijing through the router: the form, the live ID check and the save use Beijing\'s today', async () => {
-  const storage = await openStore({ indexedDB: new IDBFactory(), IDBKeyRange: FakeKeyRange, name: 'night' });
+  const storage = await openStore({ indexedDB: new IDBFactory(), IDBKeyRange: FakeKeyRange, name: 'night', ...TEST_VAULT });
   const scope = { grid_id: 'g1', community_id: 'c1', street_id: 's1', reporter_id: null };
   const server = (entity, id, fields) => ({ entity, id, deleted: false, fields, scope, clocks: {} });
   await storage.applyPullPage({

@@ -310,9 +310,33 @@ def wait_for_service_worker(page, timeout: float = 20000) -> None:
                timeout=timeout)
 
 
+PIN = "246810"
+
+
+def set_pin(page, server, pin: str = PIN, minutes: int | None = None) -> None:
+    """Set the phone's unlock PIN (and the idle delay) on /app/pin, as the worker would."""
+    page.goto(server.url("/app/pin"))
+    page.locator("#screen input[name=pin]").fill(pin)
+    page.locator("#screen input[name=confirm]").fill(pin)
+    if minutes is not None:
+        page.locator("#screen select[name=minutes]").select_option(str(minutes))
+    page.locator("#screen").get_by_role("button", name="保存").click()
+    page.locator("#screen .flash", has_text="PIN 已保存").wait_for()
+
+
+def unlock(page, secret: str = PIN) -> None:
+    """On the unlock screen (the service worker restarted or the app locked itself), type the
+    PIN, or the password on a phone without a PIN, and unlock."""
+    page.locator("#screen h1.bar-title", has_text="已锁定").wait_for()
+    page.locator("#screen input[name=secret]").fill(secret)
+    with page.expect_navigation():
+        page.locator("#screen").get_by_role("button", name="解锁", exact=True).click()
+
+
 @pytest.fixture
 def pwa():
-    return SimpleNamespace(wait_for_service_worker=wait_for_service_worker, password=PASSWORD)
+    return SimpleNamespace(wait_for_service_worker=wait_for_service_worker, password=PASSWORD, pin=PIN,
+                           set_pin=set_pin, unlock=unlock)
 
 
 # --- the staff console ----------------------------------------------------------------------

@@ -8,6 +8,9 @@
 //     <button data-wangge-sync>             sync now
 //     <input type="file" data-wangge-photo> photos downscaled to ≤1600 px JPEG before the form posts
 //     <button data-wangge-locate>           fills the form's lat / lng / accuracy inputs from the GPS
+//     <button data-wangge-pin-key="7">      the PIN pad: types into the form's PIN input, sends at 6 digits
+// - tells the service worker the worker is active (its idle lock waits), and after the idle delay
+//   goes to /app/lock so no screen with grid data stays shown on a phone left alone,
 // - window.wangge = {downscale, locate, sync, status} for anything else.
 import { setLanguage, t } from '../i18n/page.js';
 import { locate } from './geo.js';
@@ -124,7 +127,8 @@ function showNetwork() {
   }[state];
 }
 
-function showStatus({ outbox, rejected, user }) {
+function showStatus({ outbox, rejected, user, lockMinutes }) {
+  if (typeof lockMinutes === 'number') idleLimitMs = lockMinutes * 60000;
   const badge = $('#outbox-badge');
   if (badge && typeof outbox === 'number') {
     badge.hidden = outbox === 0 && !rejected;
@@ -181,6 +185,8 @@ function onWorkerMessage(event) {
     } else if (message.error === 'device_revoked') {
       window.location.assign('/app/login?revoked=1');
       return;
+    } else if (message.error === 'needs_login') {
+      showNotice(t('登录已过期，请重新登录，未同步的修改已保留。Sign-in expired.'));
     }
     // Screens listening with hx-trigger="wangge:synced from:body" refresh themselves.
     document.body.dispatchEvent(new CustomEvent('wangge:synced', { detail: message }));
@@ -192,6 +198,49 @@ function showNotice(text) {
   if (!notice) return;
   notice.textContent = text;
   notice.hidden = false;
+}
+
+// --- the idle lock ------------------------------------------------------------------------
+
+const ACTIVITY_EVERY_MS = 20000;
+let idleLimitMs = null; // from the worker's STATUS
+let lastInput = Date.now();
+let lastReported = 0;
+
+function onActivity() {
+  lastInput = Date.now();
+  if (lastInput - lastReported > ACTIVITY_EVERY_MS && postToWorker({ type: 'ACTIVITY' })) lastReported = lastInput;
+}
+
+function checkIdle() {
+  const path = window.location.pathname;
+  if (!idleLimitMs || path === '/app/unlock' || path === '/app/login') return;
+  if (Date.now() - lastInput >= idleLimitMs) {
+    window.location.assign(`/app/lock?next=${encodeURIComponent(path + window.location.search)}`);
+  }
+}
+
+function watchIdle() {
+  for (const type of ['pointerdown', 'keydown', 'input', 'scroll']) {
+    document.addEventListener(type, onActivity, { passive: true, capture: true });
+  }
+  setInterval(checkIdle, 15000);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') checkIdle();
+  });
+}
+
+function onPinKey(button) {
+  const form = button.closest('form');
+  const input = form?.querySelector('.pin-input');
+  if (!input) return;
+  const key = button.dataset.wanggePinKey;
+  if (key === 'back') input.value = input.value.slice(0, -1);
+  else if (key === 'clear') input.value = '';
+  else if (input.value.length < 6) input.value += key;
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+  // A form of one PIN (unlock) goes as soon as it is complete.
+  if (input.value.length === 6 && form.querySelectorAll('.pin-input').length === 1) form.requestSubmit();
 }
 
 // --- behaviours on data attributes -------------------------------------------------------
@@ -287,6 +336,8 @@ function wireBehaviours() {
       event.preventDefault();
       if (!requestSync('button')) showSyncState({ state: 'error', error: 'offline' });
     }
+    const pinKey = target?.closest('[data-wangge-pin-key]');
+    if (pinKey) onPinKey(pinKey);
     const fill = target?.closest('[data-wangge-fill-birth]');
     if (fill) fillFromIdNumber(fill);
     const locateButton = target?.closest('[data-wangge-locate]');
@@ -330,6 +381,7 @@ async function start() {
   showNetwork();
   markCurrentTab();
   wireBehaviours();
+  watchIdle();
   navigator.storage?.persisted?.().then((persisted) => persisted || navigator.storage.persist()).catch(() => {});
   try {
     await registerServiceWorker();

@@ -19,6 +19,8 @@ export default {
     'The server requires a newer app version. Checking for an update.',
   '离线功能启动失败，请刷新重试。Offline support failed to start; reload to retry.':
     'Offline support failed to start. Reload to retry.',
+  '登录已过期，请重新登录，未同步的修改已保留。Sign-in expired.':
+    'Your sign-in has expired: sign in again. Unsynced changes are kept.',
   '照片处理失败，请重拍。': 'Could not process the photo. Please take it again.',
   '正在定位…': 'Locating…',
   '已定位（精度约 {n} 米）': 'Located (accurate to about {n} m)',

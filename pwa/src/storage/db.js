@@ -1,9 +1,10 @@
 // The field app's local store, the only code that touches IndexedDB: the replica, the outbox, the
 // photos and the small meta values, behaving like the Python reference client (sync/client.py).
 //
-// Not encrypted yet: everything sits in IndexedDB as plain values, protected only by the phone's
-// own lock and the browser's origin isolation. Encryption is planned behind this module, so that
-// callers will not change when it comes.
+// Encrypted at rest: records' fields, outbox changes, photos and the session (token, user) are
+// sealed with AES-GCM under a data key that lives only in memory while the store is unlocked
+// (vault.js, crypto.js). Keys and ids the indexes need stay readable; no personal text does.
+// While locked, reading or writing sealed values throws Locked.
 //
 // Two copies of the data are kept apart, as in the reference client:
 // - `records` is the replica: exactly what the server sent (fields, clocks, scope), so it can be
@@ -19,33 +20,51 @@
 
 import { blobsApi } from './blobs.js';
 import { DB_NAME, connect } from './connection.js';
+import { sealClearRows } from './legacy.js';
 import { metaApi } from './meta.js';
 import { outboxApi } from './outbox.js';
 import { recordsApi } from './records.js';
+import { Locked, createKeyring, vaultApi } from './vault.js';
+
+export { Locked };
 
 /**
  * A store on one IndexedDB database. Options (all optional): `indexedDB` (an IDBFactory, default
- * the global), `IDBKeyRange` (default the global), `name` (default "wangge"). Every method is
- * async; the connection opens on the first call.
+ * the global), `IDBKeyRange` (default the global), `name` (default "wangge"), `iterations`
+ * (PBKDF2 iterations for new wrapped keys; tests lower it). Every method is async; the
+ * connection opens on the first call. The store starts locked.
  */
-export function createStore({ indexedDB, IDBKeyRange, name = DB_NAME } = {}) {
+export function createStore({ indexedDB, IDBKeyRange, name = DB_NAME, iterations } = {}) {
   const connection = connect({ indexedDB, IDBKeyRange, name });
+  const keyring = createKeyring();
+  const meta = metaApi(connection, keyring);
+  const vault = vaultApi(connection, keyring, { wipe: () => meta.wipe(), iterations });
   return {
     name,
     /** The open connection (idb-wrapped); mostly for tests. */
     db: connection.db,
     close: connection.close,
-    ...metaApi(connection),
-    ...recordsApi(connection),
-    ...outboxApi(connection),
-    ...blobsApi(connection),
+    ...meta,
+    ...recordsApi(connection, keyring),
+    ...outboxApi(connection, keyring),
+    ...blobsApi(connection, keyring),
+    ...vault,
+    /** First sign-in: a new data key under `password`; clear rows of an older app get sealed. */
+    async createVault(password) {
+      await vault.createVault(password);
+      return sealClearRows(connection, keyring);
+    },
   };
 }
 
-/** A store, opened (upgrade run) before it is returned. Options as createStore. */
-export async function openStore(options) {
+/**
+ * A store, opened (upgrade run) before it is returned. Options as createStore, and `password`:
+ * create a data key under it, so the store comes back unlocked (tests).
+ */
+export async function openStore({ password, ...options } = {}) {
   const store = createStore(options);
   await store.db();
+  if (password !== undefined) await store.createVault(password);
   return store;
 }
 

@@ -1,8 +1,12 @@
 // The replica (the `records` object store): exactly what the server sent (fields, clocks, scope),
 // so it can be checksummed against the server; and the records as the worker sees them, with the
 // pending outbox changes laid over the replica in order (sync/client.py get()).
+//
+// A record's fields are sealed with the data key (`box`); its keys, parent id (`ref`), scope ids
+// and field clocks stay readable, as the indexes, drop keys and change bases need them. Rows are
+// read raw inside a transaction and opened after it (no crypto inside a transaction).
 
-import { clocksOf, pendingByRecord, pendingFor } from './outbox.js';
+import { clocksOf, openChange, pendingByRecord, pendingFor } from './outbox.js';
 import { persistClock } from './meta.js';
 
 /** Drop keys (protocol 7.7): the scope field a key's records are matched on. */
@@ -34,16 +38,32 @@ function overlay(entity, id, server, changes) {
   return { entity, id, fields, scope: server?.scope ?? null, pending: changes.length > 0 };
 }
 
+// record id → its pending changes, opened.
+async function openGroups(keyring, groups) {
+  const out = new Map();
+  for (const [id, changes] of groups) out.set(id, await openAll(keyring, changes));
+  return out;
+}
+
+/** A replica row as callers see it: {entity, id, fields, clocks, scope, ref}. */
+async function openRecord(keyring, row) {
+  if (!row) return row;
+  const { box, ...rest } = row;
+  return { ...rest, fields: await keyring.openFields(box) };
+}
+
+const openAll = (keyring, changes) => Promise.all(changes.map((c) => openChange(keyring, c)));
+
 function byId(a, b) {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 /** The replica part of a store, on a connection from connect(). */
-export function recordsApi({ db, run, entityRange }) {
+export function recordsApi({ db, run, entityRange }, keyring) {
   return {
     /** The replica's copy {entity, id, fields, clocks, scope, ref}, or null. */
     async serverRecord(entity, id) {
-      return (await (await db()).get('records', [entity, id])) ?? null;
+      return (await openRecord(keyring, await (await db()).get('records', [entity, id]))) ?? null;
     },
 
     /**
@@ -52,30 +72,30 @@ export function recordsApi({ db, run, entityRange }) {
      * `scope` is null for a record only the outbox knows; `pending` says it has unsynced changes.
      */
     async view(entity, id) {
-      return run(['records', 'outbox'], 'readonly', async (tx) => {
-        const server = await tx.objectStore('records').get([entity, id]);
-        const changes = await pendingFor(tx.objectStore('outbox'), entity, id);
-        return overlay(entity, id, server, changes);
-      });
+      const [server, changes] = await run(['records', 'outbox'], 'readonly', async (tx) => Promise.all([
+        tx.objectStore('records').get([entity, id]), pendingFor(tx.objectStore('outbox'), entity, id),
+      ]));
+      return overlay(entity, id, await openRecord(keyring, server), await openAll(keyring, changes));
     },
 
     /** Every viewed record of an entity (replica and pending creates), sorted by id. */
     async listByEntity(entity) {
-      return run(['records', 'outbox'], 'readonly', async (tx) => {
-        const servers = await tx.objectStore('records').index('entity').getAll(entity);
-        const groups = await pendingByRecord(tx.objectStore('outbox'), entityRange(entity));
-        const out = [];
-        for (const server of servers) {
-          const viewed = overlay(entity, server.id, server, groups.get(server.id) ?? []);
-          groups.delete(server.id);
-          if (viewed) out.push(viewed);
-        }
-        for (const [id, changes] of groups) {
-          const viewed = overlay(entity, id, undefined, changes);
-          if (viewed) out.push(viewed);
-        }
-        return out.sort(byId);
-      });
+      const [rows, rawGroups] = await run(['records', 'outbox'], 'readonly', async (tx) => Promise.all([
+        tx.objectStore('records').index('entity').getAll(entity), pendingByRecord(tx.objectStore('outbox'), entityRange(entity)),
+      ]));
+      const servers = await Promise.all(rows.map((row) => openRecord(keyring, row)));
+      const groups = await openGroups(keyring, rawGroups);
+      const out = [];
+      for (const server of servers) {
+        const viewed = overlay(entity, server.id, server, groups.get(server.id) ?? []);
+        groups.delete(server.id);
+        if (viewed) out.push(viewed);
+      }
+      for (const [id, changes] of groups) {
+        const viewed = overlay(entity, id, undefined, changes);
+        if (viewed) out.push(viewed);
+      }
+      return out.sort(byId);
     },
 
     /**
@@ -84,21 +104,23 @@ export function recordsApi({ db, run, entityRange }) {
      */
     async listByRef(entity, ref) {
       if (ref === null || ref === undefined) return [];
-      return run(['records', 'outbox'], 'readonly', async (tx) => {
+      const [rawKnown, rawGroups] = await run(['records', 'outbox'], 'readonly', async (tx) => {
         const records = tx.objectStore('records');
         const servers = await records.index('ref').getAll([entity, ref]);
-        const groups = await pendingByRecord(tx.objectStore('outbox'), entityRange(entity));
-        const known = new Map(servers.map((s) => [s.id, s]));
-        for (const id of groups.keys()) {
-          if (!known.has(id)) known.set(id, await records.get([entity, id]));
+        const pending = await pendingByRecord(tx.objectStore('outbox'), entityRange(entity));
+        const found = new Map(servers.map((s) => [s.id, s]));
+        for (const id of pending.keys()) {
+          if (!found.has(id)) found.set(id, await records.get([entity, id]));
         }
-        const out = [];
-        for (const [id, server] of known) {
-          const viewed = overlay(entity, id, server, groups.get(id) ?? []);
-          if (viewed && refOf(entity, viewed.fields, viewed.scope) === ref) out.push(viewed);
-        }
-        return out.sort(byId);
+        return [found, pending];
       });
+      const groups = await openGroups(keyring, rawGroups);
+      const out = [];
+      await Promise.all([...rawKnown].map(async ([id, row]) => {
+        const viewed = overlay(entity, id, await openRecord(keyring, row), groups.get(id) ?? []);
+        if (viewed && refOf(entity, viewed.fields, viewed.scope) === ref) out.push(viewed);
+      }));
+      return out.sort(byId);
     },
 
     /** Field → clock the device holds: the replica's clocks, then pending changes' hlc. */
@@ -116,6 +138,7 @@ export function recordsApi({ db, run, entityRange }) {
      */
     async applyPullPage({ records = [], drop = [], cursor, hlc } = {}) {
       if (typeof cursor !== 'string') throw new TypeError('applyPullPage: cursor is required');
+      const boxes = await Promise.all(records.map((r) => (r.deleted ? null : keyring.seal(r.fields))));
       return run(['records', 'meta'], 'readwrite', async (tx, track) => {
         const store = tx.objectStore('records');
         const rules = [];
@@ -135,14 +158,14 @@ export function recordsApi({ db, run, entityRange }) {
             row = await row.continue();
           }
         }
-        for (const record of records) {
+        records.forEach((record, i) => {
           if (record.deleted) {
             track(store.delete([record.entity, record.id]));
           } else {
             const { entity, id, fields, clocks = {}, scope = {} } = record;
-            track(store.put({ entity, id, fields, clocks, scope, ref: refOf(entity, fields, scope) }));
+            track(store.put({ entity, id, box: boxes[i], clocks, scope, ref: refOf(entity, fields, scope) }));
           }
-        }
+        });
         track(tx.objectStore('meta').put({ key: 'cursor', value: cursor }));
         if (hlc) await persistClock(tx, hlc);
       });
@@ -151,7 +174,7 @@ export function recordsApi({ db, run, entityRange }) {
     /** The replica as pulled, for the scope checksum: [{entity, id, fields}]. */
     async replicaChecksumInputs() {
       const rows = await (await db()).getAll('records');
-      return rows.map(({ entity, id, fields }) => ({ entity, id, fields }));
+      return Promise.all(rows.map(async ({ entity, id, box }) => ({ entity, id, fields: await keyring.openFields(box) })));
     },
 
     async replicaCount() {

@@ -14,7 +14,7 @@ import { SYNC_TAG, registerBackgroundSync, requestSync, status } from './syncing
 
 const SCOPE_PATH = '/app/';
 
-const { route } = createRouter({
+const { route, touch, idleCheck } = createRouter({
   storage, engine: deviceEngine, shell: shellPage, requestSync, registerBackgroundSync, now: () => Date.now(),
 });
 
@@ -38,10 +38,19 @@ self.addEventListener('message', (event) => {
     self.skipWaiting();
   } else if (type === 'SYNC') {
     event.waitUntil(requestSync(event.data.reason ?? 'page'));
+  } else if (type === 'ACTIVITY') {
+    // The worker is typing or tapping on a screen: the idle lock waits.
+    event.waitUntil(storage.lockState().then((state) => state === 'open' && touch()));
   } else if (type === 'STATUS') {
     event.waitUntil(status().then((body) => event.source?.postMessage({ type: 'STATUS', ...body })));
   }
 });
+
+// While the worker alive, the data key leaves memory once the idle delay has passed (a stopped
+// worker has lost it already).
+setInterval(() => {
+  idleCheck().catch(() => {});
+}, 30000);
 
 self.addEventListener('sync', (event) => {
   if (event.tag === SYNC_TAG) {

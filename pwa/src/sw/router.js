@@ -11,9 +11,10 @@
 //        requestSync(reason) → Promise<outcome>, registerBackgroundSync(), now() → ms}
 
 import { chinaToday } from '../core/time.js';
-import { setLanguage, t } from '../i18n/index.js';
+import { setLanguage } from '../i18n/index.js';
 import * as home from './features/home.js';
 import * as household from './features/household.js';
+import * as lock from './features/lock.js';
 import * as patrol from './features/patrol.js';
 import * as resident from './features/resident.js';
 import * as search from './features/search.js';
@@ -22,16 +23,19 @@ import * as sync from './features/sync.js';
 import * as visit from './features/visit.js';
 import { MESSAGES, refusal } from './formguard.js';
 import { isFragmentRequest, respond } from './reply.js';
-import { loginView } from './views/login.js';
 import { forbiddenView, refusedView } from './views/screen.js';
 
 const ID = '([0-9a-zA-Z_-]{1,64})';
 
 // Each feature's routes: [method, path (":id" for a record id), name, access, handler]. Access:
-// 'any' = also logged out, 'patrol' = patrol volunteers too, 'field' = every role but patrol
-// volunteers. A GET handler renders a fragment (ctx, call, extra) → string; a POST handler
-// answers (ctx, call) → Response, and runs only after formguard.js accepted the request.
-const ROUTES = [session, home, household, search, visit, resident, patrol, sync]
+// 'locked' = also while the phone's data is locked (the lock's own screens), 'any' = also logged
+// out, 'patrol' = patrol volunteers too, 'field' = every role but patrol volunteers. A GET handler
+// renders a fragment (ctx, call, extra) → string (or answers a Response); a POST handler answers
+// (ctx, call) → Response, and runs only after formguard.js accepted the request.
+//
+// While the store is locked every other route answers the unlock screen; after `lockMinutes`
+// without a request or a page's ACTIVITY message (touch()) the store locks itself.
+const ROUTES = [session, lock, home, household, search, visit, resident, patrol, sync]
   .flatMap((feature) => feature.routes)
   .map(([method, path, name, access, handler]) => ({
     method, path, pattern: new RegExp(`^${path.replace(':id', ID)}$`), name, access, handler,
@@ -54,7 +58,20 @@ export function matchRoute(method, pathname) {
 
 export function createRouter(deps) {
   const now = deps.now || (() => Date.now());
-  const ctx = { ...deps, now, today: () => chinaToday(now()) };
+  let lastUse = now();
+  const touch = () => {
+    lastUse = now();
+  };
+  const ctx = { ...deps, now, touch, today: () => chinaToday(now()) };
+
+  /** Lock the store when it has not been used for its idle delay; resolves to its lock state. */
+  async function idleCheck() {
+    const state = await ctx.storage.lockState();
+    if (state !== 'open') return state;
+    if (now() - lastUse < (await ctx.storage.lockMinutes()) * 60000) return state;
+    ctx.storage.lock();
+    return 'locked';
+  }
 
   /** Response for a screen URL under /app/, or null when the URL is not a screen. */
   async function route(request) {
@@ -63,17 +80,22 @@ export function createRouter(deps) {
     if (!match) return null;
     const { route: r, params } = match;
     // The interface language of this answer (module state: one device, one setting).
-    const [lang, user, token] = await Promise.all(['lang', 'user', 'token'].map((key) => ctx.storage.getMeta(key)));
-    setLanguage(lang);
-    // Before anything else a change must come from the app's own page (formguard.js).
+    setLanguage(await ctx.storage.getMeta('lang'));
+    // Before anything else a change must come from the app's own page (formguard.js); the form
+    // token is not personal data, so this holds while the store is locked too (the PIN pad posts).
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       const code = await refusal(request, ctx.storage);
       if (code) return respond(ctx, request, refusedView({ code, message: MESSAGES[code]() }), { status: 403 });
     }
+    const state = await idleCheck();
+    if (state === 'locked' && r.access !== 'locked') return lock.lockedAnswer(ctx, request, url);
+    if (state === 'open') touch();
+    // No data key yet (never signed in, or wiped): nobody is signed in.
+    const [user, token] = state === 'open' ? await Promise.all([ctx.storage.getMeta('user'), ctx.storage.getMeta('token')]) : [];
     const loggedIn = Boolean(user && token);
     const call = { request, url, params, user: user || null };
-    if (r.access !== 'any' && !loggedIn) {
-      const fragment = loginView({ message: t('请先登录'), messageKind: 'warn' });
+    if (r.access !== 'any' && r.access !== 'locked' && !loggedIn) {
+      const fragment = await session.loginScreen(ctx, { user, url });
       if (isFragmentRequest(request)) return respond(ctx, request, fragment, { push: '/app/login' });
       return new Response(null, { status: 303, headers: { Location: '/app/login' } });
     }
@@ -81,8 +103,9 @@ export function createRouter(deps) {
       return respond(ctx, request, forbiddenView({ role: user.role }));
     }
     if (request.method === 'POST') return r.handler(ctx, call);
-    return respond(ctx, request, await r.handler(ctx, call));
+    const answer = await r.handler(ctx, call);
+    return answer instanceof Response ? answer : respond(ctx, request, answer);
   }
 
-  return { route };
+  return { route, touch, idleCheck };
 }

@@ -3,10 +3,10 @@
 // away, and every open page told the outcome so it can refresh its badge and screen.
 //
 // Messages to the pages: {type: 'SYNC_STATE', state: 'running'|'done'|'error', error?:
-// 'offline'|'needs_login'|'device_revoked'|'update_required'|'failed', message?, outbox, rejected,
-// lastSync, user} and, during long pulls, {type: 'SYNC_PROGRESS', pages, records, hasMore, repairs}.
+// 'offline'|'needs_login'|'locked'|'device_revoked'|'update_required'|'failed', message?, outbox,
+// rejected, lastSync, user, lockMinutes} and, during long pulls, {type: 'SYNC_PROGRESS', pages, records, hasMore, repairs}.
 import { DeviceRevoked, Offline, UpdateRequired, deviceEngine } from '../sync/engine.js';
-import { storage } from '../storage/db.js';
+import { Locked, storage } from '../storage/db.js';
 
 export const SYNC_TAG = 'wangge-sync';
 
@@ -35,6 +35,10 @@ export function requestSync(reason = 'request') {
 }
 
 async function runOnce(reason) {
+  if (!storage.isUnlocked()) {
+    // The token and the outbox are sealed: nothing can go out until the worker unlocks.
+    return { type: 'SYNC_STATE', state: 'error', error: 'locked', ...(await status()) };
+  }
   if (!(await storage.getMeta('token'))) {
     // Not signed in (or wiped): nothing to sync until the login screen has run.
     return { type: 'SYNC_STATE', state: 'error', error: 'needs_login', ...(await status()) };
@@ -60,19 +64,22 @@ function errorName(error) {
   if (error instanceof DeviceRevoked) return 'device_revoked';
   if (error instanceof UpdateRequired) return 'update_required';
   if (error?.needsLogin) return 'needs_login';
+  if (error instanceof Locked) return 'locked';
   return 'failed';
 }
 
 /** What the header shows: pending and rejected outbox counts, last sync, who is logged in. */
 export async function status() {
   try {
-    const [pending, rejected, lastSync, user] = await Promise.all([
-      storage.outboxCount('pending'), storage.outboxCount('rejected'), storage.getMeta('last_sync'), storage.getMeta('user'),
+    const [pending, rejected, lastSync, lockMinutes] = await Promise.all([
+      storage.outboxCount('pending'), storage.outboxCount('rejected'), storage.getMeta('last_sync'), storage.lockMinutes(),
     ]);
-    return { outbox: pending, rejected, lastSync: lastSync ?? null, user: user ?? null };
+    // Who is signed in is sealed: unknown (null) while locked.
+    const user = storage.isUnlocked() ? await storage.getMeta('user') : null;
+    return { outbox: pending, rejected, lastSync: lastSync ?? null, user: user ?? null, lockMinutes };
   } catch (error) {
     console.error('status failed', error);
-    return { outbox: null, rejected: null, lastSync: null, user: null };
+    return { outbox: null, rejected: null, lastSync: null, user: null, lockMinutes: null };
   }
 }
 

@@ -12,7 +12,7 @@
 import { Clock, Timestamp, compare as compareClocks, parse as parseClock } from '../core/hlc.js';
 import { combine, recordHash } from '../core/canonical.js';
 import { uuid7 } from '../core/ids.js';
-import { storage as deviceStorage } from '../storage/db.js';
+import { Locked, storage as deviceStorage } from '../storage/db.js';
 import { APP_VERSION, PROTOCOL_VERSION } from '../version.js';
 
 export const SYNC_LOCK = 'wangge-sync';
@@ -28,9 +28,9 @@ export class SyncError extends Error {
     this.code = code;
   }
 
-  /** 401 auth_required / token_invalid: sign in again; the data stays. */
+  /** 401 auth_required / token_invalid / token_expired: sign in again; the data stays. */
   get needsLogin() {
-    return this.code === 'auth_required' || this.code === 'token_invalid';
+    return this.status === 401 && ['auth_required', 'token_invalid', 'token_expired'].includes(this.code);
   }
 }
 
@@ -146,13 +146,22 @@ export function createEngine({
       throw new DeviceRevoked(status, reply);
     }
     if (code === 'update_required' || status === 426) throw new UpdateRequired(status, reply);
-    throw new SyncError(status, reply);
+    const error = new SyncError(status, reply);
+    if (auth && error.needsLogin) {
+      // The token is dead (expired, password reset): forget it, keep everything else, and let the
+      // sign-in screen say why. The outbox goes out after the next sign-in.
+      await storage.setMeta('token', undefined);
+      await storage.setMeta('session_ended', code);
+    }
+    throw error;
   }
 
   // -- session -----------------------------------------------------------------------------
   /**
    * Sign in: login(username, password) or login(baseUrl, username, password); an optional last
    * argument {deviceName}. Stores the token and user; keeps the replica, outbox and cursor.
+   * The store must not be locked: a first sign-in makes its data key, wrapped under the password;
+   * a later one re-wraps it under the password the server has just accepted.
    */
   engine.login = async (...args) => {
     if (args.length >= 3 && typeof args[2] === 'string') base = args.shift() ?? base;
@@ -161,7 +170,12 @@ export function createEngine({
     const body = { username, password, device_id: deviceId };
     const name = options.deviceName ?? deviceName;
     if (name) body.device_name = name;
+    const state = await storage.lockState();
+    if (state === 'locked') throw new Locked();
     const reply = await call('POST', '/api/auth/login', { body, auth: false });
+    if (state === 'none') await storage.createVault(password);
+    else await storage.rewrapPassword(password);
+    await storage.setMeta('session_ended', undefined);
     await storage.setMeta('token', reply.token);
     await storage.setMeta('user', reply.user);
     if (Number.isFinite(reply.server_time)) await storage.setMeta('server_time_offset', reply.server_time - Date.now());

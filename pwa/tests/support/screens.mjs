@@ -9,6 +9,7 @@ import { createRouter } from '../../src/sw/router.js';
 import { openStore } from '../../src/storage/db.js';
 import { createEngine } from '../../src/sync/engine.js';
 import { useFormToken } from './requests.mjs';
+import { TEST_VAULT } from './vault.mjs';
 
 export const XSS = '<img src=x onerror=alert(1)>';
 export const XSS_ESCAPED = '&lt;img src=x onerror=alert(1)&gt;';
@@ -61,7 +62,7 @@ export const visit = (id, household, day, extra = {}) => rec('visit', id, {
 let dbCounter = 0;
 
 export async function world({ role = 'grid_worker' } = {}) {
-  const storage = await openStore({ indexedDB: new IDBFactory(), IDBKeyRange: FakeKeyRange, name: `views${dbCounter++}` });
+  const storage = await openStore({ indexedDB: new IDBFactory(), IDBKeyRange: FakeKeyRange, name: `views${dbCounter++}`, ...TEST_VAULT });
   const offline = () => Promise.reject(new TypeError('Failed to fetch'));
   const engine = createEngine({ storage, fetch: offline, useLocks: false, wall: () => NOW });
   const scope = { grid_id: 'g1', community_id: 'c1', street_id: 's1', reporter_id: null };

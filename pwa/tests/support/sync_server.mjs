@@ -96,7 +96,7 @@ function network() {
 let devices = 0;
 export async function device(username = 'worker', { on = () => server, ...options } = {}) {
   const net = network();
-  const store = createStore({ indexedDB: new IDBFactory(), name: `device-${devices++}` });
+  const store = createStore({ indexedDB: new IDBFactory(), name: `device-${devices++}`, iterations: 1000 });
   const engine = createEngine({ storage: store, fetch: net.fetch, baseUrl: on().base, ...options });
   if (username) await engine.login(username, server.password);
   return { engine, store, net };

@@ -16,6 +16,7 @@ export async function homeScreen(ctx, { user }, extra = {}) {
     outboxCounts(ctx), ctx.storage.getMeta('last_sync'), ctx.storage.getMeta('cursor'),
   ]);
   const syncing = Boolean(ctx.engine.isSyncing?.());
+  extra = { noPin: !(await ctx.storage.hasPin()), ...extra };
   const toCheck = await countAwaitingCheck(ctx, user);
   if (user.role === 'patrol_volunteer') {
     return homeView({ user, outbox, lastSync, syncing, firstSync: !cursor, toCheck, ...extra });

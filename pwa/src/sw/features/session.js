@@ -10,14 +10,20 @@ import { loginView } from '../views/login.js';
 import { homeScreen } from './home.js';
 import { syncScreen } from './sync.js';
 
-/** GET /app/login (?revoked=1 after the server revoked this device). */
-async function loginScreen(ctx, { user, url }) {
+/**
+ * GET /app/login (?revoked=1 after the server revoked this device). After the server refused the
+ * token (expired, password reset) it says so, and that the unsynced changes wait for the sign-in.
+ */
+export async function loginScreen(ctx, { user, url }) {
   const revoked = url.searchParams.get('revoked');
-  return loginView({
-    username: user?.username || '',
-    message: revoked ? t('此设备已被停用，本机数据已清除。') : '',
-    messageKind: 'warn',
-  });
+  let message = revoked ? t('此设备已被停用，本机数据已清除。') : '';
+  if (!revoked && (await ctx.storage.getMeta('session_ended'))) {
+    const { pending, rejected } = await outboxCounts(ctx);
+    message = t('登录已过期，请重新登录。本机 {n} 条未同步的修改已保留，登录后自动上传。', { n: pending + rejected });
+  } else if (!message && url.pathname !== '/app/login') {
+    message = t('请先登录');
+  }
+  return loginView({ username: user?.username || '', message, messageKind: 'warn' });
 }
 
 /** POST /app/login: needs the network once; the first download then runs in the background. */
@@ -76,5 +82,5 @@ export const routes = [
   ['GET', '/app/login', 'login', 'any', loginScreen],
   ['POST', '/app/login', 'login', 'any', login],
   ['POST', '/app/logout', 'logout', 'patrol', logout],
-  ['POST', '/app/lang', 'lang', 'any', lang],
+  ['POST', '/app/lang', 'lang', 'locked', lang],
 ];

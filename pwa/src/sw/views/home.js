@@ -2,6 +2,7 @@
 
 import { chinaDateTime } from '../../core/time.js';
 import { t, zh } from '../../i18n/index.js';
+import { pinReminder } from './unlock.js';
 import { html } from './escape.js';
 import { label } from './labels.js';
 import { flash, screen } from './screen.js';
@@ -45,7 +46,7 @@ export function homeView(data) {
     return screen({
       title: t('巡查上报'),
       refresh: '/app/',
-      body: html`${flash(data.message, data.messageKind)}
+      body: html`${flash(data.message, data.messageKind)}${data.noPin ? pinReminder() : ''}
 <section class="card">
 <p>${t('{name}（{role}）', { name: user.name, role: label('role', user.role) })}</p>
 <a class="btn btn-primary btn-big btn-block" href="/app/patrol/new">＋ ${t('上报巡查发现')}</a>
@@ -58,7 +59,7 @@ ${checkPrompt(data.toCheck)}
   return screen({
     title: t('首页'),
     refresh: '/app/',
-    body: html`${flash(data.message, data.messageKind)}
+    body: html`${flash(data.message, data.messageKind)}${data.noPin ? pinReminder() : ''}
 <p class="muted">${t('{name}（{role}）', { name: user.name, role: label('role', user.role) })}</p>
 <div class="stats">
 <a class="stat${due.overdue ? ' stat-danger' : ''}" href="/app/due"><span class="count">${due.overdue}</span>${t('逾期未访')}</a>

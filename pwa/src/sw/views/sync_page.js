@@ -83,6 +83,12 @@ ${rejected.length ? html`<section class="card">
 <p>${estimate && estimate.usage != null ? html`${t('已用 {size}', { size: megabytes(estimate.usage) })}${estimate.quota ? html` / ${t('可用 {size}', { size: megabytes(estimate.quota) })}` : ''}` : t('无法获取存储用量')}</p>
 </section>
 <section class="card">
+<h2>${t('数据加密与锁定')}</h2>
+<p class="muted">${t('本机数据已加密；闲置后自动锁定，用 PIN 解锁。')}</p>
+<a class="btn btn-block" href="/app/pin">${t('设置 PIN 与自动锁定')}</a>
+<a class="btn btn-block" href="/app/lock?next=/app/sync">${t('立即锁定')}</a>
+</section>
+<section class="card">
 <h2>${t('账号')}</h2>
 <p>${t('{name}（{role}）', { name: user.name || '', role: `${label('role', user.role)}${user.username ? ` · ${user.username}` : ''}` })}</p>
 ${unsynced ? html`<p class="text-danger">${t('有 {n} 条修改未同步，退出登录前请先同步。', { n: unsynced })}</p>` : ''}
