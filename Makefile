@@ -87,13 +87,15 @@ test: setup postgres browser pwa
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 # The field app's two run in headless Chromium (`make browser`) against the built app; small run
-# counts keep each to a few minutes (pass --runs 5 by hand for steadier medians).
+# counts keep each to a few minutes (pass --runs 5 by hand for steadier medians). Each benchmark
+# records its figures in bench/results/latest.json; the last step prints them against their goals.
 BENCH_PWA_RUNS ?= 2
 bench: setup browser pwa
 	$(BIN)/python -m benchmarks.sync_bench
 	$(BIN)/python -m benchmarks.console_bench
 	$(BIN)/python -m benchmarks.pwa_bench --runs $(BENCH_PWA_RUNS)
 	$(BIN)/python -m benchmarks.pwa_crypto_bench --runs $(BENCH_PWA_RUNS)
+	$(BIN)/python -m benchmarks.results
 
 clean:
 	rm -rf $(VENV) $(INSTANCE) .hypothesis pwa/dist pwa/vendor pwa/node_modules test-artifacts

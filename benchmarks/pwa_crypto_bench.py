@@ -1,6 +1,6 @@
 """What encrypting the phone's data costs: the field app before encryption (built from a baseline
-commit) against this tree's, in real headless Chromium on the demo community. Prints figures,
-asserts nothing.
+commit) against this tree's, in real headless Chromium on the demo community. Prints figures and
+records them (benchmarks/results.py), asserts nothing.
 
     .venv/bin/python -m benchmarks.pwa_crypto_bench            # needs pwa/node_modules, /usr/bin/chromium
     .venv/bin/python -m benchmarks.pwa_crypto_bench --runs 5 --baseline <commit>
@@ -21,6 +21,8 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks.results import record
 
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "pwa" / "dist"
@@ -221,6 +223,35 @@ def run(runs: int, baseline: str) -> None:
     first = sealed["first_sync"] / results["plain"]["first_sync"] - 1
     building = statistics.median(sealed["building"]) / statistics.median(results["plain"]["building"]) - 1
     print(f"cost of encryption: first sync {first:+.0%}, opening the building {building:+.0%}")
+    record("pwa_crypto_bench", figures(results, runs, baseline))
+
+
+def figures(results: dict, runs: int, baseline: str) -> list[dict]:
+    def median_ms(values: list[float]) -> float:
+        return round(statistics.median(values) * 1000)
+
+    out = []
+    for name, f in results.items():
+        label = "without encryption" if name == "plain" else "with encryption"
+        out += [
+            {"name": f"first sync of wgy1, {label}", "value": round(f["first_sync"] * 1000), "unit": "ms"},
+            {"name": f"户况图 of the largest building ({f['doors']} doors), {label} (median of {runs})",
+             "value": median_ms(f["building"]), "unit": "ms", "goal": 100, "better": "lower",
+             "note": "issue 12 (sync at district scale): ≤ 100 ms for 200 doors"},
+            {"name": f"search 'zs', {label} (median of {runs})", "value": median_ms(f["search"]), "unit": "ms"},
+        ]
+    sealed = results["sealed"]
+    out += [
+        {"name": "PBKDF2-SHA256 × 310000 in the page", "value": round(sealed["pbkdf2"] * 1000), "unit": "ms"},
+        {"name": f"unlock with the PIN (median of {runs})", "value": median_ms(sealed["unlock"]), "unit": "ms"},
+        {"name": "cost of encryption, first sync",
+         "value": round((sealed["first_sync"] / results["plain"]["first_sync"] - 1) * 100), "unit": "%",
+         "note": f"against the field app at {baseline}"},
+        {"name": "cost of encryption, opening the building",
+         "value": round((statistics.median(sealed["building"]) / statistics.median(results["plain"]["building"]) - 1) * 100),
+         "unit": "%", "note": f"against the field app at {baseline}"},
+    ]
+    return out
 
 
 def main() -> None:
