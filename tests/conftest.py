@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from types import SimpleNamespace
 
 import psycopg
@@ -64,6 +65,8 @@ def reset_schema() -> None:
 
 
 def make_app(backend: str, tmp_path, **config):
+    # SQLite makes the file, not its folder (a sub-folder of tmp_path may not exist yet).
+    Path(tmp_path).mkdir(parents=True, exist_ok=True)
     settings = {"TESTING": True, "SECRET_KEY": "test", "BLOB_DIR": str(tmp_path / "blobs"),
                 "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"}
     if backend == "postgres":
