@@ -37,6 +37,10 @@ class Sensitive:
         return MASKED if role in self.masked else NONE
 
 
+# Care tags that are sensitive personal information in themselves (PIPL art. 28: health, disability,
+# pregnancy, minors, low income): a staff member opening one person's page with one of them is audited.
+SENSITIVE_CARE_TAGS = frozenset({"child_left_behind", "infant", "chronic_ill", "disabled", "pregnant", "low_income"})
+
 NUMBER_ID = Sensitive(ID)
 NUMBER_PHONE = Sensitive(PHONE)
 

@@ -335,3 +335,22 @@ def test_detail_pages_show_recent_visits_with_their_review(app, staff_client, wo
         assert shown == [v.id for v in visits[:10]], url  # latest first
         assert "已退回" in page and "请补充照片" in page and "共 12 次" in page
         assert len(re.findall(r'data-visit="', c.get(f"{url}?visits=all").text)) == 12
+
+
+def test_opening_a_person_with_a_sensitive_care_tag_is_logged(staff_client, world, people):
+    # Health (李梅: chronic illness) is sensitive personal information; living alone (王建国) is not.
+    def views(user_id):
+        return db.session.execute(db.select(AuditEntry.record_id, AuditEntry.detail)
+                                  .where(AuditEntry.user_id == user_id, AuditEntry.action == "view_care")).all()
+
+    c = staff_client("staff")
+    assert c.get(f"/console/residents/{people.wang.id}").status_code == 200
+    assert views(world.users["staff"].id) == []
+    page = c.get(f"/console/residents/{people.li.id}")
+    assert page.status_code == 200
+    assert views(world.users["staff"].id) == [(people.li.id, {"tags": ["chronic_ill"]})]
+    admin = as_admin_in(None, staff_client, world.community)
+    assert admin.get(f"/console/residents/{people.li.id}").status_code == 200
+    assert views(world.users["admin"].id) == [(people.li.id, {"tags": ["chronic_ill"]})]
+    audit_page = c.get("/console/audit", query_string={"action": "view_care"})
+    assert "查看敏感关爱信息" in audit_page.text and "李梅" not in audit_page.text.split("<tbody>", 1)[-1]

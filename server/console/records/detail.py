@@ -13,6 +13,7 @@ from flask import g, render_template, request
 from sqlalchemy import func, select
 
 from ...areas.models import Building
+from ...core.sensitive import SENSITIVE_CARE_TAGS
 from ...auth.models import User
 from ...extensions import db
 from ...fieldwork.models import Visit
@@ -85,7 +86,12 @@ def resident_context(resident: Resident) -> dict:
 
 @bp.get("/residents/<rid>")
 def residents_detail(rid: str):
-    return render_template("console/records/resident.html", **resident_context(in_scope(Resident, rid)))
+    context = resident_context(in_scope(Resident, rid))
+    sensitive = sorted({tag.tag for tag in context["tags"] if tag.tag in SENSITIVE_CARE_TAGS})
+    if sensitive:
+        audit.record("view_care", "resident", rid, tags=sensitive)
+        db.session.commit()
+    return render_template("console/records/resident.html", **context)
 
 
 def _reveal(entity: str, record_id: str, field: str, value, action: str, page):
