@@ -348,3 +348,24 @@ def test_a_street_admin_edits_without_the_numbers_and_may_not_write_one(app, sta
     db.session.expire_all()
     assert db.session.get(Resident, person.id).phone == "13512340000"
     assert db.session.get(ResidentTag, tag.id).detail["kin_phone"] == "13600001111"
+
+
+def test_a_street_admins_forms_offer_no_number_inputs(app, staff_client, world):
+    # Typing one would only be refused: the form shows the mask and says why instead.
+    from tests.console.test_records import as_admin_in
+    w = writer(app)
+    person = add_person(w, world.households[0], "钱多多", "female", phone="13512340000",
+                        id_number=RESIDENT_ID_NUMBER, birth_date=date(1948, 6, 2))
+    tag = add_tag(w, person, "elderly_alone", 5, {"risk_level": "high", "kin_phone": "13600001111"})
+    db.session.commit()
+    admin = as_admin_in(app, staff_client, world.community)
+    staff = staff_client("staff")
+    pages = (f"/console/residents/{person.id}/edit", f"/console/residents/{person.id}/tags/{tag.id}/edit",
+             f"/console/households/{world.households[0].id}/edit")
+    for url in pages:
+        page = admin.get(url).text
+        assert 'name="phone"' not in page and 'name="id_number"' not in page and 'name="detail.kin_phone"' not in page
+        assert 'name="contact_phone"' not in page and 'name="landlord_phone"' not in page
+        assert "您的角色不能查看或修改此号码" in page, url
+        assert "您的角色不能" not in staff.get(url).text, url
+    assert 'name="phone"' in staff.get(pages[0]).text and 'name="detail.kin_phone"' in staff.get(pages[1]).text

@@ -80,6 +80,14 @@ def _masks(inputs, wire: dict) -> dict[str, str]:
     return {i.name: mask_for(i.secret_kind, wire.get(i.name)) for i in inputs if i.kind == "secret"}
 
 
+@bp.context_processor
+def _numbers_locked() -> dict:
+    """A role that may not read personal numbers (a street admin) gets no inputs for them: saving
+    one would only be refused (field_not_permitted)."""
+    staff = getattr(g, "staff", None)
+    return {"numbers_locked": staff is not None and not may_see_full_numbers(staff)}
+
+
 @bp.route("/households/<hid>/edit", methods=["GET", "POST"])
 def households_edit(hid: str):
     household = in_scope(Household, hid)
