@@ -28,13 +28,6 @@ ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "pwa" / "dist"
 PIN = "246810"
 
-HOME_READY = """() => {
-    const grid = document.querySelector('#screen h2.section-title');
-    const status = document.querySelector('#screen .sync-status');
-    return Boolean(grid && status && /待同步\\s*0\\s*条/.test(status.innerText)
-        && !status.innerText.includes('尚未同步') && !status.innerText.includes('正在'));
-}"""
-
 PBKDF2 = """async (iterations) => {
     const key = await crypto.subtle.importKey('raw', new TextEncoder().encode('246810'), 'PBKDF2', false, ['deriveBits']);
     const t0 = performance.now();
@@ -124,7 +117,7 @@ def poll(page, expression: str, timeout: float = 300) -> float:
 
 
 def measure(pw, server, name: str, dist: Path, work: Path, runs: int, encrypted: bool) -> dict:
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, HOME_READY, PHONE
 
     server.app.config["PWA_DIST"] = str(dist)
     context = pw.chromium.launch_persistent_context(str(work / f"profile-{name}"), executable_path=CHROMIUM,

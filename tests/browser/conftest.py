@@ -313,6 +313,25 @@ def wait_for_service_worker(page, timeout: float = 20000) -> None:
 PIN = "246810"
 
 
+# The home screen after a sync has finished: the grid is listed and nothing waits to be sent.
+HOME_READY = """() => {
+    const grid = document.querySelector('#screen h2.section-title');
+    const status = document.querySelector('#screen .sync-status');
+    return Boolean(grid && status && /待同步\\s*0\\s*条/.test(status.innerText)
+        && !status.innerText.includes('尚未同步') && !status.innerText.includes('正在'));
+}"""
+
+
+def field_login(page, server, username: str) -> None:
+    """Sign in to the field app through its form (the server's password), up to the home screen."""
+    page.goto(server.url("/app/login"))
+    wait_for_service_worker(page)
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(server.password)
+    page.get_by_role("button", name="登录").click()
+    page.locator("#screen h1.bar-title", has_text="首页").wait_for()
+
+
 def set_pin(page, server, pin: str = PIN, minutes: int | None = None) -> None:
     """Set the phone's unlock PIN (and the idle delay) on /app/pin, as the worker would."""
     page.goto(server.url("/app/pin"))

@@ -36,7 +36,7 @@ from server.registry.models import Household, Resident, ResidentTag
 from server.syncapi.direct import DirectWriter
 from server.syncapi.models import Change
 from sync.ids import uuid7
-from tests.browser.conftest import ROOT, free_port, wait_for_service_worker, wait_until
+from tests.browser.conftest import ROOT, field_login, free_port, wait_until
 
 # --- the other website ------------------------------------------------------------------------
 
@@ -120,15 +120,6 @@ def field_app_routes() -> list[list[str]]:
     return json.loads(out.stdout)
 
 
-def log_in(page, server, username: str) -> None:
-    page.goto(server.url("/app/login"))
-    wait_for_service_worker(page)
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(server.password)
-    page.get_by_role("button", name="登录").click()
-    page.locator("#screen h1.bar-title", has_text="首页").wait_for()
-
-
 def outbox_count(page) -> int:
     return page.evaluate("""() => new Promise((resolve, reject) => {
         const open = indexedDB.open('wangge');
@@ -184,7 +175,7 @@ def test_no_other_site_can_post_to_the_field_app(live_server, phone, attacker, c
     assert posts == sorted(attacks), "a new POST route of the field app needs its attack here"
 
     page = phone().new_page()
-    log_in(page, server, "worker")
+    field_login(page, server, "worker")
     page.locator("#screen a[href^='/app/buildings/']").first.wait_for()  # the first download is in
     assert outbox_count(page) == 0
     before = server_counts(server)
@@ -396,7 +387,7 @@ def test_stored_markup_is_text_on_every_screen_and_page(live_server, phone, desk
 
     # The phone: the records arrive by sync; the worker also types markup into a finding.
     page = phone().new_page()
-    log_in(page, server, "worker")
+    field_login(page, server, "worker")
     page.locator(f"#screen a[href='/app/buildings/{ids.building}']").wait_for()
     screens = {
         "/app/": [PAYLOADS[0]],

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from server.extensions import db
-from tests.browser.conftest import PIN, LiveServer, set_pin, unlock, wait_for_service_worker, wait_until
+from tests.browser.conftest import HOME_READY, PIN, LiveServer, field_login, set_pin, unlock, wait_until
 from tests.conftest import make_app
 
 # Every object store and index of the page's database, serialized: byte arrays (ciphertexts, IVs)
@@ -50,14 +50,6 @@ DUMP_DATABASE = """() => new Promise((resolve, reject) => {
         tx.onerror = () => reject(tx.error);
     };
 })"""
-
-HOME_READY = """() => {
-    const grid = document.querySelector('#screen h2.section-title');
-    const status = document.querySelector('#screen .sync-status');
-    return Boolean(grid && status && /待同步\\s*0\\s*条/.test(status.innerText)
-        && !status.innerText.includes('尚未同步') && !status.innerText.includes('正在'));
-}"""
-
 
 @pytest.fixture
 def demo_server(tmp_path, pwa_dist):
@@ -107,15 +99,6 @@ def clear_values(text: str) -> set[str]:
     return found
 
 
-def sign_in(page, server, username: str) -> None:
-    page.goto(server.url("/app/login"))
-    wait_for_service_worker(page)
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(server.password)
-    page.get_by_role("button", name="登录").click()
-    page.locator("#screen h1.bar-title", has_text="首页").wait_for()
-
-
 def profile_files(profile: Path) -> list[Path]:
     return [p for p in profile.rglob("*") if p.is_file() and "IndexedDB" in p.parts and "http_127.0.0.1" in str(p)]
 
@@ -124,7 +107,7 @@ def test_a_synced_grid_leaves_no_name_id_number_or_phone_in_clear_text(demo_serv
     server = demo_server
     context = phone_profile("lost")
     page = context.pages[0] if context.pages else context.new_page()
-    sign_in(page, server, "wgy1")
+    field_login(page, server, "wgy1")
     wait_until(page, HOME_READY, timeout=300000)
     set_pin(page, server)
 
@@ -167,7 +150,7 @@ def test_lock_unlock_offline_with_the_pin_and_wipe_after_wrong_pins(live_server,
     context = phone()
     page = context.new_page()
     page.set_viewport_size({"width": 360, "height": 740})
-    sign_in(page, server, "worker")
+    field_login(page, server, "worker")
     resident = server.world.residents[0]
     household = server.world.households[0]
     page.locator("#screen [data-pin-reminder]").wait_for()
@@ -226,7 +209,7 @@ def test_a_restarted_worker_is_locked_and_the_pin_opens_it_offline(live_server, 
     server = live_server
     context = phone_profile("restart")
     page = context.pages[0] if context.pages else context.new_page()
-    sign_in(page, server, "worker")
+    field_login(page, server, "worker")
     set_pin(page, server)
     household = server.world.households[0]
     page.goto(server.url(f"/app/households/{household.id}"))
@@ -248,7 +231,7 @@ def test_a_refused_sign_in_keeps_the_outbox_and_sends_it_after_signing_in_again(
     server = live_server
     context = phone()
     page = context.new_page()
-    sign_in(page, server, "worker")
+    field_login(page, server, "worker")
     wait_until(page, HOME_READY, timeout=30000)
     household = server.world.households[0]
 

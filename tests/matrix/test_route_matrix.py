@@ -39,9 +39,6 @@ ROLES = ("grid_worker", "patrol_volunteer", "community_staff", "street_admin")
 # Roles that work from aggregates or from their own reports: never a full ID number or phone.
 NO_FULL_NUMBERS = {"street_admin", "patrol_volunteer"}
 LOGINS = {"console.login POST", "auth.login POST"}
-# Holes other work is closing, each a cell that fails today: the lead removes the line when it lands.
-KNOWN_HOLES: dict[tuple[str, str, str], str] = {
-}
 
 
 def cells():
@@ -60,9 +57,7 @@ CELLS = list(cells())
 
 
 def _param(name, role, scope):
-    marks = [pytest.mark.xfail(reason=KNOWN_HOLES[(name, role, scope)], strict=True)] \
-        if (name, role, scope) in KNOWN_HOLES else []
-    return pytest.param(name, role, scope, id=f"{name.replace(' ', ':')}-{role}-{scope}", marks=marks)
+    return pytest.param(name, role, scope, id=f"{name.replace(' ', ':')}-{role}-{scope}")
 
 
 @pytest.fixture(scope="module")
