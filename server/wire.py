@@ -20,6 +20,8 @@ from .core.choices import codes
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
+# Every string at the edge refuses U+0000 (WireSchema._refuse_nul); this says so in the spec.
+NO_NUL = validate.Regexp(r"^[^\x00]*$", error="invalid_value")
 
 
 class Id(fields.String):

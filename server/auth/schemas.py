@@ -1,13 +1,13 @@
 from marshmallow import fields, validate
 
-from ..wire import Id, WireSchema
+from ..wire import NO_NUL, Id, WireSchema
 
 
 class LoginIn(WireSchema):
-    username = fields.String(required=True, validate=validate.Length(1, 64))
-    password = fields.String(required=True, validate=validate.Length(1, 256), load_only=True)
+    username = fields.String(required=True, validate=[validate.Length(1, 64), NO_NUL])
+    password = fields.String(required=True, validate=[validate.Length(1, 256), NO_NUL], load_only=True)
     device_id = Id(required=True)
-    device_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+    device_name = fields.String(load_default=None, allow_none=True, validate=[validate.Length(max=64), NO_NUL])
 
 
 class UserOut(WireSchema):
