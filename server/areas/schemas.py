@@ -3,7 +3,7 @@
 from marshmallow import fields, validate
 
 from ..registry.validators import validate_phone
-from ..wire import Id, WireSchema, choice, text
+from ..wire import Date, Id, WireSchema, choice, text
 
 
 class AreaWire(WireSchema):
@@ -11,6 +11,8 @@ class AreaWire(WireSchema):
     code = text(20)
     name = text(64, required=True)
     parent_id = Id(allow_none=True)
+    boundary = text(500)
+    retired_on = Date(allow_none=True)
 
 
 class BuildingWire(WireSchema):
@@ -25,3 +27,9 @@ class BuildingWire(WireSchema):
     captain_name = text(32)
     captain_phone = fields.String(allow_none=True, validate=validate_phone)
     notes = text(2000)
+    estate = text(64)
+    lift = fields.Boolean(allow_none=True)
+    built_year = fields.Integer(allow_none=True, validate=validate.Range(1800, 2100))
+    door_pattern = text(32)
+    doors = fields.List(fields.Dict(), allow_none=True, validate=validate.Length(max=2000))
+    captain_user_id = Id(allow_none=True)

@@ -17,6 +17,26 @@ CHOICES: dict[str, dict[str | None, tuple[str, str]]] = {
         "vacant": ("空置", "Vacant"),
         "commercial": ("商用", "Commercial"),
     },
+    "household_status": {
+        "active": ("在用", "In use"),
+        "demolished": ("已拆除", "Demolished"),
+        "merged": ("已合并", "Merged"),
+    },
+    "arrival": {
+        "native": ("原有", "Lived here already"),
+        "move_in": ("迁入", "Moved in"),
+        "birth": ("出生", "Born"),
+    },
+    "departure": {
+        "move_out": ("迁出", "Moved out"),
+        "death": ("死亡", "Died"),
+    },
+    "door_use": {
+        "home": ("住宅", "Home"),
+        "shop": ("商铺", "Shop"),
+        "office": ("办公", "Office"),
+        "none": ("无此房间", "No such door"),
+    },
     "registration_status": {
         "consistent": ("人户一致", "Living where registered"),
         "present_unregistered": ("人在户不在", "Living here, registered elsewhere"),

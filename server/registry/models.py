@@ -25,6 +25,11 @@ class Household(SyncedRecord, db.Model):
     landlord_phone: Mapped[str | None] = mapped_column(String(20))
     contact_phone: Mapped[str | None] = mapped_column(String(20))
     notes: Mapped[str | None] = mapped_column(String(2000))
+    # active | demolished | merged (vacancy is housing_use); a merged household names the one it joined.
+    status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
+    merged_into_id: Mapped[str | None] = mapped_column(String(36))
+    # A rented home's lease end: the worker is reminded to check who lives there.
+    lease_end: Mapped[date | None]
 
 
 class Resident(SyncedRecord, db.Model):
@@ -45,6 +50,12 @@ class Resident(SyncedRecord, db.Model):
     political_status: Mapped[str | None] = mapped_column(String(16))
     moved_out_on: Mapped[date | None]
     notes: Mapped[str | None] = mapped_column(String(2000))
+    # How the person came and went (迁入/出生, 迁出/死亡): the record stays, with its history.
+    arrived_by: Mapped[str | None] = mapped_column(String(16))
+    moved_in_on: Mapped[date | None]
+    moved_in_from: Mapped[str | None] = mapped_column(String(100))
+    left_by: Mapped[str | None] = mapped_column(String(16))
+    moved_out_to: Mapped[str | None] = mapped_column(String(100))
 
 
 class CareTagType(SyncedRecord, db.Model):

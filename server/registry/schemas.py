@@ -20,6 +20,9 @@ class HouseholdWire(WireSchema):
     landlord_phone = phone()
     contact_phone = phone()
     notes = text(2000)
+    status = choice("household_status")
+    merged_into_id = Id(allow_none=True)
+    lease_end = Date(allow_none=True)
 
 
 class ResidentWire(WireSchema):
@@ -37,6 +40,11 @@ class ResidentWire(WireSchema):
     political_status = choice("political_status")
     moved_out_on = Date(allow_none=True)
     notes = text(2000)
+    arrived_by = choice("arrival")
+    moved_in_on = Date(allow_none=True)
+    moved_in_from = text(100)
+    left_by = choice("departure")
+    moved_out_to = text(100)
 
 
 class ResidentTagWire(WireSchema):

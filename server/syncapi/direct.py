@@ -26,8 +26,12 @@ class DirectWriter:
     """Writes on behalf of `user` (the server itself when None), who also stands for the author in
     the entities' rules (a finding's reporter)."""
 
-    def __init__(self, session, clock: hlc.Clock, user=None, areas: Areas | None = None) -> None:
+    def __init__(self, session, clock: hlc.Clock, user=None, areas: Areas | None = None,
+                 via: str | None = None) -> None:
         self.session = session
+        # Which screen or command wrote (e.g. "console:setup", "import:<job>", "cli:import", "demo"):
+        # kept on each Change so a record's history says where a staff change came from.
+        self.via = via
         self.clock = clock
         self.areas = areas or Areas(session)
         self.user = user or SimpleNamespace(id=None, role="street_admin", area_ids=[])
@@ -62,7 +66,7 @@ class DirectWriter:
         self.session.add(Change(
             id=uuid7(), device_id=None, user_id=self.user.id, entity=entity_name, record_id=row.id,
             op="upsert", hlc=at, fields={name: state.get(name) for name in names}, status="accepted",
-            result={"status": "accepted", "server": True}, grid_id=place.grid_id,
+            result={"status": "accepted", "server": True, **({"via": self.via} if self.via else {})}, grid_id=place.grid_id,
         ))
 
     def place(self, entity_name: str, row: Any, state: dict) -> Place:

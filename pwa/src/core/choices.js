@@ -9,6 +9,26 @@ export const CHOICES = Object.freeze({
     vacant: { zh: '空置', en: 'Vacant' },
     commercial: { zh: '商用', en: 'Commercial' },
   },
+  household_status: {
+    active: { zh: '在用', en: 'In use' },
+    demolished: { zh: '已拆除', en: 'Demolished' },
+    merged: { zh: '已合并', en: 'Merged' },
+  },
+  arrival: {
+    native: { zh: '原有', en: 'Lived here already' },
+    move_in: { zh: '迁入', en: 'Moved in' },
+    birth: { zh: '出生', en: 'Born' },
+  },
+  departure: {
+    move_out: { zh: '迁出', en: 'Moved out' },
+    death: { zh: '死亡', en: 'Died' },
+  },
+  door_use: {
+    home: { zh: '住宅', en: 'Home' },
+    shop: { zh: '商铺', en: 'Shop' },
+    office: { zh: '办公', en: 'Office' },
+    none: { zh: '无此房间', en: 'No such door' },
+  },
   registration_status: {
     consistent: { zh: '人户一致', en: 'Living where registered' },
     present_unregistered: { zh: '人在户不在', en: 'Living here, registered elsewhere' },
