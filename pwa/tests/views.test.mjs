@@ -343,3 +343,41 @@ test('home, patrol, sync and login views escape what they show', () => {
   const login = loginView({ username: XSS, error: XSS });
   assertNoRawXss(login, 'login');
 });
+
+// --- the door grid from core/doors.js ----------------------------------------------------------
+
+test('door grid: explicit doors, none doors not drawn, shops and offices marked and not homes', () => {
+  const building = rec('building', 'b9', {
+    number: '9', estate: '幸福小区', lift: true, units: 1, floors: 5, rooms_per_floor: 2, doors: [
+      { unit: 1, floor: 1, room: '商铺1', use: 'shop' },
+      { unit: 1, floor: 1, room: '102', use: 'office' },
+      { unit: 1, floor: 2, room: '201', use: 'home' },
+      { unit: 1, floor: 4, room: '401', use: 'none' },
+      { unit: 1, floor: 5, room: '13A', use: 'home' },
+    ],
+  });
+  const households = [
+    rec('household', 'h1', { unit: 1, floor: 5, room: '13A', housing_use: 'owner_occupied' }),
+    rec('household', 'h2', { unit: 1, floor: 4, room: '401' }),
+  ];
+  const grid = doorGrid(building, households);
+  assert.deepEqual(grid.units[0].floors.map((f) => f.floor), [5, 2, 1], 'the 4th floor has no doors: not drawn');
+  assert.deepEqual(grid.units[0].floors[0].doors.map((d) => [d.room, d.household?.id ?? null]), [['13A', 'h1']]);
+  assert.equal(grid.homes, 2);
+  assert.deepEqual(grid.others.map((h) => h.id), ['h2'], 'a household at a removed door is listed apart');
+  const out = buildingView({ building, households, tagTypes: TYPES, status: new Map([['h1', 'visited']]) });
+  assert.match(out, /door-shop"[^>]*><span class="door-room">商铺1<\/span><span class="door-mark">商铺/);
+  assert.match(out, /door-office"[^>]*><span class="door-room">102<\/span><span class="door-mark">办公/);
+  assert.match(out, /幸福小区 · /);
+  assert.match(out, /2户住宅/);
+  assert.match(out, /有电梯/);
+  assert.ok(!out.includes('>401<') || out.indexOf('>401<') > out.indexOf('其他房间'), '401 only among the others');
+});
+
+test('door grid: rooms named by the building\'s door pattern', () => {
+  const building = rec('building', 'b8', { number: '8', units: 2, floors: 2, rooms_per_floor: 1, door_pattern: '{unit}-{floor}{door:02}' });
+  const grid = doorGrid(building, [rec('household', 'h', { unit: 2, floor: 2, room: '2-201' })]);
+  assert.deepEqual(grid.units[1].floors.map((f) => f.doors[0].room), ['2-201', '2-101']);
+  assert.equal(grid.units[1].floors[0].doors[0].household.id, 'h');
+  assert.equal(grid.others.length, 0);
+});

@@ -90,7 +90,12 @@ export default {
 
   // --- building (door map) -------------------------------------------------------------------
   '{number}号楼 户况图': 'Bldg {number} door map',
-  '{units}个单元 · {floors}层 · 已登记{n}户': '{units} units · {floors} floors · {n} households',
+  '{units}个单元 · {floors}层 · {homes}户住宅 · 已登记{n}户': '{units} units · {floors} floors · {homes} homes · {n} households registered',
+  '有电梯': 'lift',
+  '无电梯': 'no lift',
+  '商铺': 'Shop',
+  '办公': 'Office',
+  '{room}：{use}': '{room}: {use}',
   '楼栋长 {name}': 'building captain {name}',
   '图例': 'Legend',
   '本月走访情况。标记：独 独居 · 空 空巢 · 高 高龄 · 留 留守 · 婴 婴幼儿 · 病 慢病 · 残 残疾 · 孕 孕产妇 · 租 租户 · 低 低保':

@@ -8,7 +8,14 @@ import { html } from './escape.js';
 import { label, tagMark, tagName } from './labels.js';
 import { screen } from './screen.js';
 
+// A shop or office door says so: it is not a home and is not counted in the building's homes.
+const USE_MARK = { shop: () => t('商铺'), office: () => t('办公') };
+
 function doorCell(cell, info, tagTypes) {
+  const use = USE_MARK[cell.use];
+  if (!cell.household && use) {
+    return html`<span class="door door-unregistered door-${cell.use}" title="${t('{room}：{use}', { room: cell.room, use: use() })}"><span class="door-room">${cell.room}</span><span class="door-mark">${use()}</span></span>`;
+  }
   if (!cell.household) {
     return html`<span class="door door-unregistered" title="${t('{room} 尚未登记', { room: cell.room })}"><span class="door-room">${cell.room}</span><span class="door-mark">${t('未登记')}</span></span>`;
   }
@@ -18,7 +25,14 @@ function doorCell(cell, info, tagTypes) {
   const tags = info.tags.get(h.id) || [];
   const state = status === 'vacant' ? label('housing_use', h.fields.housing_use) : meta.text;
   const names = tags.map((code) => tagName(code, tagTypes)).join(t('、'));
-  return html`<a class="door door-${status}" href="/app/households/${h.id}" aria-label="${cell.room}${t('：')}${meta.label}${names ? `${t('；')}${names}` : ''}"><span class="door-room">${cell.room}</span><span class="door-mark">${meta.mark}${state}</span>${tags.length ? html`<span class="door-tags">${tags.map((code) => html`<span class="tag-mark" title="${tagName(code, tagTypes)}">${tagMark(code, tagTypes.get?.(code))}</span>`)}</span>` : ''}</a>`;
+  const useMark = use ? html`<span class="door-use">${use()}</span>` : '';
+  return html`<a class="door door-${status}${use ? ` door-${cell.use}` : ''}" href="/app/households/${h.id}" aria-label="${cell.room}${t('：')}${meta.label}${names ? `${t('；')}${names}` : ''}"><span class="door-room">${cell.room}</span><span class="door-mark">${meta.mark}${state}</span>${useMark}${tags.length ? html`<span class="door-tags">${tags.map((code) => html`<span class="tag-mark" title="${tagName(code, tagTypes)}">${tagMark(code, tagTypes.get?.(code))}</span>`)}</span>` : ''}</a>`;
+}
+
+function lift(value) {
+  if (value === true) return ` · ${t('有电梯')}`;
+  if (value === false) return ` · ${t('无电梯')}`;
+  return '';
 }
 
 /**
@@ -35,7 +49,7 @@ export function buildingView(data) {
   return screen({
     title: t('{number}号楼 户况图', { number: b.number }),
     back: '/app/',
-    body: html`<p class="muted">${data.gridName || ''}${data.gridName ? ' · ' : ''}${t('{units}个单元 · {floors}层 · 已登记{n}户', { units: b.units || 1, floors: b.floors || 1, n: households.length })}${b.captain_name ? ` · ${t('楼栋长 {name}', { name: b.captain_name })}` : ''}</p>
+    body: html`<p class="muted">${b.estate ? `${b.estate} · ` : ''}${data.gridName || ''}${data.gridName ? ' · ' : ''}${t('{units}个单元 · {floors}层 · {homes}户住宅 · 已登记{n}户', { units: b.units || 1, floors: b.floors || 1, homes: layout.homes, n: households.length })}${lift(b.lift)}${b.captain_name ? ` · ${t('楼栋长 {name}', { name: b.captain_name })}` : ''}</p>
 <ul class="legend" aria-label="${t('图例')}">
 ${['overdue', 'pending', 'visited', 'vacant'].map((s) => html`<li><span class="door door-${s}"><span class="door-mark">${DOOR_STATUS[s].mark}</span></span>${DOOR_STATUS[s].text} ${counts[s]}</li>`)}
 </ul>

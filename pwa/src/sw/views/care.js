@@ -3,6 +3,7 @@
 // Records are the storage module's viewed records {entity, id, fields, scope}; dates are
 // YYYY-MM-DD in China time, datetimes ISO 8601 UTC as on the wire.
 
+import { layout as doorLayout, roomName as doorRoomName } from '../../core/doors.js';
 import { addDays, chinaDate, daysBetween } from '../../core/time.js';
 import { t } from '../../i18n/index.js';
 
@@ -143,43 +144,39 @@ export function doorStatus({ household, residents, visits, overdueResidentIds, t
   return visited ? 'visited' : 'pending';
 }
 
-/** The room a door should have: floor 5, door 1 → "501" (the register's numbering). */
+/** The room a door should have: floor 5, door 1 → "501" (the default door pattern). */
 export function roomName(floor, door) {
-  return `${floor}${String(door).padStart(2, '0')}`;
+  return doorRoomName(null, 1, floor, door);
 }
 
 /**
- * Lay a building's households out as units × floors × doors, top floor first:
- * {units: [{unit, floors: [{floor, doors: [{unit, floor, room, household|null}]}]}], others: [household]}.
- * Households whose unit/floor/room do not fit the building's shape are listed in `others`.
+ * Lay a building's households out on its doors (core/doors.js: the explicit door grid staff edited,
+ * else units × floors × doors by the door pattern), top floor first:
+ * {units: [{unit, floors: [{floor, doors: [{unit, floor, room, use, household|null}]}]}], others: [household], homes}.
+ * `none` doors are not drawn; shop and office doors are drawn but not counted in `homes`.
+ * Households whose unit/floor/room match no door are listed in `others`.
  */
 export function doorGrid(building, households) {
-  const b = building?.fields || {};
-  const units = Math.max(1, Number(b.units) || 1);
-  const floors = Math.max(1, Number(b.floors) || 1);
-  const rooms = Math.max(1, Number(b.rooms_per_floor) || 1);
   const byPlace = new Map();
   const placed = new Set();
   for (const h of households || []) {
     byPlace.set(`${h.fields.unit}|${h.fields.floor}|${h.fields.room}`, h);
   }
-  const layout = [];
-  for (let unit = 1; unit <= units; unit += 1) {
-    const rows = [];
-    for (let floor = floors; floor >= 1; floor -= 1) {
-      const doors = [];
-      for (let door = 1; door <= rooms; door += 1) {
-        const room = roomName(floor, door);
-        const household = byPlace.get(`${unit}|${floor}|${room}`) || null;
+  let homes = 0;
+  const units = doorLayout(building).map(({ unit, floors }) => ({
+    unit,
+    floors: floors.map(({ floor, doors }) => ({
+      floor,
+      doors: doors.map((door) => {
+        const household = byPlace.get(`${unit}|${floor}|${door.room}`) || null;
         if (household) placed.add(household.id);
-        doors.push({ unit, floor, room, household });
-      }
-      rows.push({ floor, doors });
-    }
-    layout.push({ unit, floors: rows });
-  }
+        if (door.use === 'home') homes += 1;
+        return { ...door, household };
+      }),
+    })),
+  }));
   const others = (households || []).filter((h) => !placed.has(h.id)).sort((x, y) => (
     (x.fields.unit - y.fields.unit) || (x.fields.floor - y.fields.floor)
     || String(x.fields.room).localeCompare(String(y.fields.room))));
-  return { units: layout, others };
+  return { units, others, homes };
 }
