@@ -1,6 +1,8 @@
 """Wire schemas for areas and buildings."""
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate, validates, validates_schema
+
+from .doors import check_doors, pattern_error
 
 from ..registry.validators import validate_phone
 from ..wire import Date, Id, WireSchema, choice, text
@@ -33,3 +35,16 @@ class BuildingWire(WireSchema):
     door_pattern = text(32)
     doors = fields.List(fields.Dict(), allow_none=True, validate=validate.Length(max=2000))
     captain_user_id = Id(allow_none=True)
+
+    @validates("door_pattern")
+    def _pattern(self, value, **kwargs):
+        code = pattern_error(value)
+        if code:
+            raise ValidationError(code)
+
+    @validates_schema
+    def _doors(self, data, **kwargs):
+        # The unit count bounds the doors only when the same change carries it.
+        code = check_doors(data.get("doors"), data.get("units"))
+        if code:
+            raise ValidationError(code, "doors")

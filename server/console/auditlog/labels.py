@@ -21,6 +21,9 @@ ACTIONS = {
     "reset_password": _l("重置密码"),
     "revoke_device": _l("停用设备"),
     "edit_deadlines": _l("修改处置时限"),
+    "create_building": _l("添加楼栋"),
+    "edit_building": _l("修改楼栋"),
+    "edit_doors": _l("修改楼栋房间"),
 }
 
 
