@@ -18,6 +18,7 @@ from types import SimpleNamespace
 
 from openpyxl import Workbook
 
+from server.areas.models import Building
 from server.areas.operations import add_area, add_building
 from server.auth.models import User
 from server.auth.operations import create_user, login_device
@@ -294,6 +295,11 @@ class City:
             out.update(user=user.id, device=device_id, shown=user.name)
         elif obj == "new_username":
             out.update(username=f"newbie{self.next()}")
+        elif obj == "building":
+            building = db.session.get(Building, place.household.building_id)
+            out.update(building=building.id, number=building.number)
+        elif obj == "new_building":
+            out.update(number=f"新{self.next()}")
         elif obj == "community":
             out.update(community=place.grid.parent_id)
         elif obj in ("export_job", "import_job"):

@@ -100,6 +100,12 @@ ROUTES: dict[str, Route] = {
                                         data=lambda ids: {
         "username": ids["username"], "name": "新网格员", "role": "grid_worker", "grid_ids": ids["grid"],
         "password": GOOD_PASSWORD, "password2": GOOD_PASSWORD}),
+    "console.setup_buildings GET": console("/console/setup/buildings"),
+    "console.setup_building_new GET": console("/console/setup/buildings/new"),
+    # Its object is the grid the building goes into: one out of scope is a form error.
+    "console.setup_building_create POST": console("/console/setup/buildings/new", obj="new_building", ok=WRITE_OK,
+                                                  denied=(422,), data=lambda ids: {
+        "grid_id": ids["grid"], "number": ids["number"], "units": "1", "floors": "6", "rooms_per_floor": "2"}),
     "console.ledgers GET": console("/console/ledgers"),
     "console.ledgers_template GET": console("/console/ledgers/template.xlsx"),
     "console.ledgers_export POST": console("/console/ledgers/exports", data=lambda ids: {"kind": "residents"},
@@ -154,6 +160,13 @@ ROUTES: dict[str, Route] = {
                                           data=lambda ids: {"password": GOOD_PASSWORD, "password2": GOOD_PASSWORD}),
     "console.device_revoke POST": console("/console/users/{user}/devices/{device}/revoke", obj="user", ok=WRITE_OK,
                                           data=lambda ids: {}),
+    "console.setup_building_edit GET": console("/console/setup/buildings/{building}", obj="building"),
+    "console.setup_building_save POST": console("/console/setup/buildings/{building}", obj="building", ok=FORM_OK,
+                                                data=lambda ids: {"grid_id": ids["grid"], "number": ids["number"],
+                                                                  "units": "2", "floors": "6", "rooms_per_floor": "2"}),
+    "console.setup_building_doors GET": console("/console/setup/buildings/{building}/doors", obj="building"),
+    "console.setup_building_doors_edit POST": console("/console/setup/buildings/{building}/doors", obj="building",
+                                                      ok=WRITE_OK, data=lambda ids: {"action": "explicit"}),
     # Jobs belong to the staff member who started them: "out of scope" is a colleague's job.
     "console.ledgers_job GET": console("/console/ledgers/jobs/{job}", obj="export_job"),
     "console.ledgers_job_progress GET": console("/console/ledgers/jobs/{job}/progress", obj="export_job",
