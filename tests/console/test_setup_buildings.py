@@ -202,3 +202,14 @@ def test_field_roles_cannot_sign_in_to_set_up(app, world):
     client = StaffClient(app.test_client())
     assert client.login("worker").status_code != 302
     assert client.get("/console/setup/buildings").status_code == 302  # to the sign-in page
+
+
+def test_a_removed_door_is_shown_and_can_be_restored(world, staff_client):
+    building = world.buildings[0]
+    client = staff_client("staff")
+    assert post_door(client, building, action="skip_floor", unit="1", floor="4").status_code == 302
+    page = client.get(f"/console/setup/buildings/{building.id}/doors?unit=1&floor=4&room=401")
+    assert "此房间已删除" in page.text and 'value="add"' in page.text and 'value="remove"' not in page.text
+    assert post_door(client, building, action="add", unit="1", floor="4", room="401").status_code == 302
+    rooms = [d["room"] for d in door_rules.expand(fresh(building.id)) if (d["unit"], d["floor"]) == (1, 4)]
+    assert rooms == ["401"]

@@ -150,6 +150,9 @@ def _doors_page(building: Building, error: str | None = None, status: int = 200,
     all_doors = door_rules.all_doors(building)
     floors = sorted({d["floor"] for d in all_doors}, reverse=True)
     units = sorted({d["unit"] for d in all_doors} | set(range(1, (building.units or 1) + 1)))
+    if door is not None:
+        found = [d for d in all_doors if (d["unit"], d["floor"], d["room"]) == (door["unit"], door["floor"], door["room"])]
+        door = {**door, "use": found[-1]["use"] if found else None}
     grid = {(d["unit"], d["floor"]): [] for d in all_doors}
     for d in all_doors:
         grid[(d["unit"], d["floor"])].append(d)
