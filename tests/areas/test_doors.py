@@ -103,3 +103,17 @@ def test_refused_edits(edit, code):
 ])
 def test_check_doors(doors, code):
     assert d.check_doors(doors, units=2) == code
+
+
+def test_the_wire_schema_refuses_bad_patterns_and_door_lists():
+    """A phone's push or an import meets the same rules as the console's form."""
+    from server.areas.schemas import BuildingWire
+    from server.wire import code_for
+
+    base = {"grid_id": "01a2524b-fb30-767e-aa95-cb97c8fa15da", "number": "3"}
+    schema = BuildingWire()
+    assert schema.validate({**base, "door_pattern": "{floor}{door:02}"}) == {}
+    errors = schema.validate({**base, "door_pattern": "{room}"})
+    assert code_for(errors["door_pattern"][0]) == "door_pattern_unknown"
+    errors = schema.validate({**base, "units": 1, "doors": [{"unit": 2, "floor": 1, "room": "101"}]})
+    assert code_for(errors["doors"][0]) == "door_out_of_building"
