@@ -21,6 +21,8 @@ ACTIONS = {
     "reset_password": _l("重置密码"),
     "revoke_device": _l("停用设备"),
     "edit_deadlines": _l("修改处置时限"),
+    "create_unit": _l("新增实有单位"),
+    "edit_unit": _l("修改实有单位"),
 }
 
 
