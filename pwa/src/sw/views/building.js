@@ -7,6 +7,7 @@ import { t } from '../../i18n/index.js';
 import { html } from './escape.js';
 import { label, tagMark, tagName } from './labels.js';
 import { screen } from './screen.js';
+import { unitsSection } from './unit.js';
 
 function doorCell(cell, info, tagTypes) {
   if (!cell.household) {
@@ -23,7 +24,7 @@ function doorCell(cell, info, tagTypes) {
 
 /**
  * data: {building, households, status: Map(householdId → 'overdue'|'visited'|'pending'|'vacant'),
- *        tags: Map(householdId → [tag code]), tagTypes: Map(code → care_tag_type), gridName}
+ *        tags: Map(householdId → [tag code]), tagTypes: Map(code → care_tag_type), gridName, units: [unit]}
  */
 export function buildingView(data) {
   const { building, households = [], tagTypes = new Map() } = data;
@@ -46,6 +47,7 @@ ${layout.units.map((unit) => html`<section class="door-unit" aria-label="${t('{u
 ${unit.floors.map((row) => html`<div class="door-floor"><span class="door-floor-no">${row.floor}F</span>${row.doors.map((cell) => doorCell(cell, info, tagTypes))}</div>`)}
 </section>`)}
 </div>
-${layout.others.length ? html`<h2 class="section-title">${t('其他房间')}</h2><div class="door-floor door-others">${layout.others.map((h) => doorCell({ household: h, room: `${h.fields.unit}-${h.fields.room}` }, info, tagTypes))}</div>` : ''}`,
+${layout.others.length ? html`<h2 class="section-title">${t('其他房间')}</h2><div class="door-floor door-others">${layout.others.map((h) => doorCell({ household: h, room: `${h.fields.unit}-${h.fields.room}` }, info, tagTypes))}</div>` : ''}
+${unitsSection(building, data.units || [])}`,
   });
 }
