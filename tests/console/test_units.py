@@ -111,3 +111,17 @@ def test_units_of_another_community_are_not_found(world, staff_client):
     assert "惠民便利店" not in far.get("/console/units").text
     reply = far.post("/console/units/new", {**SHOP, "building_id": world.buildings[0].id})
     assert reply.status_code == 422 and db.session.scalar(select(db.func.count()).select_from(Unit)) == 1
+
+
+def test_a_buildings_page_can_list_its_units(app, world, staff_client):
+    from flask import render_template
+
+    from server.console.units.queries import units_of_building
+
+    _create(staff_client("staff"), world)
+    building = world.buildings[0]
+    with app.test_request_context("/console/"):
+        html = render_template("console/units/_building_units.html", building=building,
+                               units=units_of_building(building.id))
+    assert "惠民便利店" in html and "底商3号" in html
+    assert f"/console/units/new?building={building.id}" in html
