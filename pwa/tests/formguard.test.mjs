@@ -24,6 +24,8 @@ function attacks(rejectedId) {
     visitFix: ['/app/visits/v1/fix', [['method', 'phone'], ['outcome', 'normal'], ['notes', 'forged']]],
     residentNew: ['/app/residents/new?household=h1', [['name', '伪造'], ['sex', 'male'], ['birth_date', '1990-01-01'], ['relation', 'other']]],
     residentEdit: ['/app/residents/r2/edit', [['name', '伪造'], ['sex', 'male'], ['birth_date', '1950-01-01'], ['relation', 'spouse']]],
+    unitNew: ['/app/buildings/b1/units/new', [['name', '伪造的单位'], ['kind', 'shop'], ['contact_phone', '13800000000']]],
+    unitEdit: ['/app/units/u1/edit', [['name', '伪造'], ['kind', 'company'], ['status', 'closed']]],
     patrolNew: ['/app/patrol/new', [['category', 'safety_gas'], ['description', '紧急：伪造的发现'], ['urgency', 'emergency']]],
     patrolCheck: ['/app/patrol/f1/check', [['result', 'verified'], ['opinion', 'forged']]],
     syncRun: ['/app/sync/run', [['next', '/app/']]],
@@ -93,7 +95,7 @@ test('every POST route refuses every cross-site variant: 403 with the code, noth
       attempts += 1;
     }
   }
-  assert.equal(attempts, 14 * Object.keys(VARIANTS).length);
+  assert.equal(attempts, 16 * Object.keys(VARIANTS).length);
 });
 
 test('the app\'s own posts go through: htmx (no Origin) and a same-origin navigation, with the token', async () => {

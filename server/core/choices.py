@@ -159,6 +159,21 @@ CHOICES: dict[str, dict[str | None, tuple[str, str]]] = {
         "hours": ("小时", "hours"),
         "working_days": ("个工作日", "working days"),
     },
+    # --- actual units (实有单位) ------------------------------------------------------------------
+    "unit_kind": {
+        "shop": ("商铺", "Shop"),
+        "company": ("企业", "Company"),
+        "school": ("学校", "School"),
+        "hospital": ("医疗机构", "Hospital or clinic"),
+        "government": ("职能部门", "Government department"),
+        "property_manager": ("物业服务企业", "Property manager"),
+        "social_org": ("社会组织", "Social organisation"),
+        "other": ("其他单位", "Other unit"),
+    },
+    "unit_status": {
+        "open": ("在营", "Open"),
+        "closed": ("已关闭", "Closed"),
+    },
     # --- places and people ----------------------------------------------------------------------
     "area_level": {
         "street": ("街道", "Street"),
@@ -183,6 +198,7 @@ CHOICES: dict[str, dict[str | None, tuple[str, str]]] = {
         "visit": ("走访", "Visit"),
         "finding": ("上报事件", "Report"),
         "case_step": ("处置步骤", "Handling step"),
+        "unit": ("实有单位", "Unit"),
     },
     "op": {
         "upsert": ("保存", "Save"),

@@ -50,6 +50,8 @@ FIELDS: dict[str, dict[str, Sensitive]] = {
     "household": {"contact_phone": NUMBER_PHONE, "landlord_phone": NUMBER_PHONE},
     # A building captain (楼长) is a resident; the number is theirs.
     "building": {"captain_phone": NUMBER_PHONE},
+    # A shop's contact is often the owner's own mobile.
+    "unit": {"contact_phone": NUMBER_PHONE},
 }
 
 # entity -> its JSON field of dictionary-defined details

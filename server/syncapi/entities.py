@@ -20,6 +20,8 @@ from ..fieldwork.schemas import VisitWire
 from ..registry import rules
 from ..registry.models import CareTagType, Household, Resident, ResidentTag
 from ..registry.schemas import CareTagTypeWire, HouseholdWire, ResidentTagWire, ResidentWire
+from ..units.models import Unit
+from ..units.schemas import UnitWire
 
 FIELD = frozenset({"grid_worker"})
 STAFF = frozenset(STAFF_ROLES)
@@ -120,6 +122,7 @@ ENTITIES: dict[str, Entity] = {
         Entity("finding_category", FindingCategory, FindingCategoryWire),
         Entity("building", Building, BuildingWire, _grid_place),
         Entity("household", Household, HouseholdWire, _parent_place(Building, "building_id")),
+        Entity("unit", Unit, UnitWire, _parent_place(Building, "building_id")),
         Entity("resident", Resident, ResidentWire, _parent_place(Household, "household_id"),
                check=rules.check_resident),
         Entity("resident_tag", ResidentTag, ResidentTagWire, _parent_place(Resident, "resident_id"),

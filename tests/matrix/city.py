@@ -31,6 +31,7 @@ from server.registry.models import Household, Resident, ResidentTag
 from server.registry.validators import make_id_number
 from server.syncapi.direct import DirectWriter
 from server.syncapi.models import Conflict
+from server.units.models import Unit
 from sync import PROTOCOL_VERSION, hlc
 from sync.ids import uuid7
 from tests.conftest import PASSWORD, build_world
@@ -183,6 +184,13 @@ class City:
         db.session.commit()
         return tag
 
+    def new_unit(self, key: str) -> Unit:
+        unit = self._writer().put("unit", Unit(
+            id=uuid7(), building_id=self.household[key].building_id, grid_id=self.grid[key].id,
+            name=f"标记单位〔{key}〕{self.next()}", kind="shop"))
+        db.session.commit()
+        return unit
+
     def new_conflict(self, key: str) -> Conflict:
         place, clock = self.places[key], self.app.extensions["wangge_clock"]
         conflict = Conflict(entity="resident", record_id=place.resident.id, field="notes", winner_value="现值",
@@ -285,6 +293,9 @@ class City:
             out.update(resident=resident_place.resident.id, tag=resident_place.tag.id)
         elif obj == "new_tag":
             out.update(resident=resident_place.resident.id, tag=self.new_tag(resident_place.key).id)
+        elif obj == "unit":
+            unit = self.new_unit(key)
+            out.update(unit=unit.id, building=unit.building_id, shown=unit.name)
         elif obj == "conflict":
             out.update(conflict=self.new_conflict(resident_place.key).id)
         elif obj == "visit":

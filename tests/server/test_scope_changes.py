@@ -21,7 +21,7 @@ from sync.client import SyncClient
 from sync.transport import LostResponse, Offline
 
 AT = "2026-03-01T08:00:00Z"
-GRID_ENTITIES = ("building", "household", "resident", "resident_tag", "visit", "finding", "case_step")
+GRID_ENTITIES = ("building", "household", "unit", "resident", "resident_tag", "visit", "finding", "case_step")
 
 
 

@@ -41,7 +41,7 @@ from tests.pulls import pull_until
 # A database of its own, so that this property never races another test run's drop_all.
 PG_DB = run_db("convergence")
 USERS = ("worker", "worker2", "staff")
-GRID_ENTITIES = ("building", "household", "resident", "resident_tag", "visit", "finding", "case_step")
+GRID_ENTITIES = ("building", "household", "unit", "resident", "resident_tag", "visit", "finding", "case_step")
 # Examples per database and steps per example; raise them for a deeper hunt.
 EXAMPLES = int(os.environ.get("WANGGE_CONVERGENCE_EXAMPLES", 15))
 MAX_STEPS = int(os.environ.get("WANGGE_CONVERGENCE_STEPS", 25))

@@ -143,6 +143,20 @@ export const CHOICES = Object.freeze({
     hours: { zh: '小时', en: 'hours' },
     working_days: { zh: '个工作日', en: 'working days' },
   },
+  unit_kind: {
+    shop: { zh: '商铺', en: 'Shop' },
+    company: { zh: '企业', en: 'Company' },
+    school: { zh: '学校', en: 'School' },
+    hospital: { zh: '医疗机构', en: 'Hospital or clinic' },
+    government: { zh: '职能部门', en: 'Government department' },
+    property_manager: { zh: '物业服务企业', en: 'Property manager' },
+    social_org: { zh: '社会组织', en: 'Social organisation' },
+    other: { zh: '其他单位', en: 'Other unit' },
+  },
+  unit_status: {
+    open: { zh: '在营', en: 'Open' },
+    closed: { zh: '已关闭', en: 'Closed' },
+  },
   area_level: {
     street: { zh: '街道', en: 'Street' },
     community: { zh: '社区', en: 'Community' },
@@ -165,6 +179,7 @@ export const CHOICES = Object.freeze({
     visit: { zh: '走访', en: 'Visit' },
     finding: { zh: '上报事件', en: 'Report' },
     case_step: { zh: '处置步骤', en: 'Handling step' },
+    unit: { zh: '实有单位', en: 'Unit' },
   },
   op: {
     upsert: { zh: '保存', en: 'Save' },

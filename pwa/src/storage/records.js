@@ -14,6 +14,7 @@ const SCOPE_COLUMNS = { g: 'grid_id', c: 'community_id', s: 'street_id', r: 'rep
 
 const REF_FIELDS = {
   household: 'building_id',
+  unit: 'building_id',
   resident: 'household_id',
   resident_tag: 'resident_id',
   visit: 'household_id',

@@ -20,6 +20,7 @@ import * as resident from './features/resident.js';
 import * as search from './features/search.js';
 import * as session from './features/session.js';
 import * as sync from './features/sync.js';
+import * as unit from './features/unit.js';
 import * as visit from './features/visit.js';
 import { MESSAGES, refusal } from './formguard.js';
 import { isFragmentRequest, respond } from './reply.js';
@@ -35,7 +36,7 @@ const ID = '([0-9a-zA-Z_-]{1,64})';
 //
 // While the store is locked every other route answers the unlock screen; after `lockMinutes`
 // without a request or a page's ACTIVITY message (touch()) the store locks itself.
-const ROUTES = [session, lock, home, household, search, visit, resident, patrol, sync]
+const ROUTES = [session, lock, home, household, search, visit, resident, unit, patrol, sync]
   .flatMap((feature) => feature.routes)
   .map(([method, path, name, access, handler]) => ({
     method, path, pattern: new RegExp(`^${path.replace(':id', ID)}$`), name, access, handler,

@@ -24,6 +24,8 @@ ACTIONS = {
     "create_building": _l("添加楼栋"),
     "edit_building": _l("修改楼栋"),
     "edit_doors": _l("修改楼栋房间"),
+    "create_unit": _l("新增实有单位"),
+    "edit_unit": _l("修改实有单位"),
 }
 
 

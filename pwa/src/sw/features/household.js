@@ -13,9 +13,9 @@ async function buildingScreen(ctx, { params: [id] }) {
   const building = await ctx.storage.view('building', id);
   if (!building) return notFoundView({ what: t('楼栋') });
   const today = ctx.today();
-  const [households, tagTypes, allTags, areas] = await Promise.all([
+  const [households, tagTypes, allTags, areas, units] = await Promise.all([
     ctx.storage.listByRef('household', id), ctx.storage.listByEntity('care_tag_type'),
-    ctx.storage.listByEntity('resident_tag'), loadGrids(ctx),
+    ctx.storage.listByEntity('resident_tag'), loadGrids(ctx), ctx.storage.listByRef('unit', id),
   ]);
   const perHousehold = await Promise.all(households.map(async (h) => {
     const [residents, visits] = await Promise.all([ctx.storage.listByRef('resident', h.id), ctx.storage.listByRef('visit', h.id)]);
@@ -38,7 +38,7 @@ async function buildingScreen(ctx, { params: [id] }) {
     marks.set(h.id, codes.sort((a, b) => order(a) - order(b)));
   }
   const grid = areas.find((g) => g.id === gridOf(building));
-  return buildingView({ building, households, status, tags: marks, tagTypes: types, gridName: grid?.fields?.name || '' });
+  return buildingView({ building, households, status, tags: marks, tagTypes: types, gridName: grid?.fields?.name || '', units });
 }
 
 /** GET /app/households/<id>; `extra` from the visit sheet and the forms that lead back here. */

@@ -35,6 +35,7 @@ export async function syncScreen(ctx, { user }, extra = {}) {
 function describeRecord(entity, f) {
   switch (entity) {
     case 'resident': return f.name || '';
+    case 'unit': return f.name || '';
     case 'household': return f.room ? t('{unit}单元{room}', { unit: f.unit ?? '', room: f.room }) : '';
     case 'building': return f.number ? t('{number}号楼', { number: f.number }) : '';
     case 'visit': return f.visited_at ? t('走访 {date}', { date: chinaDate(f.visited_at) }) : '';

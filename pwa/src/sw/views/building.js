@@ -7,6 +7,7 @@ import { t } from '../../i18n/index.js';
 import { html } from './escape.js';
 import { label, tagMark, tagName } from './labels.js';
 import { screen } from './screen.js';
+import { unitsSection } from './unit.js';
 
 // A shop or office door says so: it is not a home and is not counted in the building's homes.
 const USE_MARK = { shop: () => t('商铺'), office: () => t('办公') };
@@ -37,7 +38,7 @@ function lift(value) {
 
 /**
  * data: {building, households, status: Map(householdId → 'overdue'|'visited'|'pending'|'vacant'),
- *        tags: Map(householdId → [tag code]), tagTypes: Map(code → care_tag_type), gridName}
+ *        tags: Map(householdId → [tag code]), tagTypes: Map(code → care_tag_type), gridName, units: [unit]}
  */
 export function buildingView(data) {
   const { building, households = [], tagTypes = new Map() } = data;
@@ -60,6 +61,7 @@ ${layout.units.map((unit) => html`<section class="door-unit" aria-label="${t('{u
 ${unit.floors.map((row) => html`<div class="door-floor"><span class="door-floor-no">${row.floor}F</span>${row.doors.map((cell) => doorCell(cell, info, tagTypes))}</div>`)}
 </section>`)}
 </div>
-${layout.others.length ? html`<h2 class="section-title">${t('其他房间')}</h2><div class="door-floor door-others">${layout.others.map((h) => doorCell({ household: h, room: `${h.fields.unit}-${h.fields.room}` }, info, tagTypes))}</div>` : ''}`,
+${layout.others.length ? html`<h2 class="section-title">${t('其他房间')}</h2><div class="door-floor door-others">${layout.others.map((h) => doorCell({ household: h, room: `${h.fields.unit}-${h.fields.room}` }, info, tagTypes))}</div>` : ''}
+${unitsSection(building, data.units || [])}`,
   });
 }

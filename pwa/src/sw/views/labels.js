@@ -6,6 +6,7 @@
 // tables here stay in Chinese and are translated where they are read (fieldLabel, fieldMessage).
 
 import { CHOICES } from '../../core/choices.js';
+import { CREDIT_MESSAGES } from '../../core/creditcode.js';
 import { MESSAGES as ID_MESSAGES } from '../../core/idnumber.js';
 import { PHONE_MESSAGE } from '../../core/phone.js';
 import { dictText, language, t, zh } from '../../i18n/index.js';
@@ -21,7 +22,8 @@ export const FIELD_LABELS = Object.freeze({
   category: '事件类别', description: '描述', address: '地点', urgency: '紧急程度', reported_at: '上报时间',
   source: '来源', grid_id: '网格', building_id: '楼栋', unit: '单元', floor: '楼层', room: '房号',
   housing_use: '房屋用途', registration_status: '人户状态', landlord_name: '房东', landlord_phone: '房东电话',
-  contact_phone: '联系电话', from_status: '原状态', to_status: '新状态', opinion: '意见',
+  contact_phone: '联系电话', kind: '单位类型', credit_code: '统一社会信用代码', contact_name: '联系人',
+  employees: '从业人数', status: '状态', handles_cases: '可作为处置单位', from_status: '原状态', to_status: '新状态', opinion: '意见',
 });
 
 /** Field error codes (protocol section 11) in Chinese, for checks made on the phone. */
@@ -41,6 +43,7 @@ export const FIELD_MESSAGES = Object.freeze({
   future_date: '日期不能晚于今天',
   permit_for_migrant_only: '居住证到期日仅适用于流动人口',
   ...ID_MESSAGES,
+  ...CREDIT_MESSAGES,
   photo_type: '只能上传 JPEG、PNG 或 WebP 照片',
   photo_too_large: '照片过大',
 });

@@ -1,0 +1,1 @@
+"""The console ledger of actual units (实有单位)."""

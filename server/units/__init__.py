@@ -1,0 +1,1 @@
+"""Actual units (实有单位): shops, companies, schools and other organisations at an address."""
