@@ -48,7 +48,7 @@ def load_demo(seed: int = DEFAULT_SEED) -> str:
     if existing:
         return f"演示数据已存在（{existing}），未重复导入。\nThe demo community is already loaded ({existing}); " \
                f"nothing was added.\n\n" + _logins_table(None)
-    writer = DirectWriter(db.session, current_app.extensions["wangge_clock"])
+    writer = DirectWriter(db.session, current_app.extensions["wangge_clock"], via="demo")
     seed_dictionaries(writer)
     demo = DemoCommunity(random.Random(seed), writer)
     demo.build()
