@@ -31,6 +31,7 @@ from .cases import Cases
 from .context import DemoContext
 from .families import Families
 from .people import People
+from .residency import plan_residency
 from .users import DEMO_USERS, make_users
 from .visits import Visits
 
@@ -99,6 +100,7 @@ class DemoCommunity(DemoContext):
         self.plan_homes()
         CarePlanner(self).plan()
         places.pick_captains(self)
+        plan_residency(self)
         places.write_buildings(self.writer, self.grids, self.buildings)
         households.write_homes(self)
         Visits(self).write()
