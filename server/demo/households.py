@@ -181,9 +181,12 @@ def _write_home(ctx: DemoContext, home: Home) -> None:
             ctx.counts[f"tag:{tag}"] += 1
 
 
+def registered_at(home: Home) -> datetime | None:
+    """The morning the household was first entered on the register (stored, naive UTC)."""
+    return from_china_wall(datetime.combine(home.registered_on, time(8, 0))) if home.registered_on else None
+
+
 def _registered(home: Home) -> dict:
-    """The household's record dates from when it was first registered, not from the demo's load."""
-    if home.registered_on is None:
-        return {}
-    moment = from_china_wall(datetime.combine(home.registered_on, time(9, 30)))
-    return {"created_at": moment, "updated_at": moment}
+    # The household's record dates from its registration, not from the demo's load.
+    moment = registered_at(home)
+    return {"created_at": moment, "updated_at": moment} if moment else {}

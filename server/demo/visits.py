@@ -12,6 +12,7 @@ from ..fieldwork.models import Visit
 from ..registry.seeds import CARE_TAGS
 from . import texts
 from .care import TAG_ORDER
+from .households import registered_at
 from .dates import age_on
 from .users import grid_worker
 
@@ -42,7 +43,7 @@ class Visits:
         for index, home in enumerate(self.ctx.homes):
             if home.use in ("owner_occupied", "rented") and home.people:
                 # Nobody visits a household before it was on the register.
-                opened = from_china_wall(datetime.combine(home.registered_on, time(0))) if home.registered_on else None
+                opened = registered_at(home)
                 for visit in sorted(self.schedule(index, home), key=lambda v: v.visited_at):
                     if opened is not None and visit.visited_at < opened:
                         continue
