@@ -66,11 +66,18 @@ run: setup pwa $(INSTANCE)/secret_key
 	SECRET_KEY=$$(cat $(INSTANCE)/secret_key) WANGGE_INSTANCE=$(INSTANCE) $(BIN)/wangge init-db
 	SECRET_KEY=$$(cat $(INSTANCE)/secret_key) WANGGE_INSTANCE=$(INSTANCE) $(BIN)/wangge demo
 	@echo ""
-	@echo "Wangge is serving on http://127.0.0.1:$(PORT)/  (field app: http://127.0.0.1:$(PORT)/app/, health: http://127.0.0.1:$(PORT)/healthz, API spec: http://127.0.0.1:$(PORT)/api/openapi.json)"
+	@echo "Wangge is serving on http://127.0.0.1:$(PORT)/  (health: http://127.0.0.1:$(PORT)/healthz, API spec: http://127.0.0.1:$(PORT)/api/openapi.json)"
+	@echo "  field app (phones):  http://127.0.0.1:$(PORT)/app/"
+	@echo "  console (staff):     http://127.0.0.1:$(PORT)/console/"
 ifeq ($(HOST),0.0.0.0)
-	@echo "Phones on the same network: http://$$(hostname -I 2>/dev/null | cut -d' ' -f1):$(PORT)/"
+	@LAN=$$(hostname -I 2>/dev/null | cut -d' ' -f1); \
+	 echo "Phones and staff on the same network:"; \
+	 echo "  field app:  http://$${LAN:-<this machine's address>}:$(PORT)/app/"; \
+	 echo "  console:    http://$${LAN:-<this machine's address>}:$(PORT)/console/"
 else
-	@echo "Only this machine can reach it; HOST=0.0.0.0 make run to open it to phones on the network."
+	@LAN=$$(hostname -I 2>/dev/null | cut -d' ' -f1); \
+	 echo "Only this machine can reach it; HOST=0.0.0.0 make run to open them to the network"; \
+	 echo "  (then field app: http://$${LAN:-<this machine's address>}:$(PORT)/app/, console: http://$${LAN:-<this machine's address>}:$(PORT)/console/)"
 endif
 	SECRET_KEY=$$(cat $(INSTANCE)/secret_key) WANGGE_INSTANCE=$(INSTANCE) \
 		$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - "server:create_app()"

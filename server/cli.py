@@ -21,7 +21,7 @@ def init_db_command():
     from .dictionaries import seed_dictionaries
     from .syncapi.direct import DirectWriter
 
-    added = seed_dictionaries(DirectWriter(db.session, current_app.extensions["wangge_clock"]))
+    added = seed_dictionaries(DirectWriter(db.session, current_app.extensions["wangge_clock"], via="cli:init-db"))
     db.session.commit()
     click.echo(f"database ready ({db.engine.dialect.name}); {added} dictionary entries added")
 

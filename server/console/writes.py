@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g
+from flask import current_app, g, has_request_context, request
 
 from sync.ids import uuid7
 
@@ -18,18 +18,31 @@ from ..syncapi.push import ChangeContext, apply_one
 from .errors import ConsoleError
 
 
-def context() -> ChangeContext:
+def screen() -> str | None:
+    """The console feature whose page is writing ("console:records" for server/console/records/…),
+    so a record's history names the screen; None outside a request (a background job names itself)."""
+    if not has_request_context() or request.endpoint is None:
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    parts = (getattr(view, "__module__", "") or "").split(".")
+    if len(parts) >= 3 and parts[-3] == "console":
+        return f"console:{parts[-2]}"
+    return "console"
+
+
+def context(via: str | None = None) -> ChangeContext:
     return ChangeContext(db.session, g.staff, None, current_app.extensions["wangge_clock"],
-                         current_app.config["CLOCK_TOLERANCE_MS"])
+                         current_app.config["CLOCK_TOLERANCE_MS"], via=via or screen())
 
 
 def write(entity: str, record_id: str, fields: dict[str, Any], base: dict[str, str] | None = None,
-          op: str = "upsert") -> dict[str, Any]:
+          op: str = "upsert", via: str | None = None) -> dict[str, Any]:
     """Apply one staff change; raise ConsoleError with the pipeline's code if it is refused.
 
     `fields` are wire values (strings for dates), as a phone would send them. The caller commits.
+    `via` names the screen or job that writes; by default the console feature of the request.
     """
-    ctx = context()
+    ctx = context(via)
     change = {"id": uuid7(), "entity": entity, "record_id": record_id, "op": op,
               "hlc": str(ctx.clock.tick()), "fields": fields, "base": base or {}}
     result = apply_one(ctx, change)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from sync.ids import uuid7
 
 from ..auth.models import User
 from ..cases.models import CaseStep, Finding
-from ..core.time import to_millis
+from ..core.time import china_wall, from_china_wall, to_millis
 from . import texts
 from .users import grid_worker
 
@@ -21,6 +21,7 @@ GAPS = {"accepted": (0.3, 4), "dispatched": (0.5, 6), "in_progress": (1, 20), "e
         "returned": (1, 24), "verified": (4, 48), "closed": (1, 24), "rated": (24, 72)}
 FULL_PATH = ("accepted", "dispatched", "in_progress", "resolved", "verified", "closed", "rated")
 OPEN_DISPATCHED = ("dispatched", "in_progress", "extension_requested")
+PATROL_HOURS = (7, 21)  # Beijing hours findings are reported in
 
 
 def status_fits(status: str) -> bool:
@@ -65,7 +66,7 @@ class Cases:
                  "f": self.rng.randint(2, building.floors)}
         reporter, source = self.reporter(grid, description)
         steps = self.timed(self.path(status, level, unit, urgency))
-        reported_at = self.anchor(steps, status, overdue)
+        reported_at = self.daytime(self.anchor(steps, status, overdue), steps[-1].hours if steps else 0.0)
         dispatched = [s for s in steps if s.to_status == "dispatched"]
         last = dispatched[-1] if dispatched else None
         finding = self.ctx.writer.put("finding", Finding(
@@ -148,6 +149,20 @@ class Cases:
         else:
             ago = span + self.rng.uniform(6, max(12.0, 58 * 24 - span))
         return (self.now - timedelta(hours=ago)).replace(microsecond=0)
+
+    def daytime(self, reported_at: datetime, span_hours: float) -> datetime:
+        """The report moved into 07:00–21:00 Beijing time (nobody patrols at 3 a.m.): to the next
+        morning when the case's steps still end before now, else back to the evening before; the
+        steps keep their distance from the report."""
+        local = china_wall(reported_at)
+        if PATROL_HOURS[0] <= local.hour < PATROL_HOURS[1]:
+            return reported_at
+        minutes = self.rng.randint(0, 50)
+        day = local.date() if local.hour >= PATROL_HOURS[1] else local.date() - timedelta(days=1)
+        morning = from_china_wall(datetime.combine(day + timedelta(days=1), time(PATROL_HOURS[0], minutes)))
+        if morning + timedelta(hours=span_hours) <= self.now:
+            return morning
+        return from_china_wall(datetime.combine(day, time(PATROL_HOURS[1] - 1, minutes)))
 
     def deadline(self, reported_at: datetime, step: Step | None) -> datetime | None:
         if step is None or step.deadline_hours is None:

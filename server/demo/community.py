@@ -31,6 +31,7 @@ from .cases import Cases
 from .context import DemoContext
 from .families import Families
 from .people import People
+from .residency import plan_residency
 from .users import DEMO_USERS, make_users
 from .visits import Visits
 
@@ -48,7 +49,7 @@ def load_demo(seed: int = DEFAULT_SEED) -> str:
     if existing:
         return f"演示数据已存在（{existing}），未重复导入。\nThe demo community is already loaded ({existing}); " \
                f"nothing was added.\n\n" + _logins_table(None)
-    writer = DirectWriter(db.session, current_app.extensions["wangge_clock"])
+    writer = DirectWriter(db.session, current_app.extensions["wangge_clock"], via="demo")
     seed_dictionaries(writer)
     demo = DemoCommunity(random.Random(seed), writer)
     demo.build()
@@ -99,6 +100,7 @@ class DemoCommunity(DemoContext):
         self.plan_homes()
         CarePlanner(self).plan()
         places.pick_captains(self)
+        plan_residency(self)
         places.write_buildings(self.writer, self.grids, self.buildings)
         households.write_homes(self)
         Visits(self).write()

@@ -31,7 +31,18 @@ class Person:
     absent: bool = False  # registered here but living elsewhere (户在人不在)
     tags: dict[str, dict] = field(default_factory=dict)
     tag_since: dict[str, date] = field(default_factory=dict)
+    tag_ended: dict[str, date] = field(default_factory=dict)
+    # How they came and went (residency.py): arrival, departure codes and their dates and places.
+    arrived_by: str | None = None
+    moved_in_on: date | None = None
+    moved_in_from: str | None = None
+    left_by: str | None = None
+    moved_out_on: date | None = None
+    moved_out_to: str | None = None
     row: Resident | None = None
+
+    def lives_here_on(self, day: date) -> bool:
+        return (self.moved_in_on or self.birth) <= day and (self.moved_out_on is None or day < self.moved_out_on)
 
     @property
     def surname(self) -> str:

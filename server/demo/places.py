@@ -30,6 +30,11 @@ class BuildingPlan:
     captain: tuple[str, str] | None = None
     row: object = None
 
+    @property
+    def built_year(self) -> int | None:
+        # The notes open with the year ("1991年建成…"), for the main and the second community alike.
+        return int(self.notes[:4]) if self.notes[:4].isdigit() else None
+
 
 def make_areas(writer: DirectWriter) -> tuple[Area, Area, list[Area]]:
     """(street, community, grids), written parent first so each can point at the one above."""
@@ -79,4 +84,5 @@ def write_buildings(writer: DirectWriter, grids: list[Area], buildings: list[Bui
         b.row = add_building(
             writer, grids[b.grid], str(b.number), name=f"{b.number}号楼", units=b.units,
             floors=b.floors, rooms_per_floor=b.rooms, lat=b.lat, lng=b.lng,
-            captain_name=b.captain[0], captain_phone=b.captain[1], notes=b.notes)
+            captain_name=b.captain[0], captain_phone=b.captain[1], notes=b.notes, built_year=b.built_year,
+            lift=b.kind != "walkup")

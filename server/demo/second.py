@@ -17,6 +17,7 @@ from .cases import Cases
 from .context import DemoContext
 from .households import Home
 from .places import BuildingPlan
+from .residency import plan_residency
 from .visits import Visits
 
 if TYPE_CHECKING:
@@ -62,6 +63,7 @@ def build(main: DemoCommunity, password: str) -> DemoContext:
     ctx.homes = plan_homes(ctx)
     plan_care(ctx)
     places.pick_captains(ctx)
+    plan_residency(ctx)
     places.write_buildings(ctx.writer, ctx.grids, ctx.buildings)
     households.write_homes(ctx)
     Visits(ctx).write()

@@ -12,6 +12,8 @@ from ..fieldwork.models import Visit
 from ..registry.seeds import CARE_TAGS
 from . import texts
 from .care import TAG_ORDER
+from .households import registered_at
+from .dates import age_on
 from .users import grid_worker
 
 if TYPE_CHECKING:
@@ -20,6 +22,10 @@ if TYPE_CHECKING:
     from .people import Person
 
 OVERDUE_ELDERLY_ALONE = 6
+# Visits in Beijing minutes of the day: office hours, and early evenings for those at work all day.
+OFFICE, EVENING = (8 * 60 + 30, 17 * 60 + 30), (17 * 60 + 31, 19 * 60 + 30)
+EVENING_SHARE = 0.15
+WEEKEND_MOVED = 0.7  # of the visits that would fall on a weekend, the share done on the Friday
 INTERVALS = {code: interval for code, _, _, interval, _ in CARE_TAGS}
 
 
@@ -36,16 +42,21 @@ class Visits:
     def write(self) -> None:
         for index, home in enumerate(self.ctx.homes):
             if home.use in ("owner_occupied", "rented") and home.people:
+                # Nobody visits a household before it was on the register.
+                opened = registered_at(home)
                 for visit in sorted(self.schedule(index, home), key=lambda v: v.visited_at):
+                    if opened is not None and visit.visited_at < opened:
+                        continue
                     self.ctx.writer.put("visit", visit)
                     self.ctx.counts["visits"] += 1
         self.ctx.counts["overdue_alone"] = len(self.overdue_alone)
 
     def plan(self, home: Home) -> tuple[int | None, str, list[Person]]:
         """(interval in days, the topic of the visits, the residents they are for)."""
-        tagged = [p for p in home.people if p.tags]
+        present = [p for p in home.people if p.moved_out_on is None]
+        tagged = [p for p in present if p.tags]
         if not tagged:
-            return None, "general", [p for p in home.people if not p.absent]
+            return None, "general", [p for p in present if not p.absent]
         best = None
         for person in tagged:
             for code, detail in person.tags.items():
@@ -76,11 +87,17 @@ class Visits:
         return visits
 
     def work_time(self, moment: datetime) -> datetime:
-        """The same Beijing day, between 08:30 and 17:30 local time, never in the future."""
-        local_day = china_date(moment)  # visits happen in Beijing office hours
-        minutes = self.rng.randint(8 * 60 + 30, 17 * 60 + 30)
+        """The same Beijing day, between 08:30 and 19:30 local time (mostly office hours, some early
+        evenings when working people are home), weekends lighter, never in the future."""
+        local_day = china_date(moment)
+        if local_day.weekday() >= 5 and self.rng.random() < WEEKEND_MOVED:
+            local_day -= timedelta(days=local_day.weekday() - 4)  # done on the Friday before instead
+        late = self.rng.random() < EVENING_SHARE
+        minutes = self.rng.randint(*(EVENING if late else OFFICE))
         when = from_china_wall(datetime.combine(local_day, time(minutes // 60, minutes % 60)))
-        return when - timedelta(days=1) if when > self.now else when
+        while when > self.now:
+            when -= timedelta(days=1)
+        return when
 
     def visits_at(self, home: Home, when: datetime, topic: str, targets: list[Person],
                   settled: bool) -> list[Visit]:
@@ -88,10 +105,10 @@ class Visits:
         outcome = "normal" if settled else self.outcome(topic)
         visit = self.visit(home, when, topic, targets, outcome=outcome,
                            method="in_person" if settled else None)
-        call_at = when + timedelta(days=1, minutes=self.rng.randint(-90, 90))
-        if outcome == "not_home" and self.rng.random() < 0.6 and call_at < self.now:
+        call_at = self.work_time(when + timedelta(days=1))
+        if outcome == "not_home" and self.rng.random() < 0.6 and when < call_at < self.now:
             call = self.visit(home, call_at, topic, targets, outcome="normal", method="phone",
-                              notes=self.rng.choice(texts.FOLLOW_UP_CALL_NOTES))
+                              notes=self.fitting(texts.FOLLOW_UP_CALL_NOTES, home, when))
             return [call, visit]
         return [visit]
 
@@ -117,13 +134,13 @@ class Visits:
         method = method or self.method(outcome, topic)
         needs = follow_up = None
         if notes is None:
-            notes, needs, follow_up = self.notes(outcome, topic, when)
+            notes, needs, follow_up = self.notes(outcome, topic, when, home)
         on_site = method in ("in_person", "doorstep")
         b = home.building
         return Visit(
             id=uuid7(to_millis(when)), household_id=home.row.id,
             grid_id=home.row.grid_id, visitor_id=grid_worker(self.ctx.users, home.grid).id,
-            resident_ids=[p.row.id for p in targets if p.birth <= china_date(when)],
+            resident_ids=[p.row.id for p in targets if p.lives_here_on(china_date(when))],
             visited_at=when, method=method, outcome=outcome, notes=notes, needs=needs, follow_up_on=follow_up,
             lat=round(b.lat + rng.uniform(-5e-5, 5e-5), 6) if on_site else None,
             lng=round(b.lng + rng.uniform(-5e-5, 5e-5), 6) if on_site else None,
@@ -131,14 +148,30 @@ class Visits:
             created_at=when, updated_at=when,
         )
 
-    def notes(self, outcome: str, topic: str, when: datetime) -> tuple[str, str | None, date | None]:
+    def notes(self, outcome: str, topic: str, when: datetime, home: Home) -> tuple[str, str | None, date | None]:
         rng = self.rng
         if outcome == "not_home":
             return rng.choice(texts.NOT_HOME_NOTES), None, None
         if outcome == "refused":
-            return rng.choice(texts.REFUSED_NOTES), None, (when + timedelta(days=7)).date()
+            return self.fitting(texts.REFUSED_NOTES, home, when), None, (when + timedelta(days=7)).date()
         if outcome == "issue_found":
-            note, needs = rng.choice(texts.ISSUE_NOTES)
+            note, needs, _ = rng.choice([n for n in texts.ISSUE_NOTES if fits(n[2], home, china_date(when))])
             return note, needs, (when + timedelta(days=rng.randint(3, 14))).date()
-        needs = rng.choice(texts.NEEDS) if rng.random() < 0.05 else None
+        needs = self.fitting(texts.NEEDS, home, when) if rng.random() < 0.05 else None
         return rng.choice(texts.VISIT_NOTES[topic]), needs, None
+
+    def fitting(self, notes, home: Home, when: datetime) -> str:
+        """One of (text, who it speaks of) notes that fits the people living there that day."""
+        return self.rng.choice([text for text, who in notes if fits(who, home, china_date(when))])
+
+
+def fits(who: str | None, home: Home, day: date) -> bool:
+    """Whether a note about `who` (texts.ELDERLY, CHILD, TENANT or None) fits the home on that day."""
+    if who is None:
+        return True
+    if who == texts.TENANT:
+        return home.use == "rented"
+    living = [p for p in home.people if p.lives_here_on(day) and not p.absent]
+    if who == texts.ELDERLY:
+        return any(age_on(p.birth, day) >= 60 for p in living)
+    return any(age_on(p.birth, day) < 14 for p in living)

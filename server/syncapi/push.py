@@ -38,6 +38,9 @@ class ChangeContext:
     device_id: str | None
     clock: hlc.Clock
     tolerance_ms: int
+    # The console screen that wrote on a staff member's behalf ("console:records"), kept in the
+    # change's result for the record's history; None for a device's push.
+    via: str | None = None
     areas: Areas = field(init=False)
     today: date = field(init=False)
 
@@ -48,7 +51,7 @@ class ChangeContext:
     def server_write(self, entity_name: str, row, values: dict[str, Any]) -> None:
         """A write the server makes itself within this change (a case advancing): clocked, logged
         and synced, on behalf of the change's author."""
-        DirectWriter(self.session, self.clock, self.user, self.areas).update(entity_name, row, values)
+        DirectWriter(self.session, self.clock, self.user, self.areas, via=self.via).update(entity_name, row, values)
 
 
 class Rejected(Exception):
@@ -81,6 +84,8 @@ def apply_one(ctx: ChangeContext, raw: Any) -> dict[str, Any]:
     savepoint = ctx.session.begin_nested()
     try:
         result = _apply(ctx, change)
+        if ctx.via:
+            result["via"] = ctx.via
         ctx.session.add(Change(
             id=change["id"], device_id=ctx.device_id, user_id=ctx.user.id, entity=change["entity"],
             record_id=change["record_id"], op=change["op"], hlc=result["hlc"], fields=change["fields"],
@@ -110,12 +115,13 @@ def _replay(stored: Change) -> dict[str, Any]:
 
 def _store_rejection(ctx: ChangeContext, change: dict, exc: Rejected) -> dict[str, Any]:
     result = {"id": change["id"], "status": "rejected", **error_body(exc.code, exc.fields or None, **exc.extra)}
+    stored_result = {**result, "via": ctx.via} if ctx.via else result
     savepoint = ctx.session.begin_nested()
     try:
         ctx.session.add(Change(
             id=change["id"], device_id=ctx.device_id, user_id=ctx.user.id, entity=change["entity"][:32],
             record_id=change["record_id"], op=change["op"], hlc=change["hlc"], fields=change["fields"],
-            base=change["base"], status="rejected", result=result,
+            base=change["base"], status="rejected", result=stored_result,
         ))
         ctx.session.flush()
         savepoint.commit()

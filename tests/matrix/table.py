@@ -136,6 +136,8 @@ ROUTES: dict[str, Route] = {
     "console.households_reveal POST": console("/console/households/{household}/reveal", allow=COMMUNITY_STAFF,
                                               obj="household", data=lambda ids: {"field": "landlord_phone"}),
     "console.residents_detail GET": console("/console/residents/{resident}", obj="resident", shows=True),
+    "console.history_page GET": console("/console/history/resident/{resident}", obj="resident", shows=True),
+    "console.history_export GET": console("/console/history/household/{household}/export.xlsx", obj="household"),
     "console.residents_edit GET": console("/console/residents/{resident}/edit", obj="resident", shows=True),
     "console.residents_edit POST": console("/console/residents/{resident}/edit", obj="resident", ok=FORM_OK, prefill=True,
                                            data=lambda ids: {"notes": "改过"}),

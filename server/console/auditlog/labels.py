@@ -12,6 +12,7 @@ ACTIONS = {
     "view_id_number": _l("查看完整证件号"),
     "view_phone": _l("查看完整电话"),
     "view_care": _l("查看敏感关爱信息"),
+    "view_history": _l("查看含完整号码的变更历史"),
     "lookup_id_number": _l("按完整证件号查找"),
     "api_pull": _l("设备下载数据"),
     "export": _l("导出台账"),

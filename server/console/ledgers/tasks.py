@@ -103,9 +103,9 @@ def apply(job) -> None:
         try:
             if row.household_new and row.household_id not in created \
                     and db.session.get(Household, row.household_id) is None:
-                writes.write("household", row.household_id, row.household)
+                writes.write("household", row.household_id, row.household, via=f"import:{job.id}")
                 new_household = True
-            writes.write("resident", row.resident_id, row.resident)
+            writes.write("resident", row.resident_id, row.resident, via=f"import:{job.id}")
             savepoint.commit()
         except ConsoleError as exc:
             savepoint.rollback()
