@@ -15,6 +15,7 @@ from ...core.sensitive import SENSITIVE_CARE_TAGS
 from ...extensions import db
 from ...fieldwork.models import Visit
 from ...registry.models import CareTagType, Household, Resident, ResidentTag
+from ...units.models import Unit
 from ..records import labels
 from ..scope import in_scope
 
@@ -65,7 +66,7 @@ class Shown:
 SHOWN: dict[str, Shown] = {
     "area": Shown(Area, lambda a: a.name, locate=_area_in_scope),
     "building": Shown(Building, lambda b: f"{b.estate or ''}{b.number}号楼",
-                      lambda b: _link("console.setup_building", building_id=b.id)),
+                      lambda b: _link("console.setup_building_edit", building_id=b.id)),
     "household": Shown(Household, _address, lambda h: _link("console.households_detail", hid=h.id)),
     "resident": Shown(Resident, lambda r: r.name, lambda r: _link("console.residents_detail", rid=r.id),
                       person=lambda r: r.id),
@@ -74,6 +75,7 @@ SHOWN: dict[str, Shown] = {
     "visit": Shown(Visit, lambda v: _address(db.session.get(Household, v.household_id)),
                    lambda v: _link("console.households_detail", hid=v.household_id)),
     "finding": Shown(Finding, _finding_title, lambda f: _link("console.cases_detail", finding_id=f.id)),
+    "unit": Shown(Unit, lambda u: u.name, lambda u: _link("console.units_detail", uid=u.id)),
 }
 
 
