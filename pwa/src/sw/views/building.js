@@ -10,13 +10,16 @@ import { screen } from './screen.js';
 
 function doorCell(cell, info, tagTypes) {
   if (!cell.household) {
-    return html`<span class="door door-unregistered" title="${t('{room} 尚未登记', { room: cell.room })}"><span class="door-room">${cell.room}</span><span class="door-mark">${t('未登记')}</span></span>`;
+    // Tapping an empty door registers the household found behind it, at that door.
+    const q = `building=${encodeURIComponent(info.buildingId)}&unit=${cell.unit}&floor=${cell.floor}&room=${encodeURIComponent(cell.room)}`;
+    return html`<a class="door door-unregistered" href="/app/households/new?${q}" aria-label="${t('{room} 尚未登记，点此登记住户', { room: cell.room })}"><span class="door-room">${cell.room}</span><span class="door-mark">${t('未登记')}</span></a>`;
   }
   const h = cell.household;
   const status = info.status.get(h.id) || 'pending';
   const meta = DOOR_STATUS[status];
   const tags = info.tags.get(h.id) || [];
-  const state = status === 'vacant' ? label('housing_use', h.fields.housing_use) : meta.text;
+  const gone = h.fields.status === 'demolished' || h.fields.status === 'merged';
+  const state = gone ? label('household_status', h.fields.status) : status === 'vacant' ? label('housing_use', h.fields.housing_use) : meta.text;
   const names = tags.map((code) => tagName(code, tagTypes)).join(t('、'));
   return html`<a class="door door-${status}" href="/app/households/${h.id}" aria-label="${cell.room}${t('：')}${meta.label}${names ? `${t('；')}${names}` : ''}"><span class="door-room">${cell.room}</span><span class="door-mark">${meta.mark}${state}</span>${tags.length ? html`<span class="door-tags">${tags.map((code) => html`<span class="tag-mark" title="${tagName(code, tagTypes)}">${tagMark(code, tagTypes.get?.(code))}</span>`)}</span>` : ''}</a>`;
 }
@@ -27,7 +30,7 @@ function doorCell(cell, info, tagTypes) {
  */
 export function buildingView(data) {
   const { building, households = [], tagTypes = new Map() } = data;
-  const info = { status: data.status || new Map(), tags: data.tags || new Map() };
+  const info = { status: data.status || new Map(), tags: data.tags || new Map(), buildingId: building.id };
   const b = building.fields;
   const layout = doorGrid(building, households);
   const counts = { overdue: 0, pending: 0, visited: 0, vacant: 0 };

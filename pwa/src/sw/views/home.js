@@ -5,6 +5,7 @@ import { t, zh } from '../../i18n/index.js';
 import { pinReminder } from './unlock.js';
 import { html } from './escape.js';
 import { label } from './labels.js';
+import { leaseNotice } from './registry.js';
 import { flash, screen } from './screen.js';
 
 /** The sync status lines shared by the home and sync screens. */
@@ -36,6 +37,7 @@ function checkPrompt(count) {
 /**
  * data: {user, grids: [{id, name, buildings: [{id, number, name, households}]}], due: {due, overdue},
  *        returned: [{id, visitedAt, comment}] (my visits the community sent back),
+ *        leases: [{id, address, leaseEnd, days}] (rented homes whose lease ends within 14 days or has),
  *        toCheck: how many of my findings wait for my check,
  *        outbox: {pending, rejected}, lastSync, syncing, firstSync, message, messageKind}
  */
@@ -69,6 +71,10 @@ ${checkPrompt(data.toCheck)}
 ${data.returned?.length ? html`<section class="card notice-danger">
 <h2>${t('社区退回的走访（{n}）', { n: data.returned.length })}</h2>
 <ul class="list">${data.returned.map((r) => html`<li><a class="list-item" href="/app/visits/${r.id}/fix"><strong>${chinaDateTime(r.visitedAt)}</strong> <span class="muted">${r.comment || ''}</span></a></li>`)}</ul>
+</section>` : ''}
+${data.leases?.length ? html`<section class="card notice">
+<h2>${t('租约到期，请核实租户（{n}）', { n: data.leases.length })}</h2>
+<ul class="list">${data.leases.map((l) => html`<li><a class="list-item" href="/app/households/${l.id}"><strong>${l.address}</strong><br>${leaseNotice(l.days, l.leaseEnd)}</a></li>`)}</ul>
 </section>` : ''}
 ${checkPrompt(data.toCheck)}
 <section class="card">${status}${syncButton('/app/')}</section>

@@ -8,6 +8,7 @@
 import { CHOICES } from '../../core/choices.js';
 import { MESSAGES as ID_MESSAGES } from '../../core/idnumber.js';
 import { PHONE_MESSAGE } from '../../core/phone.js';
+import { MESSAGES as REGISTRY_MESSAGES } from '../../core/registry_rules.js';
 import { dictText, language, t, zh } from '../../i18n/index.js';
 
 /** Field labels, for rejected changes and form errors. */
@@ -22,6 +23,8 @@ export const FIELD_LABELS = Object.freeze({
   source: '来源', grid_id: '网格', building_id: '楼栋', unit: '单元', floor: '楼层', room: '房号',
   housing_use: '房屋用途', registration_status: '人户状态', landlord_name: '房东', landlord_phone: '房东电话',
   contact_phone: '联系电话', from_status: '原状态', to_status: '新状态', opinion: '意见',
+  status: '住户状态', merged_into_id: '合并到的住户', lease_end: '租约到期日', arrived_by: '来由',
+  moved_in_on: '迁入日期', moved_in_from: '迁入自', left_by: '离开方式', moved_out_to: '迁往',
 });
 
 /** Field error codes (protocol section 11) in Chinese, for checks made on the phone. */
@@ -41,6 +44,8 @@ export const FIELD_MESSAGES = Object.freeze({
   future_date: '日期不能晚于今天',
   permit_for_migrant_only: '居住证到期日仅适用于流动人口',
   ...ID_MESSAGES,
+  ...REGISTRY_MESSAGES,
+  door_taken: '这个房间已经登记过住户',
   photo_type: '只能上传 JPEG、PNG 或 WebP 照片',
   photo_too_large: '照片过大',
 });
