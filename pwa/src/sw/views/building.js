@@ -43,6 +43,7 @@ export function buildingView(data) {
 ${['overdue', 'pending', 'visited', 'vacant'].map((s) => html`<li><span class="door door-${s}"><span class="door-mark">${DOOR_STATUS[s].mark}</span></span>${DOOR_STATUS[s].text} ${counts[s]}</li>`)}
 </ul>
 <p class="muted">${t('本月走访情况。标记：独 独居 · 空 空巢 · 高 高龄 · 留 留守 · 婴 婴幼儿 · 病 慢病 · 残 残疾 · 孕 孕产妇 · 租 租户 · 低 低保')}</p>
+${layout.units.some((u) => u.floors.some((row) => row.doors.some((d) => !d.household))) ? html`<p class="muted">${t('点“未登记”的房间，可登记新住户。')}</p>` : ''}
 <div class="doors">
 ${layout.units.map((unit) => html`<section class="door-unit" aria-label="${t('{unit}单元', { unit: unit.unit })}">
 <h3>${t('{unit}单元', { unit: unit.unit })}</h3>

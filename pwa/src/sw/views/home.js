@@ -74,7 +74,7 @@ ${data.returned?.length ? html`<section class="card notice-danger">
 </section>` : ''}
 ${data.leases?.length ? html`<section class="card notice">
 <h2>${t('租约到期，请核实租户（{n}）', { n: data.leases.length })}</h2>
-<ul class="list">${data.leases.map((l) => html`<li><a class="list-item" href="/app/households/${l.id}"><strong>${l.address}</strong><br>${leaseNotice(l.days, l.leaseEnd)}</a></li>`)}</ul>
+<ul class="list">${data.leases.map((l) => html`<li><a class="list-item" href="/app/households/${l.id}"><strong>${l.address}</strong><br>${leaseNotice(l.days, l.leaseEnd, { badge: false })}</a></li>`)}</ul>
 </section>` : ''}
 ${checkPrompt(data.toCheck)}
 <section class="card">${status}${syncButton('/app/')}</section>

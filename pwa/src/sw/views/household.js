@@ -51,7 +51,7 @@ ${tags.length ? html`<div class="tags">${tags.map((t) => html`<div class="tag ta
 ${entry ? html`<div>${dueBadge(entry)}${entry.lastVisit ? html` <span class="muted">${t('上次走访 {date}', { date: entry.lastVisit })}</span>` : html` <span class="muted">${t('尚无走访记录')}</span>`}</div>` : ''}
 ${r.notes ? html`<p class="muted">${r.notes}</p>` : ''}
 ${r.arrived_by && r.arrived_by !== 'native' ? html`<p class="muted">${label('arrival', r.arrived_by)}${r.moved_in_on ? ` ${r.moved_in_on}` : ''}${r.moved_in_from ? html`${t('，来自')}${r.moved_in_from}` : ''}</p>` : ''}
-<div class="actions">
+<div class="btn-row">
 <a class="btn btn-small" href="/app/residents/${record.id}/edit">${t('编辑')}</a>
 <a class="btn btn-small" href="/app/residents/${record.id}/move-out">${t('迁出')}</a>
 <a class="btn btn-small" href="/app/residents/${record.id}/death">${t('死亡')}</a>
@@ -143,7 +143,7 @@ ${h.notes ? html`<p class="muted">${h.notes}</p>` : ''}
 <h2>${t('居民（{n}）', { n: current.length })}</h2>
 ${current.length ? html`<ul class="list residents">${current.map((c) => residentCard(c, data))}</ul>` : html`<p class="muted">${t('暂无在住居民')}</p>`}
 <a class="btn btn-block" href="/app/residents/new?household=${household.id}">＋ ${t('新增居民')}</a>
-<div class="actions">
+<div class="btn-row">
 <a class="btn" href="/app/residents/new?household=${household.id}&arrival=move_in">${t('迁入')}</a>
 <a class="btn" href="/app/households/${household.id}/birth">${t('出生')}</a>
 <a class="btn" href="/app/households/${household.id}/status">${t('住户状态')}</a>

@@ -9,10 +9,10 @@ import { address, label } from './labels.js';
 import { flash, screen } from './screen.js';
 
 /** "租约到期，请核实租户" with how far the lease end is; '' when there is nothing to remind. */
-export function leaseNotice(days, leaseEnd) {
+export function leaseNotice(days, leaseEnd, { badge = true } = {}) {
   if (days === null || days === undefined) return '';
   const when = days < 0 ? t('已过期 {n} 天', { n: -days }) : days === 0 ? t('今天到期') : t('{n} 天后到期', { n: days });
-  return html`<span class="badge badge-warn">${t('租约到期，请核实租户')}</span> <span class="muted">${t('租约到期日 {date}', { date: leaseEnd })} · ${when}</span>`;
+  return html`${badge ? html`<span class="badge badge-warn">${t('租约到期，请核实租户')}</span> ` : ''}<span class="muted">${t('租约到期日 {date}', { date: leaseEnd })} · <strong>${when}</strong></span>`;
 }
 
 const dateInput = (name, text, values, errors, { max = '', required = false } = {}) => html`<label class="field"><span class="field-label">${text}${required ? html`<span class="req">*</span>` : ''}</span><input type="date" name="${name}" value="${values[name] || ''}"${max ? html` max="${max}"` : ''}${flag(required, 'required')}>${fieldError(errors, name)}</label>`;
