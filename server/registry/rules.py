@@ -6,7 +6,6 @@ from datetime import date
 
 from marshmallow import ValidationError
 
-from ..areas.models import Building
 from ..core.messages import register_messages
 from .care_tags import detail_errors
 from .models import CareTagType, Household, Resident
@@ -107,20 +106,15 @@ def household_errors(state, record_id: str | None, target) -> dict[str, str]:
     return errors
 
 
-def check_household(ctx, state, row) -> dict[str, str]:
+def check_household(ctx, state, row, grid_id) -> dict[str, str]:
+    """`grid_id`: the grid the household is in (its building's; the sync layer finds it)."""
     target = None
     merged_into = state.get("merged_into_id")
     if merged_into and merged_into != state.get("id"):
         other = ctx.session.get(Household, merged_into)
         if other is not None:
             target = {"grid_id": other.grid_id, "deleted": other.deleted}
-    grid_id = row.grid_id if row is not None else _grid_of_building(ctx, state.get("building_id"))
     return household_errors({**state, "grid_id": grid_id}, state.get("id") or (row.id if row else None), target)
-
-
-def _grid_of_building(ctx, building_id):
-    building = ctx.session.get(Building, building_id) if building_id else None
-    return building.grid_id if building is not None else None
 
 
 def check_resident_tag(ctx, state, row) -> dict[str, str]:
