@@ -43,6 +43,7 @@ test('an unregistered door opens a form that registers the household and its fir
   assert.ok(after.includes(`href="/app/households/${household.record_id}"`));
   const home = await (await router.route(get('/app/'))).text();
   assert.match(home, /租约到期，请核实租户（1）/);
+  assert.match(await (await router.route(get('/app/due'))).text(), /租约到期，请核实租户（1）/);
   // The same door again is refused, and so is a lease on a home that is not rented.
   const again = await router.route(post(href, [['housing_use', 'owner_occupied'], ['lease_end', '2026-07-01']]));
   assert.equal(again.status, 422);

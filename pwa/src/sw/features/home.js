@@ -2,11 +2,10 @@
 // returned, findings waiting for the reporter's check, and the sync state. A patrol volunteer's
 // home has only the patrol and sync parts.
 
-import { leaseReminder } from '../../core/registry_rules.js';
 import { t } from '../../i18n/index.js';
 import { gridOf, loadCare, loadGrids, outboxCounts } from '../queries.js';
 import { careStatus, DUE_WINDOW_DAYS } from '../views/care.js';
-import { address } from '../views/labels.js';
+import { leaseReminders } from '../views/registry.js';
 import { homeView } from '../views/home.js';
 import { countAwaitingCheck } from './patrol.js';
 
@@ -53,10 +52,7 @@ export async function homeScreen(ctx, { user }, extra = {}) {
   const returned = care.visits
     .filter((v) => v.fields.review_status === 'returned' && v.fields.visitor_id === user.id)
     .map((v) => ({ id: v.id, visitedAt: v.fields.visited_at, comment: v.fields.review_comment }));
-  const byId = new Map(buildings.map((b) => [b.id, b]));
-  const leases = households.map((h) => ({ h, days: leaseReminder(h, today) })).filter((l) => l.days !== null)
-    .sort((a, b) => a.days - b.days)
-    .map(({ h, days }) => ({ id: h.id, days, leaseEnd: h.fields.lease_end, address: address(byId.get(h.fields.building_id), h) }));
+  const leases = leaseReminders(households, new Map(buildings.map((b) => [b.id, b])), today);
   return homeView({ user, grids: gridList, due, returned, leases, toCheck, outbox, lastSync, syncing, firstSync: !cursor, ...extra });
 }
 

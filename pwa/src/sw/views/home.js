@@ -5,7 +5,7 @@ import { t, zh } from '../../i18n/index.js';
 import { pinReminder } from './unlock.js';
 import { html } from './escape.js';
 import { label } from './labels.js';
-import { leaseNotice } from './registry.js';
+import { leaseSection } from './registry.js';
 import { flash, screen } from './screen.js';
 
 /** The sync status lines shared by the home and sync screens. */
@@ -72,10 +72,7 @@ ${data.returned?.length ? html`<section class="card notice-danger">
 <h2>${t('社区退回的走访（{n}）', { n: data.returned.length })}</h2>
 <ul class="list">${data.returned.map((r) => html`<li><a class="list-item" href="/app/visits/${r.id}/fix"><strong>${chinaDateTime(r.visitedAt)}</strong> <span class="muted">${r.comment || ''}</span></a></li>`)}</ul>
 </section>` : ''}
-${data.leases?.length ? html`<section class="card notice">
-<h2>${t('租约到期，请核实租户（{n}）', { n: data.leases.length })}</h2>
-<ul class="list">${data.leases.map((l) => html`<li><a class="list-item" href="/app/households/${l.id}"><strong>${l.address}</strong><br>${leaseNotice(l.days, l.leaseEnd, { badge: false })}</a></li>`)}</ul>
-</section>` : ''}
+${leaseSection(data.leases)}
 ${checkPrompt(data.toCheck)}
 <section class="card">${status}${syncButton('/app/')}</section>
 ${grids.length === 0 ? html`<section class="card notice"><p>${data.firstSync ? t('正在下载本网格数据（首次需要联网），完成后本页会自动刷新…') : t('本机还没有网格数据，请联网后点“立即同步”。')}</p></section>` : ''}

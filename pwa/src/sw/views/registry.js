@@ -2,6 +2,7 @@
 // moving out or dying, a birth, the household's status (空置/已拆除/已合并) and its lease. The rules
 // are pwa/src/core/registry_rules.js, the twin of the server's.
 
+import { leaseReminder } from '../../core/registry_rules.js';
 import { t } from '../../i18n/index.js';
 import { flag, html } from './escape.js';
 import { fieldError, options } from './inputs.js';
@@ -13,6 +14,22 @@ export function leaseNotice(days, leaseEnd, { badge = true } = {}) {
   if (days === null || days === undefined) return '';
   const when = days < 0 ? t('已过期 {n} 天', { n: -days }) : days === 0 ? t('今天到期') : t('{n} 天后到期', { n: days });
   return html`${badge ? html`<span class="badge badge-warn">${t('租约到期，请核实租户')}</span> ` : ''}<span class="muted">${t('租约到期日 {date}', { date: leaseEnd })} · <strong>${when}</strong></span>`;
+}
+
+/** Rented homes whose lease ends within 14 days or has ended, nearest first: [{id, address, leaseEnd, days}]. */
+export function leaseReminders(households, buildingsById, today) {
+  return households.map((h) => ({ h, days: leaseReminder(h, today) })).filter((l) => l.days !== null)
+    .sort((a, b) => a.days - b.days)
+    .map(({ h, days }) => ({ id: h.id, days, leaseEnd: h.fields.lease_end, address: address(buildingsById.get(h.fields.building_id), h) }));
+}
+
+/** The reminder card on the home and 待访 lists. */
+export function leaseSection(leases) {
+  if (!leases?.length) return '';
+  return html`<section class="card notice">
+<h2>${t('租约到期，请核实租户（{n}）', { n: leases.length })}</h2>
+<ul class="list">${leases.map((l) => html`<li><a class="list-item" href="/app/households/${l.id}"><strong>${l.address}</strong><br>${leaseNotice(l.days, l.leaseEnd, { badge: false })}</a></li>`)}</ul>
+</section>`;
 }
 
 const dateInput = (name, text, values, errors, { max = '', required = false } = {}) => html`<label class="field"><span class="field-label">${text}${required ? html`<span class="req">*</span>` : ''}</span><input type="date" name="${name}" value="${values[name] || ''}"${max ? html` max="${max}"` : ''}${flag(required, 'required')}>${fieldError(errors, name)}</label>`;
