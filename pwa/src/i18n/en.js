@@ -432,5 +432,6 @@ export default {
   '仍在住': 'Still lives here',
   '迁出或死亡日期': 'Date moved out or died',
   '房屋用途（在住时）': 'Housing use (when lived in)',
+  '迁入日期（迁入的填写）': 'Moved in on (if they moved in)',
   '点“未登记”的房间，可登记新住户。': 'Tap a door marked “not registered” to register a new household.',
 };

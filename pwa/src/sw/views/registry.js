@@ -75,7 +75,7 @@ ${textInput('r.id_number', t('身份证号'), values, errors, 32)}
 ${textInput('r.phone', t('联系电话'), values, errors, 20, { type: 'tel' })}
 ${selectInput('r.relation', 'relation', t('与户主关系'), { 'r.relation': values['r.relation'] || 'head' }, errors)}
 ${selectInput('r.arrived_by', 'arrival', t('来由'), { 'r.arrived_by': values['r.arrived_by'] || 'move_in' }, errors)}
-${dateInput('r.moved_in_on', t('迁入日期'), { 'r.moved_in_on': values['r.moved_in_on'] ?? data.today }, errors, { max: data.today })}
+${dateInput('r.moved_in_on', t('迁入日期（迁入的填写）'), values, errors, { max: data.today })}
 ${textInput('r.moved_in_from', t('从何处迁入'), values, errors, 100, { placeholder: t('如：河南省周口市') })}
 <button type="submit" class="btn btn-primary btn-big btn-block">${t('保存住户')}</button>
 <a class="btn btn-block" href="/app/buildings/${building.id}">${t('取消')}</a>
