@@ -103,3 +103,20 @@ def test_a_household_registered_offline_with_its_resident_and_a_death_ending_tag
     person = db.session.get(Resident, tenant)
     assert (person.grid_id, person.moved_in_from, person.left_by) == (world.grids[0].id, "河南省周口市", "death")
     assert str(db.session.get(ResidentTag, tag).ended_on) == "2026-11-01"
+
+
+def test_staff_see_the_household_it_joined_and_the_lease(app, world, device_factory):
+    from tests.console.conftest import StaffClient
+
+    staff = device_factory("staff")
+    pull_until(staff)
+    first = world.households[0].id
+    neighbour = staff.create("household", {"building_id": world.buildings[0].id, "unit": 2, "floor": 4, "room": "402",
+                                           "housing_use": "rented", "lease_end": "2027-01-31"})
+    staff.update("household", first, {"status": "merged", "merged_into_id": neighbour})
+    assert [r["status"] for r in staff.push()] == ["accepted", "accepted"]
+    client = StaffClient(app.test_client())
+    assert client.login("staff").status_code == 302
+    page = client.get(f"/console/households/{first}").text
+    assert "已合并" in page and f'href="/console/households/{neighbour}"' in page
+    assert "2027-01-31" in client.get(f"/console/households/{neighbour}").text

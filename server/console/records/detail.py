@@ -57,9 +57,8 @@ def household_context(household: Household) -> dict:
     current_count = sum(1 for r in residents if r.moved_out_on is None or r.moved_out_on > today)
     merged_into = db.session.get(Household, household.merged_into_id) if household.merged_into_id else None
     into_building = db.session.get(Building, merged_into.building_id) if merged_into else None
-    merged_into_address = f"{into_building.number}号楼{merged_into.unit}单元{merged_into.room}" if merged_into else ""
     return dict(household=household, building=building, residents=residents, due=due,
-                current_count=current_count, merged_into=merged_into, merged_into_address=merged_into_address,
+                current_count=current_count, merged_into=merged_into, into_building=into_building,
                 tags=tags_of([r.id for r in residents]), visits=visits, visit_total=total, people=people,
                 names={r.id: r.name for r in residents}, history=history, origin=origin,
                 tag_types={t.id: t for t in db.session.scalars(select(CareTagType))},
