@@ -26,6 +26,11 @@ function attacks(rejectedId) {
     residentEdit: ['/app/residents/r2/edit', [['name', '伪造'], ['sex', 'male'], ['birth_date', '1950-01-01'], ['relation', 'spouse']]],
     unitNew: ['/app/buildings/b1/units/new', [['name', '伪造的单位'], ['kind', 'shop'], ['contact_phone', '13800000000']]],
     unitEdit: ['/app/units/u1/edit', [['name', '伪造'], ['kind', 'company'], ['status', 'closed']]],
+    householdNew: ['/app/households/new?building=b1&unit=1&floor=9&room=901', [['housing_use', 'rented'], ['r.name', '伪造'], ['r.sex', 'male']]],
+    birth: ['/app/households/h1/birth', [['name', '伪造'], ['sex', 'male'], ['birth_date', '2026-01-01']]],
+    householdStatus: ['/app/households/h1/status', [['state', 'demolished']]],
+    residentMoveOut: ['/app/residents/r2/move-out', [['moved_out_on', '2026-01-01'], ['moved_out_to', '伪造']]],
+    residentDeath: ['/app/residents/r2/death', [['moved_out_on', '2026-01-01']]],
     patrolNew: ['/app/patrol/new', [['category', 'safety_gas'], ['description', '紧急：伪造的发现'], ['urgency', 'emergency']]],
     patrolCheck: ['/app/patrol/f1/check', [['result', 'verified'], ['opinion', 'forged']]],
     syncRun: ['/app/sync/run', [['next', '/app/']]],
@@ -95,7 +100,7 @@ test('every POST route refuses every cross-site variant: 403 with the code, noth
       attempts += 1;
     }
   }
-  assert.equal(attempts, 16 * Object.keys(VARIANTS).length);
+  assert.equal(attempts, 21 * Object.keys(VARIANTS).length);
 });
 
 test('the app\'s own posts go through: htmx (no Origin) and a same-origin navigation, with the token', async () => {

@@ -109,6 +109,11 @@ def _resubmit(ctx, row) -> None:
         ctx.server_write("visit", row, {"review_status": "resubmitted"})
 
 
+def _check_household(ctx, state, row):
+    building = ctx.session.get(Building, state.get("building_id")) if state.get("building_id") else None
+    return rules.check_household(ctx, state, row, building.grid_id if building is not None else None)
+
+
 def _set_reporter(ctx, row):
     row.reporter_id = ctx.user.id
     row.status = "reported"
@@ -121,7 +126,8 @@ ENTITIES: dict[str, Entity] = {
         Entity("care_tag_type", CareTagType, CareTagTypeWire),
         Entity("finding_category", FindingCategory, FindingCategoryWire),
         Entity("building", Building, BuildingWire, _grid_place),
-        Entity("household", Household, HouseholdWire, _parent_place(Building, "building_id")),
+        Entity("household", Household, HouseholdWire, _parent_place(Building, "building_id"),
+               check=_check_household),
         Entity("unit", Unit, UnitWire, _parent_place(Building, "building_id")),
         Entity("resident", Resident, ResidentWire, _parent_place(Household, "household_id"),
                check=rules.check_resident),

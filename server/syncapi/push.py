@@ -182,7 +182,7 @@ def _apply(ctx: ChangeContext, change: dict) -> dict[str, Any]:
 
     errors = entity.column_errors({k: incoming[k] for k in merged.applied})
     if entity.check:
-        errors.update(entity.check(ctx, merged.values, row))
+        errors.update(entity.check(ctx, {**merged.values, "id": change["record_id"]}, row))
     if errors:
         raise Rejected("validation_failed", {k: field_error(v) for k, v in errors.items()})
     photos_before = list(getattr(row, "photos", None) or []) if row is not None else []

@@ -114,3 +114,19 @@ def test_the_pages_query_postgresql_too(any_app, any_world, device_factory):
     page = client.get(f"/console/residents/{person.id}").text
     # Created: the tag by the phone, the resident by the world's loader.
     assert page.count('data-kind="rejected"') == 1 and page.count('data-kind="create"') == 2
+
+
+def test_residents_who_moved_out_or_died_are_never_due(app, world):
+    w = writer(app)
+    home = add_home(w, world.grids[0], world.buildings[0], 2, "301")
+    yesterday = china_today() - timedelta(days=1)
+    gone = add_person(w, home, "迁走的", left_by="move_out", moved_out_on=yesterday, moved_out_to="上海市")
+    dead = add_person(w, home, "去世的", left_by="death", moved_out_on=yesterday)
+    staying = add_person(w, home, "还在的")
+    for person in (gone, dead, staying):
+        add_tag(w, person, "elderly_alone", 200)  # a tag never ended: the move still takes them off the list
+    db.session.commit()
+    overdue = set(db.session.scalars(db.select(Resident.id).where(overdue_clause(Resident))))
+    dates = due_status(list(db.session.scalars(db.select(Resident).where(Resident.household_id == home.id))))
+    assert staying.id in overdue and set(dates) == {staying.id}
+    assert gone.id not in overdue and dead.id not in overdue

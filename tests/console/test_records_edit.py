@@ -37,7 +37,9 @@ def resident_form(client, resident, **changes) -> dict:
               "id_type": resident.id_type or "", "ethnicity": resident.ethnicity or "",
               "relation": resident.relation or "", "population_type": resident.population_type or "",
               "permit_expiry": "", "political_status": resident.political_status or "",
-              "moved_out_on": "", "notes": resident.notes or "", "id_number": "", "phone": ""}
+              "moved_out_on": "", "notes": resident.notes or "", "id_number": "", "phone": "",
+              "arrived_by": resident.arrived_by or "", "moved_in_on": str(resident.moved_in_on or ""),
+              "moved_in_from": resident.moved_in_from or "", "left_by": resident.left_by or "", "moved_out_to": ""}
     values.update(changes)
     return {"clocks": form["clocks"], "loaded": form["loaded"], **values}
 
@@ -220,9 +222,14 @@ def test_moving_out_keeps_the_resident(staff_client, world):
     person = world.residents[0]
     c = staff_client("staff")
     day = (china_today() - timedelta(days=1)).isoformat()
-    assert c.post(f"/console/residents/{person.id}/edit", resident_form(c, person, moved_out_on=day)).status_code == 302
+    without_way = c.post(f"/console/residents/{person.id}/edit", resident_form(c, person, moved_out_on=day))
+    assert without_way.status_code == 422 and 'data-code="left_by_required"' in without_way.text
+    assert c.post(f"/console/residents/{person.id}/edit",
+                  resident_form(c, person, moved_out_on=day, left_by="move_out", moved_out_to="上海市")).status_code == 302
     db.session.expire_all()
     assert db.session.get(Resident, person.id).moved_out_on.isoformat() == day
+    page = c.get(f"/console/residents/{person.id}").text
+    assert "迁往 上海市" in page
     assert person.id not in c.get("/console/residents").text
     assert person.id in c.get("/console/residents?moved=out").text
     assert "已于" in c.get(f"/console/residents/{person.id}").text
@@ -249,7 +256,7 @@ def test_household_edit(staff_client, world):
     form = load_form(c, f"/console/households/{home.id}/edit")
     data = {"clocks": form["clocks"], "loaded": form["loaded"], "unit": "1", "floor": "5", "room": "501",
             "housing_use": "rented", "registration_status": "consistent", "landlord_name": "钱房东",
-            "landlord_phone": "0101234567x", "contact_phone": "", "notes": ""}
+            "landlord_phone": "0101234567x", "contact_phone": "", "notes": "", "status": "active", "lease_end": "2027-02-28"}
     refused = c.post(f"/console/households/{home.id}/edit", data)
     assert refused.status_code == 422 and 'data-code="phone_format"' in refused.text
     assert 'value="钱房东"' in refused.text
@@ -257,6 +264,7 @@ def test_household_edit(staff_client, world):
     db.session.expire_all()
     saved = db.session.get(Household, home.id)
     assert (saved.housing_use, saved.landlord_name, saved.landlord_phone) == ("rented", "钱房东", "010-12345678")
+    assert str(saved.lease_end) == "2027-02-28" and "2027-02-28" in c.get(f"/console/households/{home.id}").text
     page = c.get(f"/console/households/{home.id}").text
     assert "010-****5678" in page and "010-12345678" not in page
     assert re.search(r'data-field="housing_use".*?class="from ">自住</td>.*?出租</td>', page, re.S)  # from the logged creation

@@ -114,9 +114,9 @@ def test_deleting_a_resident_is_refused_and_moving_out_is_a_state(any_app, any_w
     assert refused["message"] == "此类记录不能删除，请改为更新状态"
     assert refused["message_en"].startswith("This kind of record cannot be deleted")
 
-    a.update("resident", rid, {"moved_out_on": "2026-10-01"})
+    a.update("resident", rid, {"moved_out_on": "2026-10-01", "left_by": "move_out"})
     [moved] = a.push()
-    assert moved["status"] == "accepted" and moved["applied"] == ["moved_out_on"]
+    assert moved["status"] == "accepted" and sorted(moved["applied"]) == ["left_by", "moved_out_on"]
     pull_until(b)
     assert b.server_copy()[("resident", rid)]["moved_out_on"] == "2026-10-01"
     assert b.server_copy()[("resident", rid)]["name"] == "张秀英"

@@ -58,6 +58,17 @@ phone = st.sampled_from([None, "13800138000", "13912345678", "010-62345678"])
 note = st.sampled_from([None, "", "行动不便", "女儿每周来探望", "independent", "需要助餐服务 🍲"])
 past_date = st.dates(min_value=date(1930, 1, 1), max_value=date(2020, 12, 31)).map(str)
 
+# After every birth date above, so a move-out is never before the birth (rule before_birth).
+moved_out_date = st.dates(min_value=date(2021, 1, 1), max_value=date(2025, 12, 31)).map(str)
+
+
+def with_departure(fields: dict) -> dict:
+    """A move-out date always travels with how the person left, in the same change (the pair rule)."""
+    if "moved_out_on" in fields:
+        return {**fields, "left_by": "move_out" if fields["moved_out_on"] else None}
+    return fields
+
+
 resident_fields = st.fixed_dictionaries({}, optional={
     "name": st.sampled_from(["张秀英", "李建国", "王芳", "赵磊"]),
     "sex": st.sampled_from(["male", "female"]),
@@ -67,9 +78,9 @@ resident_fields = st.fixed_dictionaries({}, optional={
     "relation": st.sampled_from([None, "head", "spouse", "child", "tenant"]),
     "population_type": st.sampled_from(["registered", "migrant"]),
     "political_status": st.sampled_from([None, "party_member", "masses"]),
-    "moved_out_on": st.one_of(st.none(), past_date),
+    "moved_out_on": st.one_of(st.none(), moved_out_date),
     "notes": note,
-}).filter(bool)
+}).filter(bool).map(with_departure)
 
 household_fields = st.fixed_dictionaries({}, optional={
     "housing_use": st.sampled_from(["owner_occupied", "rented", "vacant", "commercial"]),

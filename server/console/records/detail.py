@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from ...areas.models import Building
 from ...core.sensitive import SENSITIVE_CARE_TAGS
+from ...core.time import china_today
 from ...auth.models import User
 from ...extensions import db
 from ...fieldwork.models import Visit
@@ -52,7 +53,12 @@ def household_context(household: Household) -> dict:
     total = db.session.scalar(select(func.count(Visit.id)).where(*visible))
     history = household_history(household)
     origin = None if has_logged_creation(history, "household", household.id) else household.created_at
+    today = china_today()
+    current_count = sum(1 for r in residents if r.moved_out_on is None or r.moved_out_on > today)
+    merged_into = db.session.get(Household, household.merged_into_id) if household.merged_into_id else None
+    into_building = db.session.get(Building, merged_into.building_id) if merged_into else None
     return dict(household=household, building=building, residents=residents, due=due,
+                current_count=current_count, merged_into=merged_into, into_building=into_building,
                 tags=tags_of([r.id for r in residents]), visits=visits, visit_total=total, people=people,
                 names={r.id: r.name for r in residents}, history=history, origin=origin,
                 tag_types={t.id: t for t in db.session.scalars(select(CareTagType))},

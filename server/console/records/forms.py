@@ -52,6 +52,8 @@ HOUSEHOLD_FORM = (
     Input("contact_phone", "secret", secret_kind="phone"),
     Input("landlord_name", maxlength=32, hint=_l("出租房屋填写")),
     Input("landlord_phone", "secret", secret_kind="phone", hint=_l("出租房屋填写")),
+    Input("lease_end", "date", hint=_l("出租房屋填写；到期前14天提醒网格员核实")),
+    Input("status", "select", codes("household_status")),
     Input("notes", "textarea", maxlength=2000),
 )
 
@@ -64,7 +66,10 @@ RESIDENT_FORM = (
     Input("population_type", "select", codes("population_type")),
     Input("permit_expiry", "date", hint=_l("仅流动人口、境外人员填写")),
     Input("political_status", "select", codes("political_status")),
-    Input("moved_out_on", "date", hint=_l("居民不会被删除：搬离后填写迁出日期即可")),
+    Input("arrived_by", "select", codes("arrival")), Input("moved_in_on", "date"),
+    Input("moved_in_from", maxlength=100),
+    Input("left_by", "select", codes("departure"), hint=_l("居民不会被删除：搬离或死亡后选择并填写日期")),
+    Input("moved_out_on", "date"), Input("moved_out_to", maxlength=100),
     Input("notes", "textarea", maxlength=2000),
 )
 

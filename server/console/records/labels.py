@@ -18,6 +18,9 @@ FIELDS = {
     "resident_id": _l("居民"), "building_id": _l("楼栋"), "unit": _l("单元"), "floor": _l("楼层"), "room": _l("房号"),
     "housing_use": _l("房屋用途"), "registration_status": _l("人户状态"), "landlord_name": _l("房东姓名"),
     "landlord_phone": _l("房东电话"), "contact_phone": _l("联系电话"), "grid_id": _l("网格"),
+    "status": _l("住户状态"), "merged_into_id": _l("合并到的住户"), "lease_end": _l("租约到期日"),
+    "arrived_by": _l("来由"), "moved_in_on": _l("迁入日期"), "moved_in_from": _l("迁入自"),
+    "left_by": _l("离开方式"), "moved_out_to": _l("迁往"),
     "_deleted": _l("删除"),
     # Other console forms' fields, so that a refusal names them as the form does.
     "opinion": _l("处置意见"), "level": _l("响应级别"), "deadline_at": _l("处置期限"), "rating": _l("回访评价"),

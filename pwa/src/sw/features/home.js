@@ -5,6 +5,7 @@
 import { t } from '../../i18n/index.js';
 import { gridOf, loadCare, loadGrids, outboxCounts } from '../queries.js';
 import { careStatus, DUE_WINDOW_DAYS } from '../views/care.js';
+import { leaseReminders } from '../views/registry.js';
 import { homeView } from '../views/home.js';
 import { countAwaitingCheck } from './patrol.js';
 
@@ -51,7 +52,8 @@ export async function homeScreen(ctx, { user }, extra = {}) {
   const returned = care.visits
     .filter((v) => v.fields.review_status === 'returned' && v.fields.visitor_id === user.id)
     .map((v) => ({ id: v.id, visitedAt: v.fields.visited_at, comment: v.fields.review_comment }));
-  return homeView({ user, grids: gridList, due, returned, toCheck, outbox, lastSync, syncing, firstSync: !cursor, ...extra });
+  const leases = leaseReminders(households, new Map(buildings.map((b) => [b.id, b])), today);
+  return homeView({ user, grids: gridList, due, returned, leases, toCheck, outbox, lastSync, syncing, firstSync: !cursor, ...extra });
 }
 
 export const routes = [

@@ -6,6 +6,7 @@ import { gridOf, loadGrids, mapById } from '../queries.js';
 import { buildingView } from '../views/building.js';
 import { careStatus, doorStatus, isActiveTag, isCurrentResident } from '../views/care.js';
 import { householdView } from '../views/household.js';
+import { address } from '../views/labels.js';
 import { notFoundView } from '../views/screen.js';
 
 /** GET /app/buildings/<id> */
@@ -59,6 +60,8 @@ export async function householdScreen(ctx, { params: [id], user, url }, extra = 
   const rank = (r) => { const i = relationOrder.indexOf(r.fields.relation); return i < 0 ? 99 : i; };
   const rows = residents.slice().sort((a, b) => (rank(a) - rank(b)) || String(a.fields.birth_date ?? '').localeCompare(String(b.fields.birth_date ?? '')))
     .map((record) => ({ record, tags: tagLists[residents.indexOf(record)].filter((t) => isActiveTag(t, today)).sort((a, b) => order(a) - order(b)) }));
+  const into = household.fields.merged_into_id ? await ctx.storage.view('household', household.fields.merged_into_id) : null;
+  const intoBuilding = into ? await ctx.storage.view('building', into.fields.building_id) : null;
   const sorted = visits.slice().sort((a, b) => String(b.fields.visited_at).localeCompare(String(a.fields.visited_at)));
   return householdView({
     household,
@@ -71,6 +74,7 @@ export async function householdScreen(ctx, { params: [id], user, url }, extra = 
     today,
     user,
     more: url?.searchParams?.get('more') === '1',
+    mergedInto: into ? address(intoBuilding, into) : '',
     ...extra,
   });
 }

@@ -4,6 +4,7 @@
 import { uuid7 } from '../../core/ids.js';
 import { checkResidentId, normaliseIdNumber } from '../../core/idnumber.js';
 import { validatePhone } from '../../core/phone.js';
+import { movementErrors } from '../../core/registry_rules.js';
 import { t } from '../../i18n/index.js';
 import { isDate, str } from '../forms.js';
 import { afterWrite, invalid, show } from '../reply.js';
@@ -23,8 +24,10 @@ async function residentNewScreen(ctx, { url }, extra = {}) {
   const [building, tagTypes] = await Promise.all([
     ctx.storage.view('building', household.fields.building_id), ctx.storage.listByEntity('care_tag_type'),
   ]);
+  const arrival = url.searchParams.get('arrival');
+  const values = arrival === 'move_in' ? { arrived_by: 'move_in', moved_in_on: ctx.today() } : {};
   return residentFormView({
-    mode: 'new', household, building, resident: null, values: {}, tagTypes: tagTypes.sort(bySort),
+    mode: 'new', household, building, resident: null, values, tagTypes: tagTypes.sort(bySort),
     chosenTags: new Set(), details: {}, errors: {}, today: ctx.today(), ...extra,
   });
 }
@@ -58,9 +61,9 @@ async function checkIdScreen(ctx, { url }) {
   }, { today: ctx.today() });
 }
 
-const RESIDENT_TEXT = { name: 50, id_number: 32, phone: 20, ethnicity: 16, notes: 2000 };
-const RESIDENT_ENUMS = { sex: 'sex', id_type: 'id_type', relation: 'relation', population_type: 'population_type', political_status: 'political_status' };
-const RESIDENT_DATES = ['birth_date', 'permit_expiry', 'moved_out_on'];
+const RESIDENT_TEXT = { name: 50, id_number: 32, phone: 20, ethnicity: 16, notes: 2000, moved_in_from: 100, moved_out_to: 100 };
+const RESIDENT_ENUMS = { sex: 'sex', id_type: 'id_type', relation: 'relation', population_type: 'population_type', political_status: 'political_status', arrived_by: 'arrival', left_by: 'departure' };
+const RESIDENT_DATES = ['birth_date', 'permit_expiry', 'moved_out_on', 'moved_in_on'];
 const NOT_NULL = { id_type: 'resident_id', population_type: 'registered' };
 
 /** The resident form as wire values ('' for empty) and its errors {field: code}. */
@@ -68,7 +71,7 @@ export function parseResidentForm(form, { today, mode }) {
   const values = {};
   const errors = {};
   for (const name of [...Object.keys(RESIDENT_TEXT), ...Object.keys(RESIDENT_ENUMS), ...RESIDENT_DATES]) values[name] = str(form, name);
-  if (mode !== 'edit') values.moved_out_on = '';
+  if (mode !== 'edit') Object.assign(values, { moved_out_on: '', left_by: '', moved_out_to: '' });
   if (!values.id_type) values.id_type = 'resident_id';
   if (!values.population_type) values.population_type = 'registered';
   if (values.id_type === 'resident_id' && values.id_number) values.id_number = normaliseIdNumber(values.id_number);
@@ -80,6 +83,8 @@ export function parseResidentForm(form, { today, mode }) {
   if (!errors.birth_date && values.birth_date && values.birth_date > today) errors.birth_date = 'future_date';
   if (values.phone && validatePhone(values.phone)) errors.phone = 'phone_format';
   if (values.permit_expiry && !['migrant', 'foreign'].includes(values.population_type)) errors.permit_expiry = 'permit_for_migrant_only';
+  const badDates = new Set(Object.keys(errors));
+  for (const [name, code] of Object.entries(movementErrors(values, { today }))) if (!errors[name] && !badDates.has(name)) errors[name] = code;
   const idErrors = checkResidentId(values, { today });
   for (const [name, code] of Object.entries(idErrors)) if (!errors[name]) errors[name] = code;
   return { values, errors };

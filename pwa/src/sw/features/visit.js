@@ -10,6 +10,7 @@ import { loadCare, mapById } from '../queries.js';
 import { afterWrite, invalid, show } from '../reply.js';
 import { careStatus, DUE_WINDOW_DAYS } from '../views/care.js';
 import { dueView } from '../views/due.js';
+import { leaseReminders } from '../views/registry.js';
 import { address, isCode, label } from '../views/labels.js';
 import { forbiddenView, notFoundView } from '../views/screen.js';
 import { visitFixView } from '../views/visit_fix.js';
@@ -126,7 +127,8 @@ export async function dueScreen(ctx) {
     const household = hh.get(e.resident.fields.household_id) || null;
     return { ...e, household, building: household ? bb.get(household.fields.building_id) || null : null };
   });
-  return dueView({ entries, tagTypes: mapById(care.tagTypes), today, window: DUE_WINDOW_DAYS });
+  const leases = leaseReminders(households, bb, today);
+  return dueView({ entries, leases, tagTypes: mapById(care.tagTypes), today, window: DUE_WINDOW_DAYS });
 }
 
 export const routes = [

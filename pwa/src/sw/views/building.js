@@ -18,13 +18,16 @@ function doorCell(cell, info, tagTypes) {
     return html`<span class="door door-unregistered door-${cell.use}" title="${t('{room}：{use}', { room: cell.room, use: use() })}"><span class="door-room">${cell.room}</span><span class="door-mark">${use()}</span></span>`;
   }
   if (!cell.household) {
-    return html`<span class="door door-unregistered" title="${t('{room} 尚未登记', { room: cell.room })}"><span class="door-room">${cell.room}</span><span class="door-mark">${t('未登记')}</span></span>`;
+    // Tapping an empty door registers the household found behind it, at that door.
+    const q = `building=${encodeURIComponent(info.buildingId)}&unit=${cell.unit}&floor=${cell.floor}&room=${encodeURIComponent(cell.room)}`;
+    return html`<a class="door door-unregistered" href="/app/households/new?${q}" aria-label="${t('{room} 尚未登记，点此登记住户', { room: cell.room })}"><span class="door-room">${cell.room}</span><span class="door-mark">${t('未登记')}</span></a>`;
   }
   const h = cell.household;
   const status = info.status.get(h.id) || 'pending';
   const meta = DOOR_STATUS[status];
   const tags = info.tags.get(h.id) || [];
-  const state = status === 'vacant' ? label('housing_use', h.fields.housing_use) : meta.text;
+  const gone = h.fields.status === 'demolished' || h.fields.status === 'merged';
+  const state = gone ? label('household_status', h.fields.status) : status === 'vacant' ? label('housing_use', h.fields.housing_use) : meta.text;
   const names = tags.map((code) => tagName(code, tagTypes)).join(t('、'));
   const useMark = use ? html`<span class="door-use">${use()}</span>` : '';
   return html`<a class="door door-${status}${use ? ` door-${cell.use}` : ''}" href="/app/households/${h.id}" aria-label="${cell.room}${t('：')}${meta.label}${names ? `${t('；')}${names}` : ''}"><span class="door-room">${cell.room}</span><span class="door-mark">${meta.mark}${state}</span>${useMark}${tags.length ? html`<span class="door-tags">${tags.map((code) => html`<span class="tag-mark" title="${tagName(code, tagTypes)}">${tagMark(code, tagTypes.get?.(code))}</span>`)}</span>` : ''}</a>`;
@@ -42,7 +45,7 @@ function lift(value) {
  */
 export function buildingView(data) {
   const { building, households = [], tagTypes = new Map() } = data;
-  const info = { status: data.status || new Map(), tags: data.tags || new Map() };
+  const info = { status: data.status || new Map(), tags: data.tags || new Map(), buildingId: building.id };
   const b = building.fields;
   const layout = doorGrid(building, households);
   const counts = { overdue: 0, pending: 0, visited: 0, vacant: 0 };
@@ -55,6 +58,7 @@ export function buildingView(data) {
 ${['overdue', 'pending', 'visited', 'vacant'].map((s) => html`<li><span class="door door-${s}"><span class="door-mark">${DOOR_STATUS[s].mark}</span></span>${DOOR_STATUS[s].text} ${counts[s]}</li>`)}
 </ul>
 <p class="muted">${t('本月走访情况。标记：独 独居 · 空 空巢 · 高 高龄 · 留 留守 · 婴 婴幼儿 · 病 慢病 · 残 残疾 · 孕 孕产妇 · 租 租户 · 低 低保')}</p>
+${layout.units.some((u) => u.floors.some((row) => row.doors.some((d) => !d.household))) ? html`<p class="muted">${t('点“未登记”的房间，可登记新住户。')}</p>` : ''}
 <div class="doors">
 ${layout.units.map((unit) => html`<section class="door-unit" aria-label="${t('{unit}单元', { unit: unit.unit })}">
 <h3>${t('{unit}单元', { unit: unit.unit })}</h3>

@@ -136,7 +136,8 @@ export const DOOR_STATUS = Object.freeze({
  */
 export function doorStatus({ household, residents, visits, overdueResidentIds, today }) {
   const use = household?.fields?.housing_use;
-  if (use === 'vacant' || use === 'commercial') return 'vacant';
+  const gone = ['demolished', 'merged'].includes(household?.fields?.status);
+  if (gone || use === 'vacant' || use === 'commercial') return 'vacant';
   const current = (residents || []).filter((r) => isCurrentResident(r, today));
   if (overdueResidentIds && current.some((r) => overdueResidentIds.has(r.id))) return 'overdue';
   const month = today.slice(0, 7);

@@ -4,6 +4,7 @@ import { t } from '../../i18n/index.js';
 import { ageText } from './dates.js';
 import { html } from './escape.js';
 import { address, tagMark, tagName } from './labels.js';
+import { leaseSection } from './registry.js';
 import { screen } from './screen.js';
 
 function when(entry) {
@@ -13,7 +14,8 @@ function when(entry) {
 }
 
 /**
- * data: {entries: [careStatus entry + {household, building}], tagTypes: Map, today, window}
+ * data: {entries: [careStatus entry + {household, building}], leases (views/registry.js leaseReminders),
+ *        tagTypes: Map, today, window}
  */
 export function dueView(data) {
   const { entries = [], tagTypes = new Map(), today } = data;
@@ -26,6 +28,7 @@ export function dueView(data) {
 <p>${t('逾期')} <strong class="text-danger">${overdue}</strong> ${t('人')} · ${t('{n} 天内到期', { n: data.window ?? 7 })} <strong>${entries.length - overdue}</strong> ${t('人')}</p>
 <p class="muted">${t('按标签走访周期计算（高风险至少每周一次），最早到期的在前。')}</p>
 </section>
+${leaseSection(data.leases)}
 ${entries.length === 0 ? html`<section class="card notice"><p>${t('近期没有需要走访的关爱对象。')}</p></section>` : html`<ol class="list due-list">
 ${entries.map((e) => {
     const r = e.resident.fields;

@@ -5,6 +5,7 @@ import { t, zh } from '../../i18n/index.js';
 import { pinReminder } from './unlock.js';
 import { html } from './escape.js';
 import { label } from './labels.js';
+import { leaseSection } from './registry.js';
 import { flash, screen } from './screen.js';
 
 /** The sync status lines shared by the home and sync screens. */
@@ -36,6 +37,7 @@ function checkPrompt(count) {
 /**
  * data: {user, grids: [{id, name, buildings: [{id, number, name, households}]}], due: {due, overdue},
  *        returned: [{id, visitedAt, comment}] (my visits the community sent back),
+ *        leases: [{id, address, leaseEnd, days}] (rented homes whose lease ends within 14 days or has),
  *        toCheck: how many of my findings wait for my check,
  *        outbox: {pending, rejected}, lastSync, syncing, firstSync, message, messageKind}
  */
@@ -70,6 +72,7 @@ ${data.returned?.length ? html`<section class="card notice-danger">
 <h2>${t('社区退回的走访（{n}）', { n: data.returned.length })}</h2>
 <ul class="list">${data.returned.map((r) => html`<li><a class="list-item" href="/app/visits/${r.id}/fix"><strong>${chinaDateTime(r.visitedAt)}</strong> <span class="muted">${r.comment || ''}</span></a></li>`)}</ul>
 </section>` : ''}
+${leaseSection(data.leases)}
 ${checkPrompt(data.toCheck)}
 <section class="card">${status}${syncButton('/app/')}</section>
 ${grids.length === 0 ? html`<section class="card notice"><p>${data.firstSync ? t('正在下载本网格数据（首次需要联网），完成后本页会自动刷新…') : t('本机还没有网格数据，请联网后点“立即同步”。')}</p></section>` : ''}

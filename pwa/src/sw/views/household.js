@@ -9,6 +9,8 @@ import { ageText } from './dates.js';
 import { flag, html } from './escape.js';
 import { fieldError, photoInput } from './inputs.js';
 import { address, codes, label, tagMark, tagName } from './labels.js';
+import { leaseReminder } from '../../core/registry_rules.js';
+import { leaseNotice } from './registry.js';
 import { flash, screen } from './screen.js';
 import { reviewNote } from './visit_fix.js';
 
@@ -48,8 +50,21 @@ ${record.pending || data.pendingIds?.has(record.id) ? html`<span class="badge ba
 ${tags.length ? html`<div class="tags">${tags.map((t) => html`<div class="tag tag-${t.fields.tag}"><span class="tag-mark">${tagMark(t.fields.tag, data.tagTypes?.get(t.fields.tag))}</span>${tagName(t.fields.tag, data.tagTypes)}${detailSummary(t, data.tagTypes?.get(t.fields.tag)) ? html` <span class="muted">${detailSummary(t, data.tagTypes?.get(t.fields.tag))}</span>` : ''}</div>`)}</div>` : ''}
 ${entry ? html`<div>${dueBadge(entry)}${entry.lastVisit ? html` <span class="muted">${t('上次走访 {date}', { date: entry.lastVisit })}</span>` : html` <span class="muted">${t('尚无走访记录')}</span>`}</div>` : ''}
 ${r.notes ? html`<p class="muted">${r.notes}</p>` : ''}
+${r.arrived_by && r.arrived_by !== 'native' ? html`<p class="muted">${label('arrival', r.arrived_by)}${r.moved_in_on ? ` ${r.moved_in_on}` : ''}${r.moved_in_from ? html`${t('，来自')}${r.moved_in_from}` : ''}</p>` : ''}
+<div class="btn-row">
 <a class="btn btn-small" href="/app/residents/${record.id}/edit">${t('编辑')}</a>
+<a class="btn btn-small" href="/app/residents/${record.id}/move-out">${t('迁出')}</a>
+<a class="btn btn-small" href="/app/residents/${record.id}/death">${t('死亡')}</a>
+</div>
 </li>`;
+}
+
+/** A resident who left: how, when and where to (the record stays; it is never deleted). */
+function movedItem(record) {
+  const r = record.fields;
+  const how = r.left_by ? label('departure', r.left_by) : t('迁出');
+  return html`<li><a class="list-item" href="/app/residents/${record.id}/edit"><strong>${r.name}</strong> <span class="muted">${how} ${r.moved_out_on}${r.moved_out_to ? html`${t('，迁往')}${r.moved_out_to}` : ''}</span>
+${r.arrived_by && r.arrived_by !== 'native' ? html`<span class="muted">${t('；')}${label('arrival', r.arrived_by)} ${r.moved_in_on || ''}</span>` : ''}</a></li>`;
 }
 
 function visitItem(visit, data) {
@@ -116,16 +131,24 @@ ${data.sheet ? visitSheet({ ...data, current }) : html`<section class="card quic
 <a class="btn btn-primary btn-big btn-block" href="/app/households/${household.id}/visit">${t('在家，一切正常')}</a>
 <a class="btn btn-block" href="/app/households/${household.id}/visit?more=1">${t('其他走访情况')}</a>
 </section>`}
+${h.status === 'demolished' || h.status === 'merged' ? html`<section class="card notice-danger"><p><strong>${label('household_status', h.status)}</strong>${h.status === 'merged' && data.mergedInto ? html`${t('，并入 ')}<a href="/app/households/${h.merged_into_id}">${data.mergedInto}</a>` : ''}</p></section>` : ''}
+${leaseReminder(household, data.today) !== null ? html`<section class="card notice">${leaseNotice(leaseReminder(household, data.today), h.lease_end)}</section>` : ''}
 <section class="card">
 <p>${label('housing_use', h.housing_use)} · ${label('registration_status', h.registration_status)}${h.contact_phone ? html` · ☎ ${maskPhone(h.contact_phone)}` : ''}</p>
 ${h.housing_use === 'rented' && h.landlord_name ? html`<p class="muted">${t('房东：')}${h.landlord_name}${h.landlord_phone ? html` ${maskPhone(h.landlord_phone)}` : ''}</p>` : ''}
+${h.housing_use === 'rented' && h.lease_end ? html`<p class="muted">${t('租约到期日 {date}', { date: h.lease_end })}</p>` : ''}
 ${h.notes ? html`<p class="muted">${h.notes}</p>` : ''}
 </section>
 <section class="card">
 <h2>${t('居民（{n}）', { n: current.length })}</h2>
 ${current.length ? html`<ul class="list residents">${current.map((c) => residentCard(c, data))}</ul>` : html`<p class="muted">${t('暂无在住居民')}</p>`}
 <a class="btn btn-block" href="/app/residents/new?household=${household.id}">＋ ${t('新增居民')}</a>
-${moved.length ? html`<details><summary>${t('已迁出（{n}）', { n: moved.length })}</summary><ul class="list">${moved.map((c) => html`<li><a class="list-item" href="/app/residents/${c.record.id}/edit">${c.record.fields.name} <span class="muted">${t('迁出 {date}', { date: c.record.fields.moved_out_on })}</span></a></li>`)}</ul></details>` : ''}
+<div class="btn-row">
+<a class="btn" href="/app/residents/new?household=${household.id}&arrival=move_in">${t('迁入')}</a>
+<a class="btn" href="/app/households/${household.id}/birth">${t('出生')}</a>
+<a class="btn" href="/app/households/${household.id}/status">${t('住户状态')}</a>
+</div>
+${moved.length ? html`<details class="moved-out"><summary>${t('已迁出（{n}）', { n: moved.length })}</summary><ul class="list">${moved.map((c) => movedItem(c.record))}</ul></details>` : ''}
 </section>
 <section class="card">
 <h2>${t('走访记录（{n}）', { n: visits.length })}</h2>

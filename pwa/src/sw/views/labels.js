@@ -9,6 +9,7 @@ import { CHOICES } from '../../core/choices.js';
 import { CREDIT_MESSAGES } from '../../core/creditcode.js';
 import { MESSAGES as ID_MESSAGES } from '../../core/idnumber.js';
 import { PHONE_MESSAGE } from '../../core/phone.js';
+import { MESSAGES as REGISTRY_MESSAGES } from '../../core/registry_rules.js';
 import { dictText, language, t, zh } from '../../i18n/index.js';
 
 /** Field labels, for rejected changes and form errors. */
@@ -24,6 +25,8 @@ export const FIELD_LABELS = Object.freeze({
   housing_use: '房屋用途', registration_status: '人户状态', landlord_name: '房东', landlord_phone: '房东电话',
   contact_phone: '联系电话', kind: '单位类型', credit_code: '统一社会信用代码', contact_name: '联系人',
   employees: '从业人数', status: '状态', handles_cases: '可作为处置单位', from_status: '原状态', to_status: '新状态', opinion: '意见',
+  merged_into_id: '合并到的住户', lease_end: '租约到期日', arrived_by: '来由',
+  moved_in_on: '迁入日期', moved_in_from: '迁入自', left_by: '离开方式', moved_out_to: '迁往',
 });
 
 /** Field error codes (protocol section 11) in Chinese, for checks made on the phone. */
@@ -44,6 +47,8 @@ export const FIELD_MESSAGES = Object.freeze({
   permit_for_migrant_only: '居住证到期日仅适用于流动人口',
   ...ID_MESSAGES,
   ...CREDIT_MESSAGES,
+  ...REGISTRY_MESSAGES,
+  door_taken: '这个房间已经登记过住户',
   photo_type: '只能上传 JPEG、PNG 或 WebP 照片',
   photo_too_large: '照片过大',
 });

@@ -100,7 +100,16 @@ ${fieldError(errors, 'id_number')}${raw(idCheck(values, { today: data.today }))}
 <label class="field"><span class="field-label">${t('政治面貌')}</span><select name="political_status">${options('political_status', values.political_status, { empty: t('请选择') })}</select>${fieldError(errors, 'political_status')}</label>
 ${tagSection(tagTypes, data.chosenTags || new Set(), data.details || {}, errors)}
 <label class="field"><span class="field-label">${t('备注')}</span><textarea name="notes" rows="2" maxlength="2000">${values.notes || ''}</textarea>${fieldError(errors, 'notes')}</label>
-${mode === 'edit' ? html`<label class="field"><span class="field-label">${t('迁出日期（已迁出时填写）')}</span><input type="date" name="moved_out_on" value="${values.moved_out_on || ''}">${fieldError(errors, 'moved_out_on')}</label>` : ''}
+<fieldset class="choices"><legend>${t('来由')}</legend>
+<select name="arrived_by">${options('arrival', values.arrived_by, { empty: t('请选择') })}</select>${fieldError(errors, 'arrived_by')}
+<label class="field"><span class="field-label">${t('迁入日期')}</span><input type="date" name="moved_in_on" value="${values.moved_in_on || ''}" max="${data.today || ''}">${fieldError(errors, 'moved_in_on')}</label>
+<label class="field"><span class="field-label">${t('从何处迁入')}</span><input type="text" name="moved_in_from" value="${values.moved_in_from || ''}" maxlength="100" placeholder="${t('如：河南省周口市')}">${fieldError(errors, 'moved_in_from')}</label>
+</fieldset>
+${mode === 'edit' ? html`<fieldset class="choices"><legend>${t('迁出或死亡（已离开时填写）')}</legend>
+<select name="left_by">${options('departure', values.left_by, { empty: t('仍在住') })}</select>${fieldError(errors, 'left_by')}
+<label class="field"><span class="field-label">${t('迁出或死亡日期')}</span><input type="date" name="moved_out_on" value="${values.moved_out_on || ''}" max="${data.today || ''}">${fieldError(errors, 'moved_out_on')}</label>
+<label class="field"><span class="field-label">${t('迁往')}</span><input type="text" name="moved_out_to" value="${values.moved_out_to || ''}" maxlength="100">${fieldError(errors, 'moved_out_to')}</label>
+</fieldset>` : ''}
 <button type="submit" class="btn btn-primary btn-big btn-block">${t('保存')}</button>
 <a class="btn btn-block" href="/app/households/${household.id}">${t('取消')}</a>
 </form>
