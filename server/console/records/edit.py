@@ -106,7 +106,7 @@ def residents_edit(rid: str):
 # --- care tags -------------------------------------------------------------------------------
 
 def _tag_types() -> list[CareTagType]:
-    return list(db.session.scalars(select(CareTagType).where(CareTagType.deleted.is_(False))
+    return list(db.session.scalars(select(CareTagType).where(CareTagType.deleted.is_(False), CareTagType.base.is_(None))
                                    .order_by(CareTagType.sort, CareTagType.id)))
 
 
