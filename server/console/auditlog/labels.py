@@ -21,6 +21,10 @@ ACTIONS = {
     "reset_password": _l("重置密码"),
     "revoke_device": _l("停用设备"),
     "edit_deadlines": _l("修改处置时限"),
+    "tune_care_tag": _l("修改社区特殊人群标签"),
+    "add_care_tag": _l("新增社区特殊人群标签"),
+    "tune_category": _l("修改社区事件类别"),
+    "add_category": _l("新增社区事件小类"),
 }
 
 
