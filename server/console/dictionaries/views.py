@@ -222,7 +222,7 @@ def dictionary_category_save(code: str):
     writer.put("finding_category", row)
     changed = _save_limits(row.id, result.clean["limits"])
     audit.record("tune_category", "finding_category", row.id, community=community.id, category=code,
-                 active=row.active, **changed)
+                 active=row.active, changed=changed)
     db.session.commit()
     flash(gettext("已保存。本社区的手机下次同步后即按新设置，新派遣的事件按新时限。"))
     return redirect(url_for("console.dictionaries"), 303)
