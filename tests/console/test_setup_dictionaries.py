@@ -5,18 +5,21 @@ written as synced community rows, audited; other communities keep the installati
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from server.audit.models import AuditEntry
-from server.cases.deadlines import Limit, limit_for
-from server.cases.models import FindingCategory
+from server.cases.deadlines import Limit, community_of_grid, deadline_for, limit_for
+from server.cases.models import CaseDeadline, Finding, FindingCategory
 from server.extensions import db
 from server.registry.models import CareTagType
 from server.registry.tag_types import tag_types
 from server.syncapi.models import Change, SyncRow
+from sync.ids import uuid7
+from tests.console.test_records import writer
 
-from .cases_helpers import street_admin_on
+from .cases_helpers import ok, report, step, street_admin_on
 
 CODE = re.compile(r'data-code="([a-z_]+)"')
 
@@ -158,3 +161,24 @@ def test_unknown_codes_answer_404(world, staff_client):
     staff = staff_client("staff")
     assert staff.get("/console/setup/dictionaries/tags/no_such_tag").status_code == 404
     assert staff.get("/console/setup/dictionaries/categories/no_such").status_code == 404
+
+
+def test_case_deadlines_use_the_communitys_limits(app, world, device_factory, staff_client):
+    w = writer(app)
+    row = FindingCategory(id=uuid7(), community_id=world.community.id, base="safety", parent_id=None,
+                          name_zh="安全隐患", name_en="Safety", sort=0, tuned=[])
+    w.put("finding_category", row)
+    db.session.add(CaseDeadline(category_id=row.id, level="grid", amount=6, unit="hours"))
+    db.session.commit()
+    assert community_of_grid(world.grids[0].id) == world.community.id
+    staff = staff_client("staff")
+    fid = report(device_factory("worker"), world.grids[0], category="safety_plaster")
+    ok(step(staff, fid, "reported", "accepted"), fid)
+    assert "处置时限 6小时" in staff.get(f"/console/cases/{fid}").text
+    ok(step(staff, fid, "accepted", "dispatched", level="grid", unit="物业服务中心"), fid)
+    finding = db.session.get(Finding, fid)
+    last = finding.deadline_at
+    start = last - timedelta(hours=6)
+    assert deadline_for("safety_plaster", "grid", start, world.community.id) == last
+    # The other community keeps the installation's 24 hours.
+    assert deadline_for("safety_plaster", "grid", start, world.other_community.id) == start + timedelta(hours=24)
