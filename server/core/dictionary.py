@@ -23,6 +23,11 @@ class Entry:
     tuned: frozenset[str] = field(default_factory=frozenset)
 
     @property
+    def id(self) -> str:
+        """The code records refer to (a row's id for an own entry, the installation's for a tuned one)."""
+        return self.code
+
+    @property
     def own(self) -> bool:
         return self.installation is None
 

@@ -182,3 +182,18 @@ def test_case_deadlines_use_the_communitys_limits(app, world, device_factory, st
     assert deadline_for("safety_plaster", "grid", start, world.community.id) == last
     # The other community keeps the installation's 24 hours.
     assert deadline_for("safety_plaster", "grid", start, world.other_community.id) == start + timedelta(hours=24)
+
+
+def test_the_console_tag_form_offers_the_residents_communitys_tags(world, staff_client):
+    staff = staff_client("staff")
+    assert staff.post("/console/setup/dictionaries/tags/new", {"name_zh": "退役军人", "interval_days": "60",
+                                                              "active": "on", "detail_fields": ""}).status_code == 303
+    assert staff.post("/console/setup/dictionaries/tags/infant", {"interval_days": "", "active": "off",
+                                                                 "detail_fields": ""}).status_code == 303
+    form = staff.get(f"/console/residents/{world.residents[0].id}/tags/new").text
+    assert "退役军人" in form and "婴幼儿" not in form
+    far = staff_client("far_staff").get(f"/console/residents/{world.residents[2].id}/tags/new").text
+    assert "退役军人" not in far and "婴幼儿" in far
+    veteran = db.session.scalars(select(CareTagType).where(CareTagType.name_zh == "退役军人")).one()
+    reply = staff.post(f"/console/residents/{world.residents[0].id}/tags/new", {"tag": veteran.id, "started_on": ""})
+    assert reply.status_code == 302
