@@ -29,7 +29,8 @@ CREATE TABLE IF NOT EXISTS outbox (
   status TEXT NOT NULL DEFAULT 'pending', result TEXT);
 CREATE TABLE IF NOT EXISTS blobs (sha256 TEXT PRIMARY KEY, data BLOB NOT NULL, uploaded INTEGER NOT NULL DEFAULT 0);
 """
-SCOPE_COLUMNS = {"g": "grid_id", "c": "community_id", "s": "street_id", "r": "reporter_id", "a": "grid_id"}
+SCOPE_COLUMNS = {"g": "grid_id", "c": "community_id", "s": "street_id", "r": "reporter_id", "a": "grid_id",
+                 "d": "community_id"}
 
 
 class SyncError(Exception):
@@ -256,6 +257,8 @@ class SyncClient:
         condition = f"json_extract(scope, '$.{column}') = ?"
         if kind == "a":
             condition += " AND entity = 'area'"
+        elif kind == "d":  # a community's dictionary rows only
+            condition += " AND entity IN ('care_tag_type', 'finding_category') AND json_extract(scope, '$.grid_id') IS NULL"
         self.db.execute(f"DELETE FROM records WHERE {condition}", (value,))
 
     def _reset_replica(self) -> None:

@@ -75,6 +75,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tag_detail_invalid": ("特殊人群标签的详细信息不正确", "The care tag's detail fields are not valid"),
     "unknown_tag": ("未知的特殊人群标签", "Unknown care tag"),
     "unknown_category": ("未知的事件类别", "Unknown finding category"),
+    "tag_inactive": ("本社区已停用该特殊人群标签", "This community no longer uses this care tag"),
+    "category_inactive": ("本社区已停用该事件类别", "This community no longer uses this finding category"),
     "permit_for_migrant_only": ("居住证到期日仅适用于流动人口", "A residence-permit expiry applies to migrants only"),
     # blobs
     "blob_hash_mismatch": ("照片内容与标识不符", "The photo's content does not match its hash"),

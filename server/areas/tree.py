@@ -33,6 +33,11 @@ class Areas:
         street = self.get(community.parent_id) if community else None
         return Place(grid.id, community.id if community else None, street.id if street else None)
 
+    def communities_of(self, area_ids) -> list[str]:
+        """The communities of the grids among `area_ids` (a grid role's dictionary scope)."""
+        grids = [self.get(a) for a in area_ids]
+        return sorted({g.parent_id for g in grids if g is not None and g.level == "grid" and g.parent_id})
+
     def place_of_area(self, area: Area) -> Place:
         if area.level == "grid":
             return self.place_of_grid(area.id) or Place(area.id)

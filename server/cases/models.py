@@ -12,12 +12,24 @@ from ..extensions import db
 
 
 class FindingCategory(SyncedRecord, db.Model):
+    """A category (大类) or sub-category (小类). As with care tags, a row with a community is that
+    community's: an override of the installation's `base` (naming the fields it sets in `tuned`;
+    the community's deadlines hang on it), or a sub-category of its own (cases/categories.py).
+    `active` null means active."""
+
     __tablename__ = "finding_categories"
 
     parent_id: Mapped[str | None] = mapped_column(ForeignKey("finding_categories.id"))
     name_zh: Mapped[str] = mapped_column(String(32))
     name_en: Mapped[str] = mapped_column(String(64))
     sort: Mapped[int] = mapped_column(default=0)
+    # Plain ids, as 0008's references: a foreign key added by migration would make SQLite copy
+    # the table that residents' tags and findings point at.
+    community_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    base: Mapped[str | None] = mapped_column(String(36))
+    tuned: Mapped[list | None] = mapped_column(JSON)
+    # False: no longer offered for new findings (existing cases keep it).
+    active: Mapped[bool | None]
 
 
 class Finding(SyncedRecord, db.Model):

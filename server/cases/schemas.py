@@ -11,6 +11,10 @@ class FindingCategoryWire(WireSchema):
     name_zh = text(32, required=True)
     name_en = text(64, required=True)
     sort = fields.Integer()
+    community_id = Id(allow_none=True)
+    base = Code(allow_none=True)
+    tuned = fields.List(fields.String(), allow_none=True)
+    active = fields.Boolean(allow_none=True)
 
 
 class FindingWire(WireSchema):

@@ -6,14 +6,19 @@ from sync.errors import ProtocolError
 
 from ..core.roles import FIELD_ROLES, STAFF_ROLES
 from ..core.scope import Place
-from .models import Finding, FindingCategory
+from .categories import categories
+from .models import Finding
 from .workflow import CHASEABLE, allowed, may_take
 
 
 def check_finding(ctx, state, row) -> dict[str, str]:
-    category = ctx.session.get(FindingCategory, state.get("category")) if state.get("category") else None
-    if category is None or category.deleted:
+    place = ctx.areas.place_of_grid(state.get("grid_id")) if state.get("grid_id") else None
+    code = state.get("category")
+    category = categories(ctx.session, place.community_id if place else None).get(code) if code else None
+    if category is None:
         return {"category": "unknown_category"}
+    if not category.active and (row is None or row.category != code):
+        return {"category": "category_inactive"}
     if row is not None and ctx.user.role in FIELD_ROLES and row.reporter_id != ctx.user.id:
         raise ProtocolError("forbidden")
     return {}

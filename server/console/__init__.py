@@ -23,7 +23,7 @@ from .scope import load_scope
 ASSETS = frozenset({"console.static", "console.vendor"})
 PUBLIC = {"console.login_form", "console.login", *ASSETS}
 # Each feature is a package whose views module registers its pages (and its sibling modules').
-FEATURES = ("auditlog", "buildings", "cases", "conflicts", "dashboard", "history", "ledgers", "records", "review", "units", "users")
+FEATURES = ("auditlog", "buildings", "cases", "conflicts", "dashboard", "dictionaries", "history", "ledgers", "records", "review", "units", "users")
 
 
 def init_app(app: Flask) -> None:

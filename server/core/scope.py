@@ -2,7 +2,8 @@
 
 A key names one slice of the area tree: `g:<grid>`, `c:<community>`, `s:<street>`,
 `r:<user>` (findings a volunteer reported), `a:<grid>` (only the grid's own area row, which a
-volunteer needs for names) and `*` (the shared dictionaries). Pull cursors carry the keys they
+volunteer needs for names), `d:<community>` (the dictionary rows a community tuned or added, for
+the grid roles; staff get them through `c:`/`s:`) and `*` (the installation's dictionaries). Pull cursors carry the keys they
 were served under, which is how a pull notices a scope that grew or shrank.
 """
 
@@ -25,14 +26,20 @@ class Place:
     reporter_id: str | None = None
 
 
-def keys_for(user) -> list[str]:
+# The entities a `d:` key covers: a community's rows of the dictionaries.
+DICTIONARIES = ("care_tag_type", "finding_category")
+
+
+def keys_for(user, communities=()) -> list[str]:
+    """`communities`: those of the user's grids (areas.tree.Areas.communities_of), for the grid roles."""
     areas = user.area_ids
     prefix = {"grid_worker": "g", "community_staff": "c", "street_admin": "s"}.get(user.role)
+    tuned = [f"d:{c}" for c in sorted(set(communities))] if user.role in FIELD_ROLES else []
     if user.role == "patrol_volunteer":
-        return sorted([GLOBAL, f"r:{user.id}", *(f"a:{a}" for a in areas)])
+        return sorted([GLOBAL, f"r:{user.id}", *(f"a:{a}" for a in areas), *tuned])
     if prefix is None:
         return [GLOBAL]
-    return sorted([GLOBAL, *(f"{prefix}:{a}" for a in areas)])
+    return sorted([GLOBAL, *(f"{prefix}:{a}" for a in areas), *tuned])
 
 
 def may_write(user, place: Place) -> bool:

@@ -59,7 +59,14 @@ class Resident(SyncedRecord, db.Model):
 
 
 class CareTagType(SyncedRecord, db.Model):
-    """The tag dictionary. Intervals and detail fields are data so a city can add its own tags."""
+    """The tag dictionary. Intervals and detail fields are data so a city can add its own tags.
+
+    A row without a community is the installation's. A row with one belongs to that community:
+    with `base` it tunes the installation's tag `base` there, naming the fields it sets in
+    `tuned` (its other fields are copies that resolution ignores, so a later change of the
+    installation's value still reaches the community); without `base` it is a tag of the
+    community's own. registry/tag_types.py resolves. `active` null means active.
+    """
 
     __tablename__ = "care_tag_types"
 
@@ -68,6 +75,13 @@ class CareTagType(SyncedRecord, db.Model):
     interval_days: Mapped[int]
     detail_fields: Mapped[list] = mapped_column(JSON, default=list)
     sort: Mapped[int] = mapped_column(default=0)
+    # Plain ids, as 0008's references: a foreign key added by migration would make SQLite copy
+    # the table that residents' tags and findings point at.
+    community_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    base: Mapped[str | None] = mapped_column(String(36))
+    tuned: Mapped[list | None] = mapped_column(JSON)
+    # False: no longer given to residents (tags already given stay and are still due visits).
+    active: Mapped[bool | None]
 
 
 class ResidentTag(SyncedRecord, db.Model):

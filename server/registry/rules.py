@@ -8,7 +8,8 @@ from marshmallow import ValidationError
 
 from ..core.messages import register_messages
 from .care_tags import detail_errors
-from .models import CareTagType, Household, Resident
+from .models import Household, Resident
+from .tag_types import tag_type
 from .validators import check_id_number_against, normalise_id_number, validate_id_number
 
 
@@ -115,13 +116,20 @@ def check_household(ctx, state, row, grid_id) -> dict[str, str]:
         if other is not None:
             target = {"grid_id": other.grid_id, "deleted": other.deleted}
     return household_errors({**state, "grid_id": grid_id}, state.get("id") or (row.id if row else None), target)
+def community_of_resident(ctx, resident_id: str | None) -> str | None:
+    resident = ctx.session.get(Resident, resident_id) if resident_id else None
+    place = ctx.areas.place_of_grid(resident.grid_id) if resident is not None else None
+    return place.community_id if place else None
 
 
 def check_resident_tag(ctx, state, row) -> dict[str, str]:
-    tag = ctx.session.get(CareTagType, state.get("tag")) if state.get("tag") else None
-    if tag is None or tag.deleted:
+    """The tag as the resident's community defines it: its own tags, its intervals and fields."""
+    tag = tag_type(ctx.session, state.get("tag"), community_of_resident(ctx, state.get("resident_id")))
+    if tag is None:
         return {"tag": "unknown_tag"}
-    return detail_errors(tag.detail_fields, state.get("detail"))
+    if not tag.active and (row is None or row.tag != state.get("tag")):
+        return {"tag": "tag_inactive"}
+    return detail_errors(tag.detail_fields or [], state.get("detail"))
 
 
 def check_visit(ctx, state, row) -> dict[str, str]:

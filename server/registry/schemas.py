@@ -61,3 +61,7 @@ class CareTagTypeWire(WireSchema):
     interval_days = fields.Integer(required=True)
     detail_fields = fields.List(fields.Dict())
     sort = fields.Integer()
+    community_id = Id(allow_none=True)
+    base = Code(allow_none=True)
+    tuned = fields.List(fields.String(), allow_none=True)
+    active = fields.Boolean(allow_none=True)

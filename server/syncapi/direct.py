@@ -16,7 +16,7 @@ from sync.ids import uuid7
 
 from ..areas.tree import Areas
 from ..blobs import attachments
-from ..core.scope import Place
+from ..core.scope import DICTIONARIES, Place
 from .entities import ENTITIES
 from .models import Change
 from .stamp import stamp
@@ -74,6 +74,12 @@ class DirectWriter:
             self.areas.remember(row)
             return self.areas.place_of_area(row)
         entity = ENTITIES[entity_name]
+        if entity_name in DICTIONARIES and getattr(row, "community_id", None):
+            # A community's dictionary row sits in that community (key `d:`, and staff's `c:`/`s:`).
+            community = self.areas.get(row.community_id)
+            if community is None or community.level != "community":
+                raise ValueError(f"{entity_name} {row.id} names no community")
+            return self.areas.place_of_area(community)
         if entity.locate is None:
             return Place()
         place = entity.locate(self, {**state, "id": row.id, "reporter_id": getattr(row, "reporter_id", None)})

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import or_, select
+
 from sync import canonical
 
 from ..core import sensitive
@@ -15,8 +17,16 @@ def tag_specs(session, entity: str, state: dict[str, Any]) -> list | None:
     """The dictionary's detail specs of a care tag record (None for other entities)."""
     if entity not in sensitive.DETAIL_FIELD or not state.get("tag"):
         return None
-    tag_type = session.get(CareTagType, state["tag"])
-    return tag_type.detail_fields if tag_type is not None else None
+    # Every community's fields of the tag together: a number field a community added is
+    # projected like the installation's (masking more never leaks; the record's community is
+    # not on its wire state).
+    code = state["tag"]
+    rows = list(session.scalars(select(CareTagType).where(or_(CareTagType.id == code, CareTagType.base == code))))
+    if not rows:
+        return None
+    specs = [spec for row in sorted(rows, key=lambda r: r.id != code) for spec in (row.detail_fields or [])]
+    # A name that holds a number in any community is projected as one (the first spec decides).
+    return sorted(specs, key=lambda spec: spec.get("type") not in sensitive.DETAIL_TYPES)
 
 
 def projected_hash(session, entity: str, record_id: str, state: dict[str, Any]) -> str | None:

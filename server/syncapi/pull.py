@@ -10,8 +10,10 @@ from sqlalchemy import and_, false, func, or_, select, tuple_
 from sync import canonical
 from sync.cursor import START, Backfill, Cursor, Position
 
+from ..areas.tree import Areas
 from ..core import sensitive
-from ..core.scope import GLOBAL, keys_for
+from ..core.roles import FIELD_ROLES
+from ..core.scope import DICTIONARIES, GLOBAL, keys_for
 from .entities import ENTITIES
 from .models import SyncRow
 from .projection import Projector
@@ -37,7 +39,15 @@ def clause(keys):
             parts.append(SyncRow.reporter_id == value)
         elif kind == "a":
             parts.append(and_(SyncRow.entity == "area", SyncRow.grid_id == value))
+        elif kind == "d":
+            parts.append(and_(SyncRow.entity.in_(DICTIONARIES), SyncRow.grid_id.is_(None),
+                              SyncRow.community_id == value))
     return or_(*parts) if parts else false()
+
+
+def user_keys(session, user) -> list[str]:
+    communities = Areas(session).communities_of(user.area_ids) if user.role in FIELD_ROLES else ()
+    return keys_for(user, communities)
 
 
 def _after(pos: Position):
@@ -50,7 +60,7 @@ def _upto(pos: Position):
 
 def pull(session, user, token: str | None, limit: int) -> dict[str, Any]:
     cursor = Cursor.decode(token)
-    keys = keys_for(user)
+    keys = user_keys(session, user)
     fresh = cursor.pos == START and cursor.backfill is None
     drop = [] if fresh else sorted(set(cursor.keys) - set(keys))
     added = [] if fresh else sorted(set(keys) - set(cursor.keys))

@@ -155,7 +155,8 @@ def test_granted_grid_arrives_in_full_including_records_older_than_the_cursor(ap
     assert ("resident_tag", tag_gone) not in copy, "a tombstone is never back-filled as a record"
     assert copy[("resident", old["resident"][1])]["phone"] == "13912345678"
     assert ("area", g1.id) in copy and ("building", world.buildings[1].id) in copy
-    assert tap.pulls()[-1]["scope"] == sorted(["*", f"g:{g0.id}", f"g:{g1.id}"])
+    # The grids' community's dictionary key stays: both grids are in the same community.
+    assert tap.pulls()[-1]["scope"] == sorted(["*", f"d:{g0.parent_id}", f"g:{g0.id}", f"g:{g1.id}"])
     # Nothing of grid 1 was sent twice in a way that matters, and nothing more arrives afterwards.
     again = worker.pull()
     assert (again["records"], again["verified"]) == (0, True)

@@ -10,7 +10,9 @@ import { clocksOf, openChange, pendingByRecord, pendingFor } from './outbox.js';
 import { persistClock } from './meta.js';
 
 /** Drop keys (protocol 7.7): the scope field a key's records are matched on. */
-const SCOPE_COLUMNS = { g: 'grid_id', c: 'community_id', s: 'street_id', r: 'reporter_id', a: 'grid_id' };
+const SCOPE_COLUMNS = { g: 'grid_id', c: 'community_id', s: 'street_id', r: 'reporter_id', a: 'grid_id', d: 'community_id' };
+// A `d:<community>` key covers that community's rows of the dictionaries only.
+const DICTIONARIES = new Set(['care_tag_type', 'finding_category']);
 
 const REF_FIELDS = {
   household: 'building_id',
@@ -147,13 +149,16 @@ export function recordsApi({ db, run, entityRange }, keyring) {
           const at = key.indexOf(':');
           const kind = at < 0 ? key : key.slice(0, at);
           const column = SCOPE_COLUMNS[kind];
-          if (column) rules.push({ column, value: at < 0 ? '' : key.slice(at + 1), areaOnly: kind === 'a' });
+          if (column) {
+            rules.push({ column, value: at < 0 ? '' : key.slice(at + 1), areaOnly: kind === 'a', dictionaryOnly: kind === 'd' });
+          }
         }
         if (rules.length) {
           let row = await store.openCursor();
           while (row) {
             const { entity, scope } = row.value;
-            if (rules.some((r) => scope?.[r.column] === r.value && (!r.areaOnly || entity === 'area'))) {
+            if (rules.some((r) => scope?.[r.column] === r.value && (!r.areaOnly || entity === 'area')
+              && (!r.dictionaryOnly || (DICTIONARIES.has(entity) && !scope?.grid_id)))) {
               track(row.delete());
             }
             row = await row.continue();

@@ -1,6 +1,8 @@
 // Reads several screens share, through the storage API (ctx.storage): the grids on this device,
 // what the care schedule needs, the outbox counts, and small helpers over viewed records.
 
+import { TUNABLE, onlyCommunity, pickable, resolveDictionary } from '../core/dictionaries.js';
+
 const byName = (a, b) => String(a.fields.name ?? '').localeCompare(String(b.fields.name ?? ''), 'zh');
 
 /** id → record. */
@@ -33,4 +35,14 @@ export async function loadCare(ctx) {
 export async function outboxCounts(ctx) {
   const [pending, rejected] = await Promise.all([ctx.storage.outboxCount('pending'), ctx.storage.outboxCount('rejected')]);
   return { pending, rejected };
+}
+
+/**
+ * A dictionary (care_tag_type, finding_category) as `communityId` tuned it, for a picker: the
+ * active entries and those in `keep` (codes already chosen). Without a community (a record only
+ * the outbox knows), the device's only community, if it has one.
+ */
+export async function loadDictionary(ctx, entity, communityId, keep = new Set()) {
+  const rows = await ctx.storage.listByEntity(entity);
+  return pickable(resolveDictionary(rows, communityId ?? onlyCommunity(rows), TUNABLE[entity]), keep);
 }

@@ -27,6 +27,10 @@ ACTIONS = {
     "edit_doors": _l("修改楼栋房间"),
     "create_unit": _l("新增实有单位"),
     "edit_unit": _l("修改实有单位"),
+    "tune_care_tag": _l("修改社区特殊人群标签"),
+    "add_care_tag": _l("新增社区特殊人群标签"),
+    "tune_category": _l("修改社区事件类别"),
+    "add_category": _l("新增社区事件小类"),
 }
 
 

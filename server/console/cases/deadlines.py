@@ -30,7 +30,7 @@ def _configured() -> dict[tuple[str, str], Limit]:
 
 def _render(configured: dict[tuple[str, str], Limit], values: dict[tuple[str, str], tuple[str, str]],
             errors: dict[tuple[str, str], dict], status: int = 200):
-    categories = categories_by_id()
+    categories = categories_by_id(installation_only=True)
     return render_template(
         "console/cases/deadlines.html", tree=category_tree(categories), levels=LEVELS, labels=labels,
         values=values, errors=errors, configured=configured, units=UNITS, min_amount=MIN_AMOUNT,
@@ -46,7 +46,7 @@ def cases_deadlines():
 
 @bp.post("/cases/deadlines")
 def cases_deadlines_save():
-    categories = categories_by_id()
+    categories = categories_by_id(installation_only=True)
     values: dict[tuple[str, str], tuple[str, str]] = {}
     errors: dict[tuple[str, str], dict] = {}
     wanted: dict[tuple[str, str], Limit | None] = {}

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from ...auth.models import User
-from ...cases.deadlines import limit_for
+from ...cases.deadlines import community_of_grid, limit_for
 from ...cases.models import CaseStep, Finding, FindingCategory
 from ...cases.workflow import CHASEABLE, LEVELS, TRANSITIONS
 from ...extensions import db
@@ -53,7 +53,8 @@ def cases_detail(finding_id: str):
         grid=g.scope.grid_name(finding.grid_id), labels=labels, now=now,
         next_steps=next_steps, chaseable=finding.status in CHASEABLE,
         chases=sum(1 for s, _ in steps if s.kind == "chase"), levels=LEVELS,
-        limits={level: limit_for(finding.category, level) for level in LEVELS} if dispatching else {},
+        limits={level: limit_for(finding.category, level, community_of_grid(finding.grid_id)) for level in LEVELS}
+        if dispatching else {},
         units=known_units(g.scope) if dispatching else [],
         overdue=is_overdue(finding, now), waiting=is_waiting(finding, now),
         hours_left=labels.hours_left(finding.deadline_at, now), due_soon=DUE_SOON_HOURS,

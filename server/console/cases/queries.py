@@ -76,9 +76,16 @@ def read_filters(args, scope, categories: dict[str, FindingCategory]) -> CaseFil
     return f
 
 
-def categories_by_id() -> dict[str, FindingCategory]:
-    rows = db.session.scalars(select(FindingCategory).where(FindingCategory.deleted.is_(False))
-                              .order_by(FindingCategory.sort, FindingCategory.id))
+def categories_by_id(installation_only: bool = False, community_id: str | None = None) -> dict[str, FindingCategory]:
+    """Every category a finding may carry (a community's overrides are not categories of their own):
+    the installation's and, with `community_id`, that community's own sub-categories; all
+    communities' unless `installation_only`."""
+    query = select(FindingCategory).where(FindingCategory.deleted.is_(False), FindingCategory.base.is_(None))
+    if installation_only:
+        query = query.where(FindingCategory.community_id.is_(None))
+    elif community_id is not None:
+        query = query.where(or_(FindingCategory.community_id.is_(None), FindingCategory.community_id == community_id))
+    rows = db.session.scalars(query.order_by(FindingCategory.sort, FindingCategory.id))
     return {c.id: c for c in rows}
 
 

@@ -15,7 +15,7 @@ from flask_babel import gettext
 
 from sync.ids import uuid7
 
-from ...cases.deadlines import deadline_for
+from ...cases.deadlines import community_of_grid, deadline_for
 from ...cases.models import Finding
 from ...cases.steps import refusal
 from ...cases.workflow import LEVELS, STATUSES
@@ -98,7 +98,7 @@ def _step_fields(finding: Finding, after: str, form, opinion: str, now: datetime
             errors["unit"] = field_error("too_long")
         if errors:
             return
-        deadline = deadline_for(finding.category, level, now)
+        deadline = deadline_for(finding.category, level, now, community_of_grid(finding.grid_id))
         if deadline is None:
             refuse("deadline_missing", 422, category=finding.category, level=level)
         fields.update(level=level, unit=unit, deadline_at=wire_time(deadline))

@@ -21,7 +21,7 @@ from .queries import DUE_SOON_HOURS, OPEN, cases_page, categories_by_id, categor
 
 @bp.route("/cases", methods=["GET", "POST"])
 def cases():
-    categories = categories_by_id()
+    categories = categories_by_id(community_id=g.scope.community.id if g.scope.community else None)
     f = read_filters(searches.filters("cases"), g.scope, categories)
     if request.method == "POST":  # the search text is in the session now; the URL keeps the rest
         return redirect(url_for("console.cases", **f.params()), 303)

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Text, and_, case, cast, distinct, func, literal, or_, select
+from sqlalchemy.orm import aliased
 
+from ...areas.models import Area
 from ...cases.deadlines import overdue_clause
 from ...cases.models import Finding, FindingCategory
 from ...cases.workflow import CLOSED
@@ -21,7 +23,7 @@ from ...extensions import db
 from ...fieldwork.models import Visit
 from ...registry.models import CareTagType, Household, Resident, ResidentTag
 from ...core.time import china_date, china_midnight_utc, utcnow
-from ..records.due import HIGH_RISK_MAX_DAYS, active_tag, current_resident
+from ..records.due import HIGH_RISK_MAX_DAYS, active_tag, current_resident, override_join, tuned_interval
 
 DONE = CLOSED
 # Homes nobody lives in are not visited.
@@ -96,11 +98,20 @@ def _active_tag(at: Moment):
     return active_tag(ResidentTag, at.today)
 
 
+_GRID, _OVERRIDE = aliased(Area), aliased(CareTagType)
+
+
 def tag_interval():
-    """The visit interval of one tag: the dictionary's, at most a week for high risk."""
+    """The visit interval of one tag: the dictionary's as the tag's community tuned it (joined by
+    `tuned_joins`), at most a week for high risk."""
     risk = ResidentTag.detail["risk_level"].as_string()
-    return case((and_(risk == "high", CareTagType.interval_days > HIGH_RISK_MAX_DAYS), HIGH_RISK_MAX_DAYS),
-                else_=CareTagType.interval_days)
+    interval = tuned_interval(CareTagType, _OVERRIDE)
+    return case((and_(risk == "high", interval > HIGH_RISK_MAX_DAYS), HIGH_RISK_MAX_DAYS), else_=interval)
+
+
+def tuned_joins(query):
+    return (query.outerjoin(_GRID, _GRID.id == ResidentTag.grid_id)
+            .outerjoin(_OVERRIDE, override_join(ResidentTag, _GRID, _OVERRIDE)))
 
 
 @dataclass
@@ -127,10 +138,10 @@ def care_status_per_grid(grid_ids: list[str], at: Moment) -> dict[str, CareCount
     each; they are matched here, with the date arithmetic SQLite and PostgreSQL spell differently.
     (Joined in SQL, PostgreSQL without fresh statistics re-ran the visits query per resident.)
     """
-    tagged = db.session.execute(
+    tagged = db.session.execute(tuned_joins(
         select(Resident.id, Resident.grid_id, func.min(tag_interval()), func.min(ResidentTag.started_on))
         .join(ResidentTag, ResidentTag.resident_id == Resident.id)
-        .join(CareTagType, CareTagType.id == ResidentTag.tag)
+        .join(CareTagType, CareTagType.id == ResidentTag.tag))
         .where(Resident.grid_id.in_(grid_ids), _current_resident(at), _active_tag(at))
         .group_by(Resident.id, Resident.grid_id)).all()
     last_visits = dict(db.session.execute(
@@ -183,7 +194,7 @@ def tags_per_grid(grid_ids: list[str], at: Moment) -> dict[tuple[str, str], int]
 
 def tag_types() -> list[CareTagType]:
     return list(db.session.scalars(
-        select(CareTagType).where(CareTagType.deleted.is_(False)).order_by(CareTagType.sort, CareTagType.id)))
+        select(CareTagType).where(CareTagType.deleted.is_(False), CareTagType.base.is_(None)).order_by(CareTagType.sort, CareTagType.id)))
 
 
 # --- cases --------------------------------------------------------------------------------------
@@ -226,6 +237,7 @@ def findings_per_week(grid_ids: list[str], at: Moment, weeks: int = WEEKS) -> We
         .group_by(top))
     counts = {row[0]: [int(n or 0) for n in row[1:]] for row in rows}
     categories = list(db.session.scalars(
-        select(FindingCategory).where(FindingCategory.parent_id.is_(None), FindingCategory.deleted.is_(False))
+        select(FindingCategory).where(FindingCategory.parent_id.is_(None), FindingCategory.community_id.is_(None),
+                                   FindingCategory.deleted.is_(False))
         .order_by(FindingCategory.sort, FindingCategory.id)))
     return WeeklyFindings(weeks=[china_date(b) for b in bounds[:-1]], categories=categories, counts=counts)

@@ -3,8 +3,8 @@
 The same rules as the field app's 待访 list (pwa/src/sw/views/care.js), so a worker's phone and
 the console agree on who is overdue:
 - a tag counts from its start date until its end date; a moved-out resident is never due;
-- a tag's interval is the dictionary's interval_days (data, not code), at most 7 days when the
-  tag's detail says high risk;
+- a tag's interval is the dictionary's interval_days (data, not code) as the resident's community
+  tuned it, at most 7 days when the tag's detail says high risk;
 - a visit counts when somebody was home, and covers a resident when it names them or names
   nobody (a visit to the whole household); days are China days;
 - never visited: due one interval after the earliest tag start, or today when that is unknown.
@@ -22,9 +22,12 @@ from sqlalchemy import String, and_, case, cast, exists, func, literal, or_, sel
 from sqlalchemy.orm import aliased
 
 from ...core.time import china_date, china_midnight_utc, china_today
+from ...areas.models import Area
+from ...areas.tree import Areas
 from ...extensions import db
 from ...fieldwork.models import Visit
 from ...registry.models import CareTagType, Resident, ResidentTag
+from ...registry.tag_types import tag_types
 
 DEFAULT_INTERVAL_DAYS = 30
 HIGH_RISK_MAX_DAYS = 7
@@ -67,13 +70,24 @@ def _intervals_in_use() -> list[int]:
     return sorted({d for d in configured if d and d > 0} | {HIGH_RISK_MAX_DAYS, DEFAULT_INTERVAL_DAYS})
 
 
-def _cutoff(tag, tag_type, today: date, as_datetime: bool, intervals: list[int]):
+def tuned_interval(tag_type, override):
+    """SQL: a tag's interval in its community; `override` is outer-joined by `override_join`."""
+    return case((override.id.is_not(None), override.interval_days), else_=tag_type.interval_days)
+
+
+def override_join(tag, grid, override):
+    # The community's row tuning the tag, when it tunes the interval (`tuned` is a JSON list of
+    # names: its text holds `"interval_days"` exactly then, on SQLite and PostgreSQL alike).
+    return and_(override.base == tag.tag, override.community_id == grid.parent_id, override.deleted.is_(False),
+                cast(override.tuned, String).like('%"interval_days"%'))
+
+
+def _cutoff(tag, interval, today: date, as_datetime: bool, intervals: list[int]):
     """The first moment (or day) that still keeps `tag` from being overdue, per its interval."""
     def at(days: int):
         day = today - timedelta(days=days)
         return china_midnight_utc(day) if as_datetime else day
 
-    interval = tag_type.interval_days
     high = tag.detail["risk_level"].as_string() == "high"
     whens = [(and_(high, or_(interval.is_(None), interval <= 0, interval > HIGH_RISK_MAX_DAYS)),
               at(HIGH_RISK_MAX_DAYS))]
@@ -85,18 +99,22 @@ def overdue_clause(resident=Resident, today: date | None = None):
     """SQL: `resident` is current and past due for a visit (see the module's rules)."""
     today = today or china_today()
     tag, other, tag_type = aliased(ResidentTag), aliased(ResidentTag), aliased(CareTagType)
+    grid, override = aliased(Area), aliased(CareTagType)
+    interval = tuned_interval(tag_type, override)
     visit = aliased(Visit)
     intervals = _intervals_in_use()  # one query, for both cut-offs
     # Two levels down from the resident: SQLAlchemy only correlates one level by itself.
     recent = exists().where(
         covering_visit(resident, visit),
-        visit.visited_at >= _cutoff(tag, tag_type, today, as_datetime=True, intervals=intervals),
-    ).correlate(resident, tag, tag_type)
+        visit.visited_at >= _cutoff(tag, interval, today, as_datetime=True, intervals=intervals),
+    ).correlate(resident, tag, tag_type, override)
     any_visit = exists().where(covering_visit(resident, visit)).correlate(resident)
     started_long_ago = exists().where(other.resident_id == resident.id, active_tag(other, today),
-                                      other.started_on < _cutoff(tag, tag_type, today, as_datetime=False, intervals=intervals)
-                                      ).correlate(resident, tag, tag_type)
+                                      other.started_on < _cutoff(tag, interval, today, as_datetime=False, intervals=intervals)
+                                      ).correlate(resident, tag, tag_type, override)
     late_tag = (select(tag.id).join(tag_type, tag_type.id == tag.tag)
+                .outerjoin(grid, grid.id == tag.grid_id)
+                .outerjoin(override, override_join(tag, grid, override))
                 .where(tag.resident_id == resident.id, active_tag(tag, today), ~recent,
                        or_(any_visit, started_long_ago)))
     return and_(current_resident(resident, today), late_tag.exists())
@@ -144,11 +162,18 @@ def due_status(residents: list[Resident], today: date | None = None) -> dict[str
     if not ids:
         return {}
     tags: dict[str, list[tuple[ResidentTag, int]]] = {}
-    rows = db.session.execute(select(ResidentTag, CareTagType.interval_days)
-                              .join(CareTagType, CareTagType.id == ResidentTag.tag)
-                              .where(ResidentTag.resident_id.in_(ids), active_tag(ResidentTag, today)))
-    for tag, interval in rows:
-        tags.setdefault(tag.resident_id, []).append((tag, effective_interval(interval, tag.detail)))
+    areas = Areas(db.session)
+    dictionaries: dict[str | None, dict] = {}  # community -> its tag types, resolved once
+    rows = db.session.scalars(select(ResidentTag).where(ResidentTag.resident_id.in_(ids), active_tag(ResidentTag, today)))
+    for tag in rows:
+        grid = areas.get(tag.grid_id)
+        community = grid.parent_id if grid is not None else None
+        if community not in dictionaries:
+            dictionaries[community] = tag_types(db.session, community)
+        tag_type = dictionaries[community].get(tag.tag)
+        if tag_type is None:
+            continue
+        tags.setdefault(tag.resident_id, []).append((tag, effective_interval(tag_type.interval_days, tag.detail)))
     visits = last_visits([rid for rid in ids if rid in tags])
     out: dict[str, Due] = {}
     for rid, entries in tags.items():

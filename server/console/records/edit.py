@@ -18,7 +18,9 @@ from sync.ids import uuid7
 from ...areas.models import Building
 from ...core.time import china_today
 from ...extensions import db
-from ...registry.models import CareTagType, Household, Resident, ResidentTag
+from ...cases.deadlines import community_of_grid
+from ...registry.models import Household, Resident, ResidentTag
+from ...registry.tag_types import tag_type, tag_types
 from ...syncapi.entities import ENTITIES
 from ..blueprint import bp
 from ..errors import ConsoleError, refuse
@@ -105,15 +107,15 @@ def residents_edit(rid: str):
 
 # --- care tags -------------------------------------------------------------------------------
 
-def _tag_types() -> list[CareTagType]:
-    return list(db.session.scalars(select(CareTagType).where(CareTagType.deleted.is_(False))
-                                   .order_by(CareTagType.sort, CareTagType.id)))
+def _tag_types(resident: Resident) -> list:
+    """The tags the resident's community gives (its own ones, its intervals; not those switched off)."""
+    return [t for t in tag_types(db.session, community_of_grid(resident.grid_id)).values() if t.active]
 
 
 @bp.route("/residents/<rid>/tags/new", methods=["GET", "POST"])
 def residents_tag_new(rid: str):
     resident = in_scope(Resident, rid)
-    types = _tag_types()
+    types = _tag_types(resident)
     chosen = next((t for t in types if t.id == (request.values.get("tag") or "")), None)
     context = dict(resident=resident, types=types, chosen=chosen, inputs=detail_inputs(chosen) if chosen else [],
                    values={}, masks={}, errors={}, error=None, started_on=china_today().isoformat(), tag=None)
@@ -157,7 +159,7 @@ def _tag_in(resident: Resident, tid: str) -> ResidentTag:
 def residents_tag_edit(rid: str, tid: str):
     resident = in_scope(Resident, rid)
     tag = _tag_in(resident, tid)
-    chosen = db.session.get(CareTagType, tag.tag)
+    chosen = tag_type(db.session, tag.tag, community_of_grid(resident.grid_id))
     if chosen is None:
         refuse("unknown_tag", 404)
     inputs = detail_inputs(chosen)

@@ -105,7 +105,7 @@ def scope_buildings() -> list[Building]:
 
 
 def tag_types() -> list[CareTagType]:
-    return list(db.session.scalars(select(CareTagType).where(CareTagType.deleted.is_(False))
+    return list(db.session.scalars(select(CareTagType).where(CareTagType.deleted.is_(False), CareTagType.base.is_(None))
                                    .order_by(CareTagType.sort, CareTagType.id)))
 
 

@@ -2,7 +2,7 @@
 
 Shops, companies, schools, departments and other units at a building's door, synced as `unit`.
 
-Revision ID: 0009_units
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-07 21:30:00
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0009_units'
+revision = '0009'
 down_revision = '0008'
 branch_labels = None
 depends_on = None

@@ -7,7 +7,7 @@ import { isoSeconds } from '../../core/time.js';
 import { dictText, t } from '../../i18n/index.js';
 import { readLocation, str } from '../forms.js';
 import { photosOfValidForm } from '../photos.js';
-import { loadGrids, mapById } from '../queries.js';
+import { loadDictionary, loadGrids, mapById } from '../queries.js';
 import { afterWrite, invalid, show } from '../reply.js';
 import { isCode } from '../views/labels.js';
 import { patrolListView, patrolNewView } from '../views/patrol.js';
@@ -55,9 +55,16 @@ export async function patrolScreen(ctx, { user }, extra = {}) {
   });
 }
 
+/** The community of the device's grids when they share one (a grid row's parent is its community). */
+function communityOfGrids(grids) {
+  const communities = new Set(grids.map((g) => g.fields.parent_id).filter(Boolean));
+  return communities.size === 1 ? [...communities][0] : null;
+}
+
 /** GET /app/patrol/new */
 async function patrolNewScreen(ctx, { user }, extra = {}) {
-  const [categories, grids] = await Promise.all([ctx.storage.listByEntity('finding_category'), loadGrids(ctx)]);
+  const grids = await loadGrids(ctx);
+  const categories = await loadDictionary(ctx, 'finding_category', communityOfGrids(grids));
   return patrolNewView({
     categories, grids: grids.map((g) => ({ id: g.id, name: g.fields.name })), values: {}, errors: {}, role: user.role, ...extra,
   });
@@ -83,7 +90,7 @@ async function patrolCheckScreen(ctx, { params: [id], user }, extra = {}) {
 /** POST /app/patrol/new: a finding reported from the street. */
 async function patrolNew(ctx, call) {
   const form = await call.request.formData();
-  const [categories, areas] = await Promise.all([ctx.storage.listByEntity('finding_category'), ctx.storage.listByEntity('area')]);
+  const areas = await ctx.storage.listByEntity('area');
   const grids = areas.filter((a) => a.fields.level === 'grid');
   const values = {
     category: str(form, 'category'),
@@ -96,6 +103,9 @@ async function patrolNew(ctx, call) {
     accuracy: str(form, 'accuracy'),
   };
   const errors = {};
+  // The categories of the chosen grid's community (a switched-off one is no longer offered).
+  const chosenGrid = grids.find((g) => g.id === values.grid_id);
+  const categories = await loadDictionary(ctx, 'finding_category', chosenGrid ? chosenGrid.fields.parent_id : communityOfGrids(grids));
   if (!values.category) errors.category = 'required';
   else if (!categories.some((c) => c.id === values.category)) errors.category = 'invalid_choice';
   if (!values.description) errors.description = 'required';

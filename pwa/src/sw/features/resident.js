@@ -7,6 +7,7 @@ import { validatePhone } from '../../core/phone.js';
 import { movementErrors } from '../../core/registry_rules.js';
 import { t } from '../../i18n/index.js';
 import { isDate, str } from '../forms.js';
+import { loadDictionary } from '../queries.js';
 import { afterWrite, invalid, show } from '../reply.js';
 import { isActiveTag } from '../views/care.js';
 import { isCode } from '../views/labels.js';
@@ -14,20 +15,19 @@ import { idCheck, residentFormView } from '../views/resident_form.js';
 import { notFoundView } from '../views/screen.js';
 import { householdScreen } from './household.js';
 
-const bySort = (a, b) => (Number(a.fields.sort ?? 0) - Number(b.fields.sort ?? 0)) || String(a.id).localeCompare(String(b.id));
-
 /** GET /app/residents/new?household=<id> */
 async function residentNewScreen(ctx, { url }, extra = {}) {
   const householdId = url.searchParams.get('household');
   const household = householdId ? await ctx.storage.view('household', householdId) : null;
   if (!household) return notFoundView({ what: t('住户') });
   const [building, tagTypes] = await Promise.all([
-    ctx.storage.view('building', household.fields.building_id), ctx.storage.listByEntity('care_tag_type'),
+    ctx.storage.view('building', household.fields.building_id),
+    loadDictionary(ctx, 'care_tag_type', household.scope?.community_id, extra.chosenTags),
   ]);
   const arrival = url.searchParams.get('arrival');
   const values = arrival === 'move_in' ? { arrived_by: 'move_in', moved_in_on: ctx.today() } : {};
   return residentFormView({
-    mode: 'new', household, building, resident: null, values, tagTypes: tagTypes.sort(bySort),
+    mode: 'new', household, building, resident: null, values, tagTypes,
     chosenTags: new Set(), details: {}, errors: {}, today: ctx.today(), ...extra,
   });
 }
@@ -39,15 +39,17 @@ async function residentEditScreen(ctx, { params: [id] }, extra = {}) {
   const today = ctx.today();
   const household = await ctx.storage.view('household', resident.fields.household_id);
   if (!household) return notFoundView({ what: t('住户') });
-  const [building, tagTypes, tags] = await Promise.all([
-    ctx.storage.view('building', household.fields.building_id), ctx.storage.listByEntity('care_tag_type'),
-    ctx.storage.listByRef('resident_tag', id),
+  const [building, tags] = await Promise.all([
+    ctx.storage.view('building', household.fields.building_id), ctx.storage.listByRef('resident_tag', id),
   ]);
   const active = tags.filter((t) => isActiveTag(t, today));
+  // A tag the community switched off stays on the residents who have it (and on the form).
+  const keep = new Set([...active.map((t) => t.fields.tag), ...(extra.chosenTags || [])]);
+  const tagTypes = await loadDictionary(ctx, 'care_tag_type', household.scope?.community_id, keep);
   const details = {};
   for (const t of active) details[t.fields.tag] = { ...(t.fields.detail || {}) };
   return residentFormView({
-    mode: 'edit', household, building, resident, values: { ...resident.fields }, tagTypes: tagTypes.sort(bySort),
+    mode: 'edit', household, building, resident, values: { ...resident.fields }, tagTypes,
     chosenTags: new Set(active.map((t) => t.fields.tag)), details, errors: {}, today, ...extra,
   });
 }
@@ -150,7 +152,10 @@ async function saveResident(ctx, call, mode) {
   if (!household) return show(ctx, call, residentNewScreen, `/app/residents/new?household=${encodeURIComponent(householdId || '')}`);
 
   const { values, errors } = parseResidentForm(form, { today, mode });
-  const tagTypes = await ctx.storage.listByEntity('care_tag_type');
+  // The community's tags (its detail fields): active ones, and any the resident already has.
+  const given = resident ? (await ctx.storage.listByRef('resident_tag', resident.id)).filter((t) => isActiveTag(t, today)) : [];
+  const tagTypes = await loadDictionary(ctx, 'care_tag_type', household.scope?.community_id,
+    new Set(given.map((t) => t.fields.tag)));
   const typeById = new Map(tagTypes.map((t) => [t.id, t]));
   const chosen = new Set(form.getAll('tags').filter((c) => typeof c === 'string' && typeById.has(c)));
   const details = {};

@@ -4,6 +4,7 @@
 // YYYY-MM-DD in China time, datetimes ISO 8601 UTC as on the wire.
 
 import { layout as doorLayout, roomName as doorRoomName } from '../../core/doors.js';
+import { dictionaryIndex } from '../../core/dictionaries.js';
 import { addDays, chinaDate, daysBetween } from '../../core/time.js';
 import { t } from '../../i18n/index.js';
 
@@ -70,7 +71,8 @@ function groupBy(records, key) {
  * residents, tags (resident_tag), tagTypes (care_tag_type), visits: viewed records.
  */
 export function careStatus({ residents, tags, tagTypes, visits, today }) {
-  const types = toMap(tagTypes);
+  // Each resident's tags are timed by the resident's community's dictionary (its own intervals).
+  const typesOf = dictionaryIndex(tagTypes instanceof Map ? [...tagTypes.values()] : tagTypes);
   const residentsById = toMap(residents);
   const visitsByHousehold = groupBy((visits || []).filter(visitCounts), 'household_id');
   const tagsByResident = new Map();
@@ -84,6 +86,7 @@ export function careStatus({ residents, tags, tagTypes, visits, today }) {
   for (const [rid, residentTags] of tagsByResident) {
     const resident = residentsById.get(rid);
     if (!resident || !isCurrentResident(resident, today)) continue;
+    const types = typesOf(resident.scope?.community_id ?? null);
     const interval = Math.min(...residentTags.map((t) => tagInterval(t, types.get(t.fields.tag))));
     let lastVisit = null;
     for (const visit of visitsByHousehold.get(resident.fields.household_id) || []) {

@@ -1,0 +1,61 @@
+"""community dictionaries
+
+Care tags and finding categories get an owning community: a community's row tunes an
+installation row (`base`, with the fields it sets named in `tuned`) or adds one of its own;
+`active` switches one off for new use. The new wire fields change every dictionary row's hash,
+so they are recomputed here, or every device's checksum would disagree.
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-12-07 21:10:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0010'
+down_revision = '0009'
+branch_labels = None
+depends_on = None
+
+TABLES = {"care_tag_type": "care_tag_types", "finding_category": "finding_categories"}
+
+
+def upgrade():
+    for table in TABLES.values():
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column('community_id', sa.String(length=36), nullable=True))
+            batch_op.add_column(sa.Column('base', sa.String(length=36), nullable=True))
+            batch_op.add_column(sa.Column('tuned', sa.JSON(), nullable=True))
+            batch_op.add_column(sa.Column('active', sa.Boolean(), nullable=True))
+            batch_op.create_index(batch_op.f(f'ix_{table}_community_id'), ['community_id'], unique=False)
+    _rehash(op.get_bind())
+
+
+def _rehash(conn):
+    from sync import canonical
+
+    from server.core import sensitive
+    from server.syncapi.entities import ENTITIES
+
+    meta = sa.MetaData()
+    index = sa.Table("sync_rows", meta, autoload_with=conn)
+    for entity, table_name in TABLES.items():
+        table = sa.Table(table_name, meta, autoload_with=conn)
+        wire = ENTITIES[entity].wire()
+        for row in conn.execute(sa.select(table).where(table.c.deleted.is_(False))):
+            state = wire.dump(dict(row._mapping))
+            projected = sensitive.project(entity, state, None, None)
+            full = f"{canonical.record_hash(entity, row.id, state):016x}"
+            shown = f"{canonical.record_hash(entity, row.id, projected):016x}" if projected != state else None
+            conn.execute(index.update().where(index.c.entity == entity, index.c.record_id == row.id)
+                         .values(row_hash=full, projected_hash=shown))
+
+
+def downgrade():
+    for table in TABLES.values():
+        op.execute(f"DROP INDEX IF EXISTS ix_{table}_community_id")
+        for column in ("active", "tuned", "base", "community_id"):
+            op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
