@@ -6,6 +6,6 @@ from .blobs.models import Blob, BlobAttachment, BlobOwner  # noqa: F401
 from .cases.models import CaseDeadline, CaseStep, Finding, FindingCategory  # noqa: F401
 from .fieldwork.models import Visit  # noqa: F401
 from .registry.models import CareTagType, Household, Resident, ResidentTag  # noqa: F401
-from .syncapi.models import Change, Conflict, SyncRow  # noqa: F401
+from .syncapi.models import Change, Conflict, SyncDeparture, SyncRow  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
 from .console.models import ConsoleJob  # noqa: F401
