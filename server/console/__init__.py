@@ -21,9 +21,9 @@ from .scope import load_scope
 # Pages anyone may reach: signing in, and the files the sign-in page needs.
 # Stylesheets and scripts: public, cacheable, and served without looking at the session.
 ASSETS = frozenset({"console.static", "console.vendor"})
-PUBLIC = {"console.login_form", "console.login", *ASSETS}
+PUBLIC = {"console.login_form", "console.login", "console.first_run_form", "console.first_run_create", *ASSETS}
 # Each feature is a package whose views module registers its pages (and its sibling modules').
-FEATURES = ("auditlog", "cases", "conflicts", "dashboard", "ledgers", "records", "review", "users")
+FEATURES = ("auditlog", "cases", "conflicts", "dashboard", "ledgers", "records", "review", "setup", "users")
 
 
 def init_app(app: Flask) -> None:

@@ -21,6 +21,11 @@ ACTIONS = {
     "reset_password": _l("重置密码"),
     "revoke_device": _l("停用设备"),
     "edit_deadlines": _l("修改处置时限"),
+    "first_run": _l("首次设置街道"),
+    "create_area": _l("新建社区或网格"),
+    "edit_area": _l("修改社区或网格"),
+    "move_buildings": _l("楼栋换网格"),
+    "retire_grid": _l("撤销网格"),
 }
 
 
