@@ -47,6 +47,7 @@ def _guard():
     # Flask-WTF caches the token on g; g outlives a request when an app context was already
     # pushed (tests, CLI), and a cached token of another session would fail every form.
     g.pop("csrf_token", None)
+    g.pop("csrf_refused", None)  # likewise: an earlier refusal must not keep this session from being stored
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         token = request.form.get("csrf_token") or request.headers.get("X-CSRFToken")
         try:

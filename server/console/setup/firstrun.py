@@ -42,7 +42,7 @@ def first_run_create():
     _open()
     address = request.remote_addr
     attempt = throttle.begin(first_run.THROTTLE_NAME, address)  # 429 while wrong codes must wait
-    street = read_area(request.form, "street")
+    street = read_area({"name": request.form.get("street_name"), "code": request.form.get("street_code")}, "street")
     result = FormResult(values={f"street_{k}": v for k, v in street.values.items()},
                         errors={f"street_{k}": v for k, v in street.errors.items()})
     username = (request.form.get("username") or "").strip()
