@@ -240,3 +240,15 @@ def test_retiring_a_grid_moves_its_buildings_unassigns_workers_and_keeps_it_out_
     reply = client.post(f"/console/setup/grids/{g1.id}", data={"name": "复活", "code": "9"})
     assert reply.status_code == 409 and "grid_retired" in reply.text
     assert audits("retire_grid")[0].detail["to_grid"] == g0.id
+
+
+def test_a_retired_grid_is_not_offered_to_new_accounts(staff_client, world):
+    client = staff_client("staff")
+    g0, g1 = world.grids
+    assert client.post(f"/console/setup/grids/{g1.id}/retire", data={"target_id": g0.id}).status_code == 302
+    page = client.get("/console/users/new")
+    assert f'value="{g0.id}"' in page.text and f'value="{g1.id}"' not in page.text
+    reply = client.post("/console/users/new", data={
+        "role": "grid_worker", "username": "wgy_late", "name": "迟网格", "password": "start-2026",
+        "password2": "start-2026", "grid_ids": [g1.id]})
+    assert reply.status_code == 422 and 'data-code="unknown_grid"' in reply.text

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from ...areas.models import Area, Building
@@ -27,10 +28,10 @@ from .operations import assign, buildings_of, move, retire, unassign, workers_of
 
 # Pages other parts of setup own, linked by path so the home works before they exist.
 LINKS = (
-    ("/console/setup/buildings", "楼栋"),
-    ("/console/setup/dictionaries", "字典"),
-    ("/console/units", "实有单位"),
-    ("/console/setup/import", "批量导入"),
+    ("/console/setup/buildings", _l("楼栋")),
+    ("/console/setup/dictionaries", _l("字典")),
+    ("/console/units", _l("实有单位")),
+    ("/console/setup/import", _l("批量导入")),
 )
 
 
@@ -48,7 +49,7 @@ def setup_home():
             Area.parent_id == community.id, Area.level == "grid", Area.deleted.is_(False))
             .order_by(Area.retired_on.is_not(None), Area.code, Area.name)))
     workers = _worker_counts([grid.id for rows in grids.values() for grid in rows])
-    links = [(path, gettext(label)) for path, label in LINKS]
+    links = [(path, str(label)) for path, label in LINKS]
     return _render("home.html", street=street, communities=communities, grids=grids, workers=workers,
                    links=links)[0]
 
