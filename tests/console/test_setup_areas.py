@@ -252,3 +252,34 @@ def test_a_retired_grid_is_not_offered_to_new_accounts(staff_client, world):
         "role": "grid_worker", "username": "wgy_late", "name": "迟网格", "password": "start-2026",
         "password2": "start-2026", "grid_ids": [g1.id]})
     assert reply.status_code == 422 and 'data-code="unknown_grid"' in reply.text
+
+
+def test_the_whole_setup_works_on_each_database(any_app, any_world):
+    """Create a community and a grid, assign a worker, move a building, retire a grid: on SQLite
+    and on the real PostgreSQL (stricter types and locking)."""
+    from tests.console.conftest import StaffClient
+
+    client = StaffClient(any_app.test_client())
+    assert client.login("admin").status_code == 302
+    assert client.get("/console/setup/").status_code == 200
+    assert client.post("/console/setup/communities/new",
+                       data={"name": "春风社区", "code": "110105001009"}).status_code == 302
+    assert client.post("/console/setup/grids/new", data={"name": "春风第1网格", "code": "1"}).status_code == 302
+    assert client.post("/console/setup/grids/new", data={"name": "春风第2网格", "code": "2"}).status_code == 302
+    first, second = area_named("春风第1网格"), area_named("春风第2网格")
+    worker = any_world.users["worker"]
+    # A worker of another community is not offered here; one without any grid would be.
+    reply = client.post(f"/console/setup/grids/{first.id}/workers", data={"action": "assign", "user_id": worker.id})
+    assert reply.status_code == 422
+    client.post("/console/community", data={"community_id": any_world.community.id})
+    g0, g1 = any_world.grids
+    assert client.get(f"/console/setup/grids/{g0.id}").status_code == 200
+    assert client.post(f"/console/setup/grids/{g1.id}/workers",
+                       data={"action": "assign", "user_id": worker.id}).status_code == 302
+    assert client.post(f"/console/setup/grids/{g0.id}/move", data={
+        "target_id": g1.id, "building_ids": any_world.buildings[0].id}).status_code == 302
+    assert client.post(f"/console/setup/grids/{g1.id}/retire", data={"target_id": g0.id}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Household, any_world.households[0].id).grid_id == g0.id
+    assert db.session.get(Area, g1.id).retired_on is not None
+    assert (first.parent_id, second.parent_id) == (area_named("春风社区").id,) * 2
