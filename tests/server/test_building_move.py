@@ -102,3 +102,36 @@ def test_a_building_that_comes_back_is_whole_on_every_phone(any_app, any_world, 
     assert staff.pull()["verified"] is True and building_records(staff, any_world) == held
     assert staff.repairs == 0
     assert grid_records(a, g1.id) == set()
+
+
+@pytest.fixture
+def small_pages(backend, tmp_path):
+    """The app serving pulls two records a page, so departures and log rows share pages."""
+    from tests.conftest import build_world, make_app
+
+    app = make_app(backend, tmp_path, PULL_PAGE_SIZE=2)
+    with app.app_context():
+        yield app, build_world(app)
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_departures_page_in_order_with_the_log(small_pages, device_factory):
+    app, world = small_pages
+    a = device_factory("worker", app=app)
+    b = device_factory("worker_b", app=app)
+    staff = device_factory("staff", app=app)
+    fill_grid(a, world.households[0].id, residents=2, visits=1)
+    for device in (a, b, staff):
+        assert device.pull()["verified"] is True
+    held = building_records(a, world)
+    staff_move(app, world.buildings[0], world.grids[1])
+    # Work that continues in both grids meanwhile is interleaved with the departures.
+    b.update("resident", world.residents[1].id, {"notes": "二网格"})
+    assert b.push()[0]["status"] == "accepted"
+    for device, grid in ((a, world.grids[0]), (b, world.grids[1])):
+        summary = device.pull()
+        assert summary["verified"] is True and summary["pages"] > 2 and device.repairs == 0
+        assert_replica_is_scope(device, [grid.id])
+    assert building_records(b, world) == held and not building_records(a, world)
+    assert staff.pull()["verified"] is True and building_records(staff, world) == held and staff.repairs == 0
