@@ -12,7 +12,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
-from ...areas.models import Area, Building
+from ...areas.models import Area
 from ...areas.operations import add_area
 from ...auth.models import Assignment, User
 from ...core.messages import message
@@ -281,7 +281,3 @@ def setup_grid_retire(grid_id: str):
     db.session.commit()
     flash(gettext("已撤销网格 %(name)s，楼栋已移至 %(target)s。", name=grid.name, target=target.name))
     return redirect(url_for("console.setup_home"))
-
-
-def building_label(building: Building) -> str:
-    return f"{building.estate or ''}{building.number}号楼"
