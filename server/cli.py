@@ -21,9 +21,16 @@ def init_db_command():
     from .dictionaries import seed_dictionaries
     from .syncapi.direct import DirectWriter
 
+    from .auth import first_run
+
     added = seed_dictionaries(DirectWriter(db.session, current_app.extensions["wangge_clock"], via="cli:init-db"))
     db.session.commit()
     click.echo(f"database ready ({db.engine.dialect.name}); {added} dictionary entries added")
+    if not first_run.has_users():
+        # Nobody can sign in yet: the first street admin sets the street up with this code.
+        code = first_run.issue(current_app.instance_path)
+        click.echo(f"first run: open /console/first-run and enter the setup code {code}")
+        click.echo("首次使用：打开 /console/first-run，输入一次性设置码 " + code)
 
 
 @click.command("demo")

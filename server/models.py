@@ -7,6 +7,6 @@ from .cases.models import CaseDeadline, CaseStep, Finding, FindingCategory  # no
 from .fieldwork.models import Visit  # noqa: F401
 from .registry.models import CareTagType, Household, Resident, ResidentTag  # noqa: F401
 from .units.models import Unit  # noqa: F401
-from .syncapi.models import Change, Conflict, SyncRow  # noqa: F401
+from .syncapi.models import Change, Conflict, SyncDeparture, SyncRow  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
 from .console.models import ConsoleJob  # noqa: F401

@@ -21,9 +21,9 @@ from .scope import load_scope
 # Pages anyone may reach: signing in, and the files the sign-in page needs.
 # Stylesheets and scripts: public, cacheable, and served without looking at the session.
 ASSETS = frozenset({"console.static", "console.vendor"})
-PUBLIC = {"console.login_form", "console.login", *ASSETS}
+PUBLIC = {"console.login_form", "console.login", "console.first_run_form", "console.first_run_create", *ASSETS}
 # Each feature is a package whose views module registers its pages (and its sibling modules').
-FEATURES = ("auditlog", "buildings", "cases", "conflicts", "dashboard", "dictionaries", "history", "ledgers", "records", "review", "units", "users")
+FEATURES = ("auditlog", "buildings", "cases", "conflicts", "dashboard", "dictionaries", "history", "ledgers", "records", "review", "setup", "units", "users")
 
 
 def init_app(app: Flask) -> None:
@@ -47,6 +47,7 @@ def _guard():
     # Flask-WTF caches the token on g; g outlives a request when an app context was already
     # pushed (tests, CLI), and a cached token of another session would fail every form.
     g.pop("csrf_token", None)
+    g.pop("csrf_refused", None)  # likewise: an earlier refusal must not keep this session from being stored
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         token = request.form.get("csrf_token") or request.headers.get("X-CSRFToken")
         try:

@@ -27,6 +27,11 @@ class StaffScope:
         return [grid.id for grid in self.grids]
 
     @property
+    def live_grids(self) -> list[Area]:
+        """The grids in service: what pickers offer (a retired grid keeps only its history)."""
+        return [grid for grid in self.grids if grid.retired_on is None]
+
+    @property
     def community_ids(self) -> list[str]:
         return [c.id for c in self.communities]
 

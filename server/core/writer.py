@@ -10,3 +10,7 @@ class Writer(Protocol):
     def put(self, entity_name: str, row: Any) -> Any:
         """Write a whole record (its id set) and return it."""
         ...
+
+    def update(self, entity_name: str, row: Any, values: dict[str, Any]) -> Any:
+        """Set some fields of a record; only they take a new clock."""
+        ...

@@ -58,14 +58,16 @@ class DirectWriter:
         at = str(self.clock.tick())
         state = entity.dump(row)
         names = list(state) if names is None else names
-        row.clocks = {**(row.clocks or {}), **{name: at for name in names}}
+        # A field devices do not hold (a household's grid, which follows its building) takes no
+        # clock, but its history still says what it became.
+        row.clocks = {**(row.clocks or {}), **{name: at for name in names if name in state}}
         place = self.place(entity_name, row, state)
         stamp(self.session, entity_name, row.id, place, row.deleted, state, created)
         if "photos" in names and entity_name in attachments.PHOTO_MODELS:
             attachments.keep(self.session, self.user, entity_name, row.id, row.photos or [])
         self.session.add(Change(
             id=uuid7(), device_id=None, user_id=self.user.id, entity=entity_name, record_id=row.id,
-            op="upsert", hlc=at, fields={name: state.get(name) for name in names}, status="accepted",
+            op="upsert", hlc=at, fields={name: state[name] if name in state else getattr(row, name, None) for name in names}, status="accepted",
             result={"status": "accepted", "server": True, **({"via": self.via} if self.via else {})}, grid_id=place.grid_id,
         ))
 

@@ -46,6 +46,32 @@ class SyncRow(db.Model):
     projected_hash: Mapped[str | None] = mapped_column(String(16))
 
 
+class SyncDeparture(db.Model):
+    """A record that left a slice of the tree (a building moved to another grid, with everything
+    below it). `sync_rows` holds only where a record is now, so without this the devices of the
+    old grid would never hear that it went: pull serves each departure to them as a tombstone,
+    in position order with the log (docs/sync-protocol.md, "Records that move").
+
+    One row per record and place it left; deleted when the record comes back there."""
+
+    __tablename__ = "sync_departures"
+    __table_args__ = (
+        Index("ux_sync_departures_record_grid", "entity", "record_id", "grid_id", unique=True),
+        Index("ix_sync_departures_pos", "xid", "seq"),
+        Index("ix_sync_departures_grid_pos", "grid_id", "xid", "seq"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity: Mapped[str] = mapped_column(String(32))
+    record_id: Mapped[str] = mapped_column(String(36))
+    grid_id: Mapped[str | None] = mapped_column(String(36))
+    community_id: Mapped[str | None] = mapped_column(String(36))
+    street_id: Mapped[str | None] = mapped_column(String(36))
+    reporter_id: Mapped[str | None] = mapped_column(String(36))
+    xid: Mapped[int] = mapped_column(BigInteger, default=0)
+    seq: Mapped[int] = mapped_column(BigInteger)
+
+
 class Change(db.Model):
     """Every change a device or staff member sent, once (the primary key enforces it), with the
     result it got. Accepted changes are each record's history; rejected ones wait for staff."""

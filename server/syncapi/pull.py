@@ -15,33 +15,33 @@ from ..core import sensitive
 from ..core.roles import FIELD_ROLES
 from ..core.scope import DICTIONARIES, GLOBAL, keys_for
 from .entities import ENTITIES
-from .models import SyncRow
+from .models import SyncDeparture, SyncRow
 from .projection import Projector
 from .stamp import horizon
 
 
-def clause(keys):
-    """SQL condition on SyncRow matching any of the keys."""
+def clause(keys, table=SyncRow):
+    """SQL condition on SyncRow (or SyncDeparture, by the place left) matching any of the keys."""
     parts = []
     for key in keys:
         if key == GLOBAL:
-            parts.append(and_(SyncRow.grid_id.is_(None), SyncRow.community_id.is_(None),
-                              SyncRow.street_id.is_(None), SyncRow.reporter_id.is_(None)))
+            parts.append(and_(table.grid_id.is_(None), table.community_id.is_(None),
+                              table.street_id.is_(None), table.reporter_id.is_(None)))
             continue
         kind, _, value = key.partition(":")
         if kind == "g":
-            parts.append(SyncRow.grid_id == value)
+            parts.append(table.grid_id == value)
         elif kind == "c":
-            parts.append(SyncRow.community_id == value)
+            parts.append(table.community_id == value)
         elif kind == "s":
-            parts.append(SyncRow.street_id == value)
+            parts.append(table.street_id == value)
         elif kind == "r":
-            parts.append(SyncRow.reporter_id == value)
+            parts.append(table.reporter_id == value)
         elif kind == "a":
-            parts.append(and_(SyncRow.entity == "area", SyncRow.grid_id == value))
+            parts.append(and_(table.entity == "area", table.grid_id == value))
         elif kind == "d":
-            parts.append(and_(SyncRow.entity.in_(DICTIONARIES), SyncRow.grid_id.is_(None),
-                              SyncRow.community_id == value))
+            parts.append(and_(table.entity.in_(DICTIONARIES), table.grid_id.is_(None),
+                              table.community_id == value))
     return or_(*parts) if parts else false()
 
 
@@ -50,8 +50,8 @@ def user_keys(session, user) -> list[str]:
     return keys_for(user, communities)
 
 
-def _after(pos: Position):
-    return tuple_(SyncRow.xid, SyncRow.seq) > tuple_(pos[0], pos[1])
+def _after(pos: Position, table=SyncRow):
+    return tuple_(table.xid, table.seq) > tuple_(pos[0], pos[1])
 
 
 def _upto(pos: Position):
@@ -90,6 +90,10 @@ def pull(session, user, token: str | None, limit: int) -> dict[str, Any]:
     if top is not None:
         query = query.where(SyncRow.xid < top)
     rows = list(session.scalars(query.order_by(SyncRow.xid, SyncRow.seq).limit(limit + 1)))
+    if not fresh:
+        # Records that left the scope: tombstones among the log (a fresh replica never held them).
+        rows = sorted([*rows, *_departures(session, keys, cursor.pos, top, limit + 1)],
+                      key=lambda r: (r.xid, r.seq))[:limit + 1]
     has_more = len(rows) > limit
     rows = rows[:limit]
     if rows:
@@ -101,12 +105,23 @@ def pull(session, user, token: str | None, limit: int) -> dict[str, Any]:
     return _response(session, user, rows, cursor, drop, has_more=has_more, checksum=checksum)
 
 
-def _last_position(session, keys, pos: Position, top: int | None) -> Position:
-    query = select(SyncRow.xid, SyncRow.seq).where(clause(keys), _after(pos))
+def _departures(session, keys, pos: Position, top: int | None, limit: int) -> list[SyncDeparture]:
+    query = select(SyncDeparture).where(clause(keys, SyncDeparture), _after(pos, SyncDeparture))
     if top is not None:
-        query = query.where(SyncRow.xid < top)
-    last = session.execute(query.order_by(SyncRow.xid.desc(), SyncRow.seq.desc()).limit(1)).first()
-    return (last[0], last[1]) if last else pos
+        query = query.where(SyncDeparture.xid < top)
+    return list(session.scalars(query.order_by(SyncDeparture.xid, SyncDeparture.seq).limit(limit)))
+
+
+def _last_position(session, keys, pos: Position, top: int | None) -> Position:
+    last = pos
+    for table in (SyncRow, SyncDeparture):
+        query = select(table.xid, table.seq).where(clause(keys, table), _after(pos, table))
+        if top is not None:
+            query = query.where(table.xid < top)
+        found = session.execute(query.order_by(table.xid.desc(), table.seq.desc()).limit(1)).first()
+        if found and (found[0], found[1]) > tuple(last):
+            last = (found[0], found[1])
+    return last
 
 
 def _backfill_page(session, backfill: Backfill, limit: int) -> list[SyncRow]:
@@ -122,9 +137,10 @@ def scope_checksum(session, keys: list[str], pos: Position, role: str | None) ->
     Over the records as this role receives them: a device without personal numbers hashes less."""
     # No horizon here: a row committed at or above it is beyond the cursor but not served yet, and
     # a checksum counting it would fail on a device that is merely behind (docs/sync-protocol.md 8.4).
-    beyond = session.scalar(select(SyncRow.record_id).where(clause(keys), _after(pos)).limit(1))
-    if beyond is not None:
-        return None
+    for table in (SyncRow, SyncDeparture):
+        beyond = session.scalar(select(table.record_id).where(clause(keys, table), _after(pos, table)).limit(1))
+        if beyond is not None:
+            return None
     column = SyncRow.row_hash if sensitive.sees_everything(role) else \
         func.coalesce(SyncRow.projected_hash, SyncRow.row_hash)
     hashes = session.scalars(select(column).where(clause(keys), SyncRow.deleted.is_(False)))
@@ -150,7 +166,7 @@ def _response(session, user, rows, cursor: Cursor, drop, has_more: bool, checksu
 def _records(session, rows: list[SyncRow], projector: Projector) -> list[dict[str, Any]]:
     by_entity: dict[str, list[str]] = defaultdict(list)
     for row in rows:
-        if not row.deleted:
+        if not _gone(row):
             by_entity[row.entity].append(row.record_id)
     loaded: dict[tuple[str, str], Any] = {}
     for name, ids in by_entity.items():
@@ -162,7 +178,7 @@ def _records(session, rows: list[SyncRow], projector: Projector) -> list[dict[st
         scope = {"grid_id": row.grid_id, "community_id": row.community_id,
                  "street_id": row.street_id, "reporter_id": row.reporter_id}
         obj = loaded.get((row.entity, row.record_id))
-        if row.deleted or obj is None:
+        if _gone(row) or obj is None:
             out.append({"entity": row.entity, "id": row.record_id, "deleted": True, "scope": scope})
             continue
         fields, clocks = projector.record(row.entity, ENTITIES[row.entity].dump(obj), obj.clocks or {})
@@ -171,3 +187,8 @@ def _records(session, rows: list[SyncRow], projector: Projector) -> list[dict[st
             "fields": fields, "clocks": clocks, "scope": scope,
         })
     return out
+
+
+def _gone(row) -> bool:
+    """A tombstone: a deleted record, or one that left the scope it is served to."""
+    return isinstance(row, SyncDeparture) or row.deleted

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text
 
 from sync import canonical
 
 from ..core.scope import Place
-from .models import SyncRow
+from .models import SyncDeparture, SyncRow
 from .projection import projected_hash
 
 
@@ -22,7 +22,8 @@ def next_position(session) -> tuple[int, int]:
         return int(row[0]), int(row[1])
     # SQLite serialises writers (BEGIN IMMEDIATE), so max + 1 is taken in commit order.
     session.flush()
-    top = session.execute(select(func.coalesce(func.max(SyncRow.seq), 0))).scalar_one()
+    top = max(session.execute(select(func.coalesce(func.max(table.seq), 0))).scalar_one()
+              for table in (SyncRow, SyncDeparture))
     return 0, int(top) + 1
 
 
@@ -31,6 +32,8 @@ def stamp(session, entity: str, record_id: str, place: Place, deleted: bool, sta
     """Index a record as just written. `created`: it is new in this transaction, so it has no
     index row yet and the lookup is skipped (the demo creates thousands)."""
     row = None if created else session.get(SyncRow, (entity, record_id))
+    if row is not None:
+        _note_departure(session, row, place)
     xid, seq = next_position(session)
     if row is None:
         row = SyncRow(entity=entity, record_id=record_id)
@@ -45,6 +48,36 @@ def stamp(session, entity: str, record_id: str, place: Place, deleted: bool, sta
     row.projected_hash = None if deleted else projected_hash(session, entity, record_id, state)
     session.flush()
     return row
+
+
+def _note_departure(session, row: SyncRow, place: Place) -> None:
+    """A record changing place leaves a departure where it was, positioned before its new row, so
+    a device that still sees both places ends with the record; one that sees only the old place
+    deletes it. A departure from where the record now is again no longer holds."""
+    old = Place(row.grid_id, row.community_id, row.street_id, row.reporter_id)
+    if old == place:
+        return
+    session.execute(delete(SyncDeparture).where(
+        SyncDeparture.entity == row.entity, SyncDeparture.record_id == row.record_id,
+        _same(SyncDeparture.grid_id, place.grid_id), _same(SyncDeparture.community_id, place.community_id),
+        _same(SyncDeparture.street_id, place.street_id)))
+    if row.deleted:
+        return  # its devices already hold the tombstone
+    departure = session.scalars(select(SyncDeparture).where(
+        SyncDeparture.entity == row.entity, SyncDeparture.record_id == row.record_id,
+        _same(SyncDeparture.grid_id, old.grid_id))).first()
+    xid, seq = next_position(session)
+    if departure is None:
+        departure = SyncDeparture(entity=row.entity, record_id=row.record_id)
+        session.add(departure)
+    departure.grid_id, departure.community_id = old.grid_id, old.community_id
+    departure.street_id, departure.reporter_id = old.street_id, old.reporter_id
+    departure.xid, departure.seq = xid, seq
+    session.flush()
+
+
+def _same(column, value):
+    return column.is_(None) if value is None else column == value
 
 
 def horizon(session) -> int | None:

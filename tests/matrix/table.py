@@ -14,7 +14,8 @@ from typing import Callable
 FIELD = frozenset({"grid_worker", "patrol_volunteer"})
 STAFF = frozenset({"community_staff", "street_admin"})
 EVERYONE = FIELD | STAFF
-COMMUNITY_STAFF = frozenset({"community_staff"})  # full numbers: street admins work from aggregates
+COMMUNITY_STAFF = frozenset({"community_staff"})
+STREET_ADMIN = frozenset({"street_admin"})  # a street's communities are the street admin's to set up  # full numbers: street admins work from aggregates
 NOBODY: frozenset[str] = frozenset()
 
 GOOD_PASSWORD = "new-pass-2026"
@@ -71,6 +72,9 @@ ROUTES: dict[str, Route] = {
     "console.vendor GET": public("/console/vendor/htmx.min.js", ok=(200, 404)),
     "console.login_form GET": public("/console/login"),
     "console.login POST": public("/console/login", note="per role: see test_console_sign_in_by_role"),
+    # Only while no user exists (tests/console/test_first_run.py); here there are users.
+    "console.first_run_form GET": public("/console/first-run", ok=(404,)),
+    "console.first_run_create POST": public("/console/first-run", ok=(400, 404)),
     "auth.login POST": public("/api/auth/login", note="per role: see test_api_sign_in_by_role"),
     # -- API ---------------------------------------------------------------------------------
     "sync.pull GET": api("/api/sync/pull"),
@@ -137,7 +141,30 @@ ROUTES: dict[str, Route] = {
                                                            "kind": "shop"}),
     "console.switch_language POST": console("/console/lang", data=lambda ids: {"lang": "zh"}, ok=WRITE_OK),
     "console.logout POST": console("/console/logout", data=lambda ids: {}, ok=WRITE_OK, fresh_session=True),
+    "console.setup_home GET": console("/console/setup/"),
+    "console.setup_community_new GET": console("/console/setup/communities/new", allow=STREET_ADMIN),
+    "console.setup_community_create POST": console("/console/setup/communities/new", allow=STREET_ADMIN,
+                                                   ok=FORM_OK, data=lambda ids: {"name": "", "code": ""}),
+    "console.setup_grid_new GET": console("/console/setup/grids/new"),
+    "console.setup_grid_create POST": console("/console/setup/grids/new", ok=FORM_OK,
+                                              data=lambda ids: {"name": "", "code": ""}),
     # -- console: one object ---------------------------------------------------------------------
+    "console.setup_community GET": console("/console/setup/communities/{community}", allow=STREET_ADMIN,
+                                           obj="community"),
+    "console.setup_community_save POST": console("/console/setup/communities/{community}", allow=STREET_ADMIN,
+                                                 obj="community", ok=FORM_OK, data=lambda ids: {"name": ""}),
+    # The grid routes act on the place's grid (`grid` is in every object's ids).
+    "console.setup_grid GET": console("/console/setup/grids/{grid}", obj="community"),
+    "console.setup_grid_save POST": console("/console/setup/grids/{grid}", obj="community", ok=FORM_OK,
+                                            data=lambda ids: {"name": "", "code": ""}),
+    "console.setup_grid_workers POST": console("/console/setup/grids/{grid}/workers", obj="community", ok=FORM_OK,
+                                               data=lambda ids: {"action": "assign", "user_id": "nobody"}),
+    "console.setup_grid_move_form GET": console("/console/setup/grids/{grid}/move", obj="community"),
+    "console.setup_grid_move POST": console("/console/setup/grids/{grid}/move", obj="community", ok=FORM_OK,
+                                            data=lambda ids: {"target_id": ""}),
+    "console.setup_grid_retire_form GET": console("/console/setup/grids/{grid}/retire", obj="community"),
+    "console.setup_grid_retire POST": console("/console/setup/grids/{grid}/retire", obj="community", ok=FORM_OK,
+                                              data=lambda ids: {"target_id": ""}),
     "console.switch_community POST": console("/console/community", obj="community", ok=WRITE_OK,
                                              data=lambda ids: {"community_id": ids["community"]}),
     "console.cases_detail GET": console("/console/cases/{finding}", obj="finding", shows=True),

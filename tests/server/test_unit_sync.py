@@ -78,9 +78,9 @@ def test_a_street_admins_device_gets_the_unit_without_its_contact_number(world, 
 
 
 def test_a_units_building_moved_to_another_grid_takes_the_unit_to_that_grids_phones(app, world, device_factory):
+    from server.areas.moves import move_building
     from server.areas.operations import add_building
     from server.syncapi.direct import DirectWriter
-    from server.units.operations import follow_building
 
     writer = DirectWriter(db.session, app.extensions["wangge_clock"], via="console:setup")
     # A building of shops only: its households (another helper's move) do not come into it.
@@ -94,15 +94,12 @@ def test_a_units_building_moved_to_another_grid_takes_the_unit_to_that_grids_pho
     pull_until(new)
     assert ("unit", uid) not in new.server_copy()
 
-    writer.update("building", building, {"grid_id": world.grids[1].id})
-    assert [u.id for u in follow_building(writer, db.session, building)] == [uid]
+    assert move_building(writer, building, world.grids[1])["unit"] == 1
     db.session.commit()
 
-    # How the old grid's phones let go of a moved record (a drop, or a repair after the checksum)
-    # is the protocol's business, proven for buildings by the setup tests; here: where it ends up.
-    for _ in range(3):
-        old.pull()
-        new.pull()
+    # The old grid's phone hears of the departure at its next pull; the new one gets the unit.
+    old.pull()
+    new.pull()
     assert ("unit", uid) not in old.server_copy()
     assert new.get("unit", uid)["name"] == "惠民便利店"
     assert db.session.get(Unit, uid).grid_id == world.grids[1].id

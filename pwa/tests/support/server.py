@@ -5,8 +5,9 @@ serves it with werkzeug on 127.0.0.1 at a free port, prints one JSON line (the p
 the test world) and serves until killed. The minimum app version comes from the environment
 (WANGGE_MIN_APP_VERSION, default 0.1.0).
 
-Only this script adds a test hook: POST /__test__/revoke/<device_id> revokes a device, as staff
-would with `wangge revoke-device`.
+Only this script adds test hooks: POST /__test__/revoke/<device_id> revokes a device, as staff
+would with `wangge revoke-device`; POST /__test__/move/<building_id>/<grid_id> moves a building to
+another grid, as staff would on the console's move page.
 
     .venv/bin/python pwa/tests/support/server.py
 """
@@ -27,7 +28,10 @@ sys.path.insert(0, str(REPO))
 
 from werkzeug.serving import make_server  # noqa: E402
 
+from server.areas.models import Area, Building  # noqa: E402
+from server.areas.moves import move_building  # noqa: E402
 from server.auth.models import Device  # noqa: E402
+from server.syncapi.direct import DirectWriter  # noqa: E402
 from server.auth.operations import revoke_device  # noqa: E402
 from server.extensions import db  # noqa: E402
 from tests.conftest import PASSWORD, build_world, make_app  # noqa: E402
@@ -46,6 +50,16 @@ def main() -> None:
         revoke_device(device, None)
         db.session.commit()
         return {"revoked": device_id}
+
+    @app.post("/__test__/move/<building_id>/<grid_id>")
+    def move(building_id: str, grid_id: str):
+        building, grid = db.session.get(Building, building_id), db.session.get(Area, grid_id)
+        if building is None or grid is None:
+            return {"code": "not_found"}, 404
+        writer = DirectWriter(db.session, app.extensions["wangge_clock"], via="console:setup")
+        moved = move_building(writer, building, grid)
+        db.session.commit()
+        return moved
 
     with app.app_context():
         world = build_world(app)

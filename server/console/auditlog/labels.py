@@ -31,6 +31,11 @@ ACTIONS = {
     "add_care_tag": _l("新增社区特殊人群标签"),
     "tune_category": _l("修改社区事件类别"),
     "add_category": _l("新增社区事件小类"),
+    "first_run": _l("首次设置街道"),
+    "create_area": _l("新建社区或网格"),
+    "edit_area": _l("修改社区或网格"),
+    "move_buildings": _l("楼栋换网格"),
+    "retire_grid": _l("撤销网格"),
 }
 
 

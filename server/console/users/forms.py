@@ -58,7 +58,8 @@ def read_password(form, result: FormResult, name: str = "password", confirm: str
 def read_grids(form, scope, result: FormResult, required: bool = True) -> None:
     chosen = list(dict.fromkeys(form.getlist("grid_ids")))
     result.values["grid_ids"] = chosen
-    if any(not scope.has_grid(grid_id) for grid_id in chosen):
+    live = {grid.id for grid in scope.live_grids}
+    if any(grid_id not in live for grid_id in chosen):
         result.errors["grid_ids"] = "unknown_grid"
     elif required and not chosen:
         result.errors["grid_ids"] = "grids_required"

@@ -1,0 +1,1 @@
+"""Setting up a street: its communities and grids, their workers, retiring a grid, and the first run."""
