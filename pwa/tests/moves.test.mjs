@@ -22,7 +22,7 @@ test('a moved building leaves the old grid\'s phone and reaches the new grid\'s,
   assert.equal(await b.store.view('building', building), null);
 
   const reply = await fetch(`${server.base}/__test__/move/${building}/${server.grids[1]}`, { method: 'POST' });
-  assert.deepEqual(await reply.json(), { building: 1, household: 1, resident: 1, resident_tag: 0, visit: 0 });
+  assert.deepEqual(await reply.json(), { building: 1, household: 1, resident: 1, resident_tag: 0, unit: 0, visit: 0 });
 
   const pulled = await a.engine.pull();
   assert.deepEqual([pulled.verified, pulled.repairs], [true, 0]);
