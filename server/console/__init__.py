@@ -23,7 +23,7 @@ from .scope import load_scope
 ASSETS = frozenset({"console.static", "console.vendor"})
 PUBLIC = {"console.login_form", "console.login", *ASSETS}
 # Each feature is a package whose views module registers its pages (and its sibling modules').
-FEATURES = ("auditlog", "cases", "conflicts", "dashboard", "ledgers", "records", "review", "users")
+FEATURES = ("auditlog", "cases", "conflicts", "dashboard", "ledgers", "records", "review", "setup_import", "users")
 
 
 def init_app(app: Flask) -> None:

@@ -64,7 +64,7 @@ def write_row(writer: DirectWriter, entity_name: str, result: dict, secret: str)
 
 def write_rows(writer: DirectWriter, entity_name: str, results: list[dict], secret: str, start_after: int = 0,
                on_chunk: Callable[[int, int], None] | None = None, chunk: int = CHUNK) -> int:
-    """Write the rows after `start_after`; on_chunk(last row, rows done) runs after each commit.
+    """Write the rows after `start_after`; on_chunk(last row, rows done) runs before each chunk's commit.
     The number of rows written."""
     todo = [r for r in results if r["status"] in WRITTEN and r["row"] > start_after]
     done = 0
@@ -72,8 +72,10 @@ def write_rows(writer: DirectWriter, entity_name: str, results: list[dict], secr
         part = todo[i:i + chunk]
         for result in part:
             write_row(writer, entity_name, result, secret)
-        db.session.commit()
         done += len(part)
         if on_chunk is not None:
+            # In the chunk's own transaction: the note of the last row done is exactly as true
+            # as the rows it covers.
             on_chunk(part[-1]["row"], done)
+        db.session.commit()
     return done

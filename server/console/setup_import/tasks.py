@@ -1,0 +1,98 @@
+"""The work of a setup import job, in the background (see ledgers/jobs.py): check the file into
+a preview, then write its new and changed rows in chunks, noting the last row each chunk covers
+and a heartbeat, so an import cut off by a restart is seen as interrupted and resumes after the
+last committed row."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timedelta
+
+from flask import current_app, g
+from sqlalchemy import select
+
+from ...core.time import utcnow
+from ...extensions import db
+from ...imports.check import counts
+from ...imports.run import preview
+from ...imports.write import write_rows
+from ...syncapi.direct import DirectWriter
+from ...imports.kinds import KINDS
+from ..ledgers import jobs
+from ..models import ConsoleJob
+
+KIND = "setup_import"
+# A chunk of rows takes well under a second; an import whose heartbeat is this old has no
+# process behind it any more (the server restarted), and staff may resume it.
+STALE_AFTER = timedelta(minutes=2)
+
+
+def _now() -> str:
+    return utcnow().replace(microsecond=0).isoformat()
+
+
+def preview_path(job) -> str:
+    return jobs.import_path(job.id, "json")
+
+
+def check(job) -> None:
+    """Read and check the uploaded file; the preview is saved beside it, nothing is written."""
+    results = preview(jobs.import_path(job.id), job.params["kind"], job.community_id)
+    with open(preview_path(job), "w", encoding="utf-8") as out:
+        json.dump([r.as_dict() for r in results], out, ensure_ascii=False)
+    summary = counts(results)
+    job.total = summary["rows"]
+    jobs.finish(job, "ready", phase="preview", counts=summary)
+    db.session.commit()
+
+
+def load_preview(job) -> list[dict]:
+    path = preview_path(job)
+    if not os.path.exists(path):
+        return []
+    with open(path, encoding="utf-8") as source:
+        return json.load(source)
+
+
+def apply(job) -> None:
+    """Write the previewed new and changed rows after the last committed one. Each row is compared
+    with the register again as it is written, so a chunk written twice changes nothing twice."""
+    results = load_preview(job)
+    kind = KINDS[job.params["kind"]]
+    start_after = (job.result or {}).get("last_row", 0)
+    before = (job.result or {}).get("written", 0)
+    job.total = sum(r["status"] in ("new", "changed") for r in results)
+    db.session.commit()
+    writer = DirectWriter(db.session, current_app.extensions["wangge_clock"], user=g.staff, via=f"import:{job.id}")
+
+    def note(row: int, done: int) -> None:
+        job.done = before + done
+        job.result = {**job.result, "last_row": row, "written": before + done, "beat": _now()}
+
+    write_rows(writer, kind.entity, results, current_app.config["SECRET_KEY"], start_after, note)
+    summary = job.result.get("counts", {})
+    jobs.finish(job, "done", phase="done")
+    jobs.audit(job, "import", kind=kind.name, file=job.file_name, new=summary.get("new", 0),
+               changed=summary.get("changed", 0), errors=summary.get("error", 0))
+    db.session.commit()
+
+
+def interrupted(job) -> bool:
+    """An import whose writing stopped without finishing: its heartbeat is stale (the process is
+    gone), or it failed. Marks a stale one so every page says so."""
+    result = job.result or {}
+    if result.get("phase") != "importing":
+        return False
+    if job.status == "running":
+        beat = result.get("beat") or result.get("phase_started")
+        if beat and utcnow() - datetime.fromisoformat(beat) > STALE_AFTER:
+            job.status = "interrupted"
+            db.session.commit()
+    return job.status in ("interrupted", "failed")
+
+
+def recent(limit: int = 10) -> list:
+    return list(db.session.scalars(select(ConsoleJob).where(
+        ConsoleJob.kind == KIND, ConsoleJob.user_id == g.staff.id,
+        ConsoleJob.community_id.in_(g.scope.community_ids)).order_by(ConsoleJob.created_at.desc()).limit(limit)))
