@@ -23,16 +23,16 @@ def book_bytes(headers: list[str], rows: list[list]) -> bytes:
 
 
 def buildings(grid_names: list[str], count: int = 20, estate: str = "幸福家园") -> list[list]:
-    return [[grid_names[i % len(grid_names)], estate, str(i + 1), 2, 6, 2, "否" if i % 3 else "是", 1995 + i % 20,
+    return [[grid_names[i % len(grid_names)], estate, str(i + 1), 3, 5, 2, "否" if i % 3 else "是", 1995 + i % 20,
              f"楼长{i + 1}", f"139{i:08d}"] for i in range(count)]
 
 
 def households(count: int = 600, estate: str = "幸福家园", buildings_count: int = 20) -> list[list]:
-    """`count` doors of the buildings above (2 units × 6 floors × 2 doors = 24 a building)."""
+    """`count` doors of the buildings above (3 units × 5 floors × 2 doors = 30 a building)."""
     rows = []
     for b in range(buildings_count):
-        for unit in (1, 2):
-            for floor in range(1, 7):
+        for unit in (1, 2, 3):
+            for floor in range(1, 6):
                 for door in (1, 2):
                     if len(rows) == count:
                         return rows
