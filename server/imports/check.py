@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from types import SimpleNamespace
 from typing import Any
 
@@ -393,7 +394,7 @@ def _repeated(result, seen, key, column) -> bool:
 def _compare(result, entity_name, existing, data, bad, kind, ctx, register) -> None:
     """Load the row's fields as a phone's change; classify it new / changed / unchanged."""
     entity = ENTITIES[entity_name]
-    schema = entity.wire()
+    schema = wire_schema(entity_name)
     try:
         loaded = schema.load(data, partial=existing is not None)
     except ValidationError as exc:
@@ -450,6 +451,12 @@ def _shown(entity_name: str, name: str, value: Any, register) -> str:
     if kind in CHOICES and isinstance(value, str):
         return label(kind, value)
     return str(value)
+
+
+@cache
+def wire_schema(entity_name: str):
+    # Building a marshmallow schema costs more than loading a row with it: one per entity.
+    return ENTITIES[entity_name].wire()
 
 
 def counts(results: list[RowResult]) -> dict[str, int]:

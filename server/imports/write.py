@@ -2,7 +2,7 @@
 history holds the import (`via` names it), in chunks that each end in a commit.
 
 `start_after` is the last row a previous run committed: a resumed import goes on from there.
-Record ids come from the rows' identity and each row is compared with the register again before
+Record ids come from the rows' identity and each row is compared with the stored record again as
 it is written, so even a chunk written twice (the process died between the commit and the note
 of it) creates nothing twice.
 """
@@ -11,49 +11,43 @@ from __future__ import annotations
 
 from typing import Callable
 
+from sqlalchemy import select
+
 from ..areas.models import Building
 from ..core.time import china_today
 from ..extensions import db
 from ..registry.models import Household, Resident, ResidentTag
 from ..syncapi.direct import DirectWriter
-from ..syncapi.entities import ENTITIES
 from .cells import stable_id
+from .check import wire_schema
 
 CHUNK = 100
 MODELS = {"building": Building, "household": Household, "resident": Resident}
+PARENTS = {"household": ("building_id", Building), "resident": ("household_id", Household)}
 WRITTEN = ("new", "changed")
 
 
-def _values(entity_name: str, fields: dict) -> dict:
-    """Wire values as the model's attributes (dates as dates)."""
-    loaded = ENTITIES[entity_name].wire().load(fields, partial=True)
-    return dict(loaded)
-
-
-def _put(writer: DirectWriter, entity_name: str, record_id: str, fields: dict, grid_id: str | None) -> None:
+def _put(writer: DirectWriter, entity_name: str, record_id: str, fields: dict, found: dict) -> None:
     model = MODELS[entity_name]
-    row = db.session.get(model, record_id)
-    values = _values(entity_name, fields)
-    if entity_name != "building":
-        parent = (db.session.get(Building, values["building_id"]) if entity_name == "household"
-                  else db.session.get(Household, values["household_id"])) if (
-            "building_id" in values or "household_id" in values) else None
-        if parent is not None:
-            values["grid_id"] = parent.grid_id
+    values = dict(wire_schema(entity_name).load(fields, partial=True))
+    if entity_name in PARENTS:
+        name, parent_model = PARENTS[entity_name]
+        if name in values:
+            values["grid_id"] = db.session.get(parent_model, values[name]).grid_id
+    row = found.get(record_id)
     if row is None:
-        writer.put(entity_name, model(id=record_id, **values))
+        found[record_id] = writer.put(entity_name, model(id=record_id, **values))
         return
     changed = {k: v for k, v in values.items() if getattr(row, k) != v}
     if changed:
         writer.update(entity_name, row, changed)
 
 
-def write_row(writer: DirectWriter, entity_name: str, result: dict, secret: str) -> None:
-    if result.get("household"):
-        if db.session.get(Household, result["household_id"]) is None:
-            _put(writer, "household", result["household_id"], result["household"], None)
+def write_row(writer: DirectWriter, entity_name: str, result: dict, secret: str, found: dict) -> None:
+    if result.get("household") and result["household_id"] not in found:
+        _put(writer, "household", result["household_id"], result["household"], found)
     if result["fields"]:
-        _put(writer, entity_name, result["record_id"], result["fields"], result.get("grid_id"))
+        _put(writer, entity_name, result["record_id"], result["fields"], found)
     for tag in result.get("tags") or []:
         tag_id = stable_id(secret, "resident_tag", result["record_id"], tag)
         if db.session.get(ResidentTag, tag_id) is None:
@@ -62,16 +56,38 @@ def write_row(writer: DirectWriter, entity_name: str, result: dict, secret: str)
                                                    tag=tag, detail={}, started_on=china_today()))
 
 
+def _stored(entity_name: str, part: list[dict]) -> dict:
+    """The chunk's records that exist already, in one query per table (a miss costs no query)."""
+    wanted = {MODELS[entity_name]: [r["record_id"] for r in part]}
+    households = [r["household_id"] for r in part if r.get("household")]
+    if households:
+        wanted.setdefault(Household, []).extend(households)
+    # The parents the writer locates each record by: held here, since the session's identity map
+    # keeps only what someone else holds, and each miss is a query.
+    if entity_name in PARENTS:
+        name, parent = PARENTS[entity_name]
+        wanted.setdefault(parent, []).extend(r["fields"].get(name) for r in part if r["fields"].get(name))
+        if entity_name == "resident":
+            wanted[Building] = [r["household"]["building_id"] for r in part if r.get("household")]
+    found = {}
+    for model, ids in wanted.items():
+        for start in range(0, len(ids), 500):
+            found.update({row.id: row for row in db.session.scalars(
+                select(model).where(model.id.in_(set(ids[start:start + 500]))))})
+    return found
+
+
 def write_rows(writer: DirectWriter, entity_name: str, results: list[dict], secret: str, start_after: int = 0,
                on_chunk: Callable[[int, int], None] | None = None, chunk: int = CHUNK) -> int:
-    """Write the rows after `start_after`; on_chunk(last row, rows done) runs before each chunk's commit.
-    The number of rows written."""
+    """Write the rows after `start_after`; on_chunk(last row, rows done) runs before each chunk's
+    commit. The number of rows written."""
     todo = [r for r in results if r["status"] in WRITTEN and r["row"] > start_after]
     done = 0
     for i in range(0, len(todo), chunk):
         part = todo[i:i + chunk]
+        found = _stored(entity_name, part)
         for result in part:
-            write_row(writer, entity_name, result, secret)
+            write_row(writer, entity_name, result, secret, found)
         done += len(part)
         if on_chunk is not None:
             # In the chunk's own transaction: the note of the last row done is exactly as true
