@@ -19,6 +19,7 @@ from server.extensions import db
 from server.imports import write as import_write
 from server.registry.models import Household
 from server.syncapi.models import Change
+from tests.console.cases_helpers import street_admin_on
 from tests.setup_files import (BUILDING_HEADERS, HOUSEHOLD_HEADERS, book_bytes, buildings, fill_template,
                                households)
 
@@ -178,3 +179,61 @@ def test_an_import_cut_off_by_a_restart_resumes_after_its_last_committed_row(inl
     assert all(n == 1 for *_, n in doors)
     assert len(via(job, "household")) == 600
     assert staff.post(f"/console/setup/import/jobs/{job}/resume").status_code == 409
+
+
+RESIDENT_HEADERS = ["网格", "小区", "楼号", "单元", "楼层", "门牌", "姓名", "性别", "出生日期", "证件号码", "手机",
+                    "人口类型", "居住证到期", "关爱标签"]
+
+
+def test_residents_are_matched_by_id_number_or_household_and_name_and_their_households_made_once(
+        inline, world, staff_client):
+    from datetime import date
+
+    from server.registry.models import Resident, ResidentTag
+    from server.registry.validators import make_id_number
+
+    liu = make_id_number("110105", date(1948, 3, 2), 11)
+    wang = make_id_number("110105", date(1950, 5, 1), 22)
+    bad = liu[:-1] + ("0" if liu[-1] != "0" else "1")
+    rows = [
+        ["第1网格", None, "1", 1, 5, "501", "张秀英", "女", None, None, "13912345678", None, None, "高龄老人"],  # 2
+        ["第1网格", None, "1号楼", 2, None, "301", "刘建国", None, None, liu, None, "户籍", None, "独居老人"],  # 3
+        ["第1网格", None, "1", 2, 3, "301室", "王秀兰", None, None, wang, None, None, None, None],           # 4
+        ["第1网格", None, "1", 2, 3, "302", "陈某", "男", None, bad, None, None, None, None],                 # 5
+        ["第1网格", None, "1", 2, 3, "303", "赵某", "男", "1960-01-01", None, None, "户籍", "2027-01-01", None],  # 6
+        ["第1网格", None, "1", 2, 3, "304", "钱某", "男", "1960-01-01", None, None, None, None, "不存在"],     # 7
+    ]
+    staff = staff_client("staff")
+    job = upload(staff, "residents", book_bytes(RESIDENT_HEADERS, rows))
+    text = page(staff, job)
+    assert counted(text) == {"new": 2, "changed": 1, "unchanged": 0, "error": 3}
+    cells = set(re.findall(r'data-row="(\d+)" data-column="([^"]+)" data-code="(\w+)"', text))
+    assert cells == {("5", "证件号码", "id_number_checksum"), ("6", "居住证到期", "permit_for_migrant_only"),
+                     ("7", "关爱标签", "import_tag_unknown")}
+    assert "手机：（空） → 13912345678" in text and "关爱标签：（空） → 高龄老人" in text
+    households_before = live(Household)
+    confirm(staff, job)
+    assert live(Household) == households_before + 1  # 2单元301, made once for two people
+    db.session.rollback()
+    person = db.session.scalar(select(Resident).where(Resident.id_number == liu))
+    assert (person.sex, person.birth_date) == ("male", date(1948, 3, 2))
+    assert db.session.scalar(select(func.count()).select_from(ResidentTag).where(
+        ResidentTag.resident_id == person.id)) == 1
+    assert db.session.get(Resident, world.residents[0].id).phone == "13912345678"
+
+    good = rows[:3]
+    again = upload(staff, "residents", book_bytes(RESIDENT_HEADERS, good))
+    assert counted(page(staff, again)) == {"new": 0, "changed": 0, "unchanged": 3, "error": 0}
+    good[1][10] = "13700001111"
+    moved = upload(staff, "residents", book_bytes(RESIDENT_HEADERS, good))
+    text = page(staff, moved)
+    assert counted(text) == {"new": 0, "changed": 1, "unchanged": 2, "error": 0}
+    assert "手机：（空） → 13700001111" in text
+
+
+def test_a_street_admin_reads_personal_numbers_in_the_diffs_masked(inline, world, staff_client):
+    admin = street_admin_on(staff_client, world.community)
+    rows = [["第1网格", None, "1", 1, 5, "501", "张秀英", "女", None, None, "13912345678", None, None, None]]
+    text = page(admin, upload(admin, "residents", book_bytes(RESIDENT_HEADERS, rows)))
+    assert counted(text)["changed"] == 1
+    assert "13912345678" not in text and "139****5678" in text

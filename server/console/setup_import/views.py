@@ -25,9 +25,13 @@ from ..blueprint import bp
 from ..cases.labels import china
 from ..errors import refuse
 from ..ledgers import jobs
+from ..masking import may_see_full_numbers
 from . import tasks
 
 PREVIEW_ROWS = 300
+# Columns whose values are personal numbers (server/core/sensitive.py): masked in the preview's
+# diffs for staff who see numbers masked everywhere else.
+NUMBERS = {"证件号码": "id", "手机": "phone", "联系电话": "phone", "房东电话": "phone", "楼栋长电话": "phone"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KIND_LABELS = {"buildings": _l("楼栋"), "households": _l("住户"), "residents": _l("居民")}
 
@@ -130,7 +134,8 @@ def setup_import_job(job_id: str):
              for status in ("error", "new", "changed")}
     return _render("console/setup_import/job.html", job=job, shown=shown, limit=PREVIEW_ROWS,
                    counts=(job.result or {}).get("counts", {}), resumable=tasks.interrupted(job),
-                   label=KIND_LABELS.get(job.params.get("kind"), ""))
+                   label=KIND_LABELS.get(job.params.get("kind"), ""), numbers=NUMBERS,
+                   masked=not may_see_full_numbers(g.staff))
 
 
 @bp.get("/setup/import/jobs/<job_id>/progress")
