@@ -237,3 +237,27 @@ def test_a_street_admin_reads_personal_numbers_in_the_diffs_masked(inline, world
     text = page(admin, upload(admin, "residents", book_bytes(RESIDENT_HEADERS, rows)))
     assert counted(text)["changed"] == 1
     assert "13912345678" not in text and "139****5678" in text
+
+
+def test_a_door_registered_on_a_phone_after_the_preview_is_not_registered_twice(inline, app, world, staff_client):
+    from sync.ids import uuid7
+
+    from server.syncapi.direct import DirectWriter
+
+    staff = staff_client("staff")
+    rows = [["第1网格", None, "1", 2, 4, "401", "出租", None, None, None, None, None],
+            ["第1网格", None, "1", 2, 4, "402", "自住", None, None, None, None, None]]
+    job = upload(staff, "households", book_bytes(HOUSEHOLD_HEADERS, rows))
+    assert counted(page(staff, job))["new"] == 2
+    # Meanwhile a grid worker registers 2单元401 (its own id) and says it is rented.
+    phone_made = Household(id=uuid7(), building_id=world.buildings[0].id, grid_id=world.grids[0].id, unit=2, floor=4,
+                           room="401", housing_use="rented")
+    DirectWriter(db.session, app.extensions["wangge_clock"]).put("household", phone_made)
+    db.session.commit()
+    confirm(staff, job)
+    db.session.rollback()
+    at = db.session.scalars(select(Household).where(Household.building_id == world.buildings[0].id,
+                                                    Household.unit == 2, Household.room == "401")).all()
+    assert [h.id for h in at] == [phone_made.id]
+    assert 'data-late="1"' in page(staff, job)
+    assert len(via(job, "household")) == 1

@@ -16,7 +16,7 @@ from ...core.time import utcnow
 from ...extensions import db
 from ...imports.check import counts
 from ...imports.run import preview
-from ...imports.write import write_rows
+from ...imports.write import WRITTEN, write_rows
 from ...syncapi.direct import DirectWriter
 from ...imports.kinds import KINDS
 from ..ledgers import jobs
@@ -56,13 +56,19 @@ def load_preview(job) -> list[dict]:
 
 
 def apply(job) -> None:
-    """Write the previewed new and changed rows after the last committed one. Each row is compared
-    with the register again as it is written, so a chunk written twice changes nothing twice."""
-    results = load_preview(job)
+    """Write the rows the staff member confirmed (new or changed in the preview), after the last
+    committed one. The file is checked again first: the register may have changed since the
+    preview (a phone registered the same door), and a row is written only as it stands now;
+    rows that became wrong or unchanged meanwhile are listed as late, never written blind."""
+    confirmed = {r["row"] for r in load_preview(job) if r["status"] in WRITTEN}
     kind = KINDS[job.params["kind"]]
     start_after = (job.result or {}).get("last_row", 0)
     before = (job.result or {}).get("written", 0)
-    job.total = sum(r["status"] in ("new", "changed") for r in results)
+    fresh = [r.as_dict() for r in preview(jobs.import_path(job.id), kind.name, job.community_id)
+             if r.row in confirmed and r.row > start_after]
+    late = [{"row": r["row"], "status": r["status"], "errors": r["errors"]} for r in fresh if r["status"] not in WRITTEN]
+    job.total = before + sum(r["status"] in WRITTEN for r in fresh)
+    job.result = {**job.result, "beat": _now(), "late": [*job.result.get("late", []), *late]}
     db.session.commit()
     writer = DirectWriter(db.session, current_app.extensions["wangge_clock"], user=g.staff, via=f"import:{job.id}")
 
@@ -70,11 +76,12 @@ def apply(job) -> None:
         job.done = before + done
         job.result = {**job.result, "last_row": row, "written": before + done, "beat": _now()}
 
-    write_rows(writer, kind.entity, results, current_app.config["SECRET_KEY"], start_after, note)
+    write_rows(writer, kind.entity, fresh, current_app.config["SECRET_KEY"], start_after, note)
     summary = job.result.get("counts", {})
     jobs.finish(job, "done", phase="done")
     jobs.audit(job, "import", kind=kind.name, file=job.file_name, new=summary.get("new", 0),
-               changed=summary.get("changed", 0), errors=summary.get("error", 0))
+               changed=summary.get("changed", 0), errors=summary.get("error", 0), written=job.result.get("written", 0),
+               late=len(job.result.get("late", [])))
     db.session.commit()
 
 
