@@ -130,6 +130,16 @@ class Register:
             Resident.id_number.in_(variants), Resident.deleted.is_(False),
             Resident.grid_id.not_in(self.grid_ids)).limit(1)) is not None
 
+    def address_of(self, household_id: str) -> str:
+        """A household's standard address (小区+楼号+单元+门牌), as the preview shows a move."""
+        home = next((h for h in self.households().values() if h.id == household_id), None)
+        if home is None:
+            home = db.session.get(Household, household_id)
+        building = db.session.get(Building, home.building_id) if home is not None else None
+        if building is None:
+            return "新登记的户"
+        return f"{building.estate or ''}{building.number}号楼{home.unit}单元{home.room}"
+
     def tags(self) -> dict[str, str]:
         if self._tags is None:
             self._tags = {t.name_zh: t.id for t in db.session.scalars(
@@ -424,9 +434,10 @@ def _compare(result, entity_name, existing, data, bad, kind, ctx, register) -> N
     result.fields = changed
     result.status = "changed" if changed else "unchanged"
     for name, value in changed.items():
-        result.changes.append({"column": kind.header_of(name) if name != "household_id" else "地址",
+        result.changes.append({"column": "地址" if name == "household_id" else kind.header_of(
+                                   {"grid_id": "grid", "number": "building"}.get(name, name)),
                                "from": _shown(entity_name, name, current.get(name), register),
-                               "to": _shown(entity_name, name, value, register)})
+                               "to": result.address if name == "household_id" else _shown(entity_name, name, value, register)})
 
 
 def _grid_of(entity_name, wire, register) -> str:
@@ -443,7 +454,7 @@ def _shown(entity_name: str, name: str, value: Any, register) -> str:
         grid = register.grid_by_id.get(value)
         return grid.name if grid else value
     if name == "household_id":
-        return "另一户"
+        return register.address_of(value)
     if isinstance(value, bool):
         return "是" if value else "否"
     from ..core.choices import CHOICES

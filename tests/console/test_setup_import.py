@@ -229,6 +229,9 @@ def test_residents_are_matched_by_id_number_or_household_and_name_and_their_hous
     text = page(staff, moved)
     assert counted(text) == {"new": 0, "changed": 1, "unchanged": 2, "error": 0}
     assert "手机：（空） → 13700001111" in text
+    good[1][5] = "302"   # 刘建国 moves next door: matched by his ID number, his household changes
+    text = page(staff, upload(staff, "residents", book_bytes(RESIDENT_HEADERS, good)))
+    assert "地址：1号楼2单元301 → 1号楼2单元302" in text
 
 
 def test_a_street_admin_reads_personal_numbers_in_the_diffs_masked(inline, world, staff_client):
@@ -261,3 +264,25 @@ def test_a_door_registered_on_a_phone_after_the_preview_is_not_registered_twice(
     assert [h.id for h in at] == [phone_made.id]
     assert 'data-late="1"' in page(staff, job)
     assert len(via(job, "household")) == 1
+
+
+def test_buildings_are_matched_by_estate_and_number_and_a_new_grid_moves_one(inline, world, staff_client):
+    staff = staff_client("staff")
+    headers = ["网格", "小区", "楼号", "单元数", "电梯"]
+    rows = [["第2网格", None, "1号楼", 3, "是"],    # 2: 第2网格's building 1 (两栋 1 号楼: the grid says which)
+            [None, None, "1", 2, None],            # 3: which building 1?
+            ["第1网格", "新村", "7", "两", None]]   # 4: 单元数 not a number
+    text = page(staff, upload(staff, "buildings", book_bytes(headers, rows)))
+    assert counted(text) == {"new": 0, "changed": 1, "unchanged": 0, "error": 2}
+    assert "单元数：2 → 3" in text and "电梯：（空） → 是" in text
+    cells = set(re.findall(r'data-row="(\d+)" data-column="([^"]+)" data-code="(\w+)"', text))
+    assert cells == {("3", "楼号", "import_building_ambiguous"), ("4", "单元数", "invalid_type")}
+
+    db.session.add(world.buildings[1])
+    world.buildings[1].estate = "老街"
+    db.session.commit()
+    job = upload(staff, "buildings", book_bytes(headers, [["第1网格", "老街", "1", None, None]]))
+    assert "网格：第2网格 → 第1网格" in page(staff, job)
+    confirm(staff, job)
+    db.session.rollback()
+    assert db.session.get(Building, world.buildings[1].id).grid_id == world.grids[0].id
