@@ -61,8 +61,10 @@ def template_book(target, kind: Kind, community, grids: list, tags: list[str] = 
         if value is not None:
             ws.cell(row=2, column=i, value=value)
         if column.kind in ("id_number", "phone", "text"):
-            for r in range(2, TEMPLATE_ROWS + 2):
-                ws.cell(row=r, column=i).number_format = "@"
+            # Text, so Excel keeps an ID number's last digits and a phone's leading zero: as the
+            # column's style (what Excel gives every cell typed into it) and on the example row.
+            ws.column_dimensions[letter].number_format = "@"
+            ws.cell(row=2, column=i).number_format = "@"
         source = ranges.get(column.field)
         if source and column.kind != "tags":
             # The grid list may lag behind the register (a grid added since): allow other text.
