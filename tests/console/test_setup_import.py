@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from server.areas.models import Building
 from server.console.models import ConsoleJob
+from server.core.time import utcnow
 from server.extensions import db
 from server.imports import write as import_write
 from server.registry.models import Household
@@ -166,7 +167,7 @@ def test_an_import_cut_off_by_a_restart_resumes_after_its_last_committed_row(inl
     assert stored.status == "running" and stored.result["last_row"] == 201
 
     # The server restarted: nothing writes any more, and the heartbeat goes stale.
-    stored.result = {**stored.result, "beat": (datetime.utcnow() - timedelta(minutes=10)).isoformat()}
+    stored.result = {**stored.result, "beat": (utcnow() - timedelta(minutes=10)).isoformat()}
     db.session.commit()
     text = page(staff, job)
     assert "继续导入" in text and "data-interrupted" in text
@@ -286,3 +287,21 @@ def test_buildings_are_matched_by_estate_and_number_and_a_new_grid_moves_one(inl
     confirm(staff, job)
     db.session.rollback()
     assert db.session.get(Building, world.buildings[1].id).grid_id == world.grids[0].id
+
+
+def test_an_import_whose_server_process_restarted_is_seen_as_interrupted_at_once(inline, world, staff_client,
+                                                                                  monkeypatch):
+    from server.console.setup_import import tasks
+
+    staff = staff_client("staff")
+    job = upload(staff, "buildings", book_bytes(BUILDING_HEADERS, buildings(["第1网格"], 3)))
+    stored = db.session.get(ConsoleJob, job)
+    # Left "running" by a process of this host that no longer exists: the heartbeat is fresh.
+    stored.status = "running"
+    stored.result = {**stored.result, "phase": "importing", "last_row": 0, "written": 0,
+                     "beat": utcnow().isoformat(), "worker": {**tasks._worker(), "process": "before-restart"}}
+    db.session.commit()
+    assert "继续导入" in page(staff, job)
+    assert staff.post(f"/console/setup/import/jobs/{job}/resume").status_code == 303
+    assert "导入完成" in page(staff, job)
+    assert live(Building) == 3 + 3

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+import uuid
 from datetime import datetime, timedelta
 
 from flask import current_app, g
@@ -26,6 +28,32 @@ KIND = "setup_import"
 # A chunk of rows takes well under a second; an import whose heartbeat is this old has no
 # process behind it any more (the server restarted), and staff may resume it.
 STALE_AFTER = timedelta(minutes=2)
+
+
+# This server process: a job notes which process writes it, so a process that started after it
+# (a restart, even one that reuses the pid, as a container's does) knows at once that the
+# writer is gone, without waiting for the heartbeat to go stale.
+PROCESS = uuid.uuid4().hex
+
+
+def _worker() -> dict:
+    return {"host": socket.gethostname(), "pid": os.getpid(), "process": PROCESS}
+
+
+def _writer_gone(worker: dict | None) -> bool:
+    """True when the process that was writing the job is certainly dead: it ran on this host and
+    its pid is now this process (restarted) or no process at all."""
+    if not worker or worker.get("host") != socket.gethostname():
+        return False
+    if worker.get("pid") == os.getpid():
+        return worker.get("process") != PROCESS
+    try:
+        os.kill(worker["pid"], 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _now() -> str:
@@ -68,7 +96,7 @@ def apply(job) -> None:
              if r.row in confirmed and r.row > start_after]
     late = [{"row": r["row"], "status": r["status"], "errors": r["errors"]} for r in fresh if r["status"] not in WRITTEN]
     job.total = before + sum(r["status"] in WRITTEN for r in fresh)
-    job.result = {**job.result, "beat": _now(), "late": [*job.result.get("late", []), *late]}
+    job.result = {**job.result, "beat": _now(), "worker": _worker(), "late": [*job.result.get("late", []), *late]}
     db.session.commit()
     writer = DirectWriter(db.session, current_app.extensions["wangge_clock"], user=g.staff, via=f"import:{job.id}")
 
@@ -93,7 +121,7 @@ def interrupted(job) -> bool:
         return False
     if job.status == "running":
         beat = result.get("beat") or result.get("phase_started")
-        if beat and utcnow() - datetime.fromisoformat(beat) > STALE_AFTER:
+        if (beat and utcnow() - datetime.fromisoformat(beat) > STALE_AFTER) or _writer_gone(result.get("worker")):
             job.status = "interrupted"
             db.session.commit()
     return job.status in ("interrupted", "failed")
