@@ -131,6 +131,11 @@ def test_each_wrong_cell_is_named_by_row_and_column_and_error_rows_are_not_writt
     assert cells == {("3", "房屋用途", "invalid_choice"), ("4", "联系电话", "phone_format"),
                      ("5", "租约到期", "invalid_date"), ("6", "网格", "import_grid_unknown")}
     assert "有错误的行不会导入" in text
+    report = load_workbook(io.BytesIO(staff.get(f"/console/setup/import/jobs/{job}/errors.xlsx").data)).worksheets[0]
+    lines = [[c.value for c in row] for row in report.iter_rows()]
+    header = next(i for i, line in enumerate(lines) if line and line[0] == "网格")
+    assert [line[-2] for line in lines[header + 1:]] == [3, 4, 5, 6]
+    assert "房屋用途" in lines[header + 1][-1] and "invalid_choice" in lines[header + 1][-1]
     counts = counted(text)
     assert counts["error"] == 4 and counts["new"] + counts["unchanged"] == 2
     confirm(staff, job)

@@ -178,6 +178,8 @@ ROUTES: dict[str, Route] = {
                                                  obj="setup_import_job", ok=(200, 204)),
     "console.setup_import_confirm POST": console("/console/setup/import/jobs/{job}/confirm", obj="setup_import_job",
                                                  ok=FORM_OK, data=lambda ids: {}),
+    "console.setup_import_errors GET": console("/console/setup/import/jobs/{job}/errors.xlsx", obj="setup_import_job",
+                                               ok=(200, 409)),
     "console.setup_import_resume POST": console("/console/setup/import/jobs/{job}/resume", obj="setup_import_job",
                                                 ok=FORM_OK, data=lambda ids: {}),
 }

@@ -71,7 +71,8 @@ def check(job) -> None:
         json.dump([r.as_dict() for r in results], out, ensure_ascii=False)
     summary = counts(results)
     job.total = summary["rows"]
-    jobs.finish(job, "ready", phase="preview", counts=summary)
+    headers = list(dict.fromkeys(h for r in results for h in r.values))
+    jobs.finish(job, "ready", phase="preview", counts=summary, headers=headers)
     db.session.commit()
 
 

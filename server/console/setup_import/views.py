@@ -25,6 +25,7 @@ from ..blueprint import bp
 from ..cases.labels import china
 from ..errors import refuse
 from ..ledgers import jobs
+from ..ledgers import tasks as ledger_tasks
 from ..masking import may_see_full_numbers
 from . import tasks
 
@@ -177,3 +178,17 @@ def setup_import_resume(job_id: str):
     jobs.audit(job, "import", kind=job.params["kind"], file=job.file_name, resumed_after_row=result.get("last_row", 0))
     jobs.start(job, tasks.apply)
     return _to_job(job.id)
+
+
+@bp.get("/setup/import/jobs/<job_id>/errors.xlsx")
+def setup_import_errors(job_id: str):
+    """The rows with errors as the file had them, plus 原行号 and 错误说明: fixed, the report itself
+    imports (its header row is the file's own)."""
+    job = _job(job_id)
+    if job.status == "running" and job.result.get("phase") == "checking":
+        refuse("job_not_ready", 409)
+    data = io.BytesIO()
+    ledger_tasks.error_report(data, job, tasks.load_preview(job))
+    data.seek(0)
+    stem = os.path.splitext(job.file_name or "import")[0]
+    return send_file(data, as_attachment=True, download_name=f"{stem}_错误报告.xlsx", max_age=0, mimetype=XLSX)
