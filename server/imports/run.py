@@ -9,7 +9,7 @@ from flask import current_app
 
 from ..extensions import db
 from ..syncapi.direct import DirectWriter
-from .book import read_book
+from .book import Sheet, read_book
 from .check import RowResult, check_file, counts
 from .kinds import KINDS
 from .write import write_rows
@@ -20,6 +20,16 @@ def preview(path: str, kind_name: str, community_id: str) -> list[RowResult]:
     return check_file(read_book(path, kind), kind, community_id, current_app.config["SECRET_KEY"])
 
 
+def preview_rows(kind_name: str, headers: list[str], rows: list[list], community_id: str) -> list[RowResult]:
+    """The same check for rows built in Python (the demo builds its street as a street's files
+    would hold it): `headers` as the template writes them; rows numbered as in a file from 2."""
+    kind = KINDS[kind_name]
+    known = kind.by_header()
+    mapping = {i: known[h] for i, h in enumerate(headers) if h in known}
+    sheet = Sheet(1, list(headers), mapping, [], [(n, list(values)) for n, values in enumerate(rows, start=2)])
+    return check_file(sheet, kind, community_id, current_app.config["SECRET_KEY"])
+
+
 def apply(results: list[RowResult], kind_name: str, via: str, user=None, start_after: int = 0,
           on_chunk: Callable[[int, int], None] | None = None) -> int:
     writer = DirectWriter(db.session, current_app.extensions["wangge_clock"], user=user, via=via)
@@ -27,4 +37,4 @@ def apply(results: list[RowResult], kind_name: str, via: str, user=None, start_a
                       current_app.config["SECRET_KEY"], start_after, on_chunk)
 
 
-__all__ = ["preview", "apply", "counts"]
+__all__ = ["preview", "preview_rows", "apply", "counts"]

@@ -73,3 +73,15 @@ def test_an_unknown_community_or_a_file_that_is_no_workbook_is_refused(app, worl
     refused = run(app, "buildings", str(junk), "--community", CODE)
     assert refused.exit_code == 2
     assert "file_invalid" in refused.stderr
+
+
+def test_the_demo_can_build_a_street_through_the_same_checks_without_a_file(app, world):
+    from server.imports.run import apply, counts, preview_rows
+
+    rows = buildings(["第1网格"], 2, estate="演示小区")
+    results = preview_rows("buildings", BUILDING_HEADERS, rows, world.community.id)
+    assert counts(results)["new"] == 2
+    assert apply(results, "buildings", via="demo") == 2
+    db.session.commit()
+    again = preview_rows("buildings", BUILDING_HEADERS, rows, world.community.id)
+    assert counts(again)["unchanged"] == 2
