@@ -412,6 +412,8 @@ def _compare(result, entity_name, existing, data, bad, kind, ctx, register) -> N
             if name not in bad:
                 result.fail(kind.header_of(name), info["code"])
         return
+    # A column the file leaves out takes the record's default (a building's 单元数 1), not null.
+    loaded = {k: v for k, v in loaded.items() if k in data or v is not None}
     for name, code in entity.column_errors(loaded).items():
         if name not in bad:
             result.fail(kind.header_of(name), code)

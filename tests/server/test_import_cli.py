@@ -85,3 +85,14 @@ def test_the_demo_can_build_a_street_through_the_same_checks_without_a_file(app,
     db.session.commit()
     again = preview_rows("buildings", BUILDING_HEADERS, rows, world.community.id)
     assert counts(again)["unchanged"] == 2
+
+
+def test_a_building_row_with_only_its_address_takes_the_defaults(app, world):
+    from server.imports.run import apply, counts, preview_rows
+
+    results = preview_rows("buildings", ["网格", "小区", "楼号"], [["第2网格", "南苑", "9"]], world.community.id)
+    assert counts(results)["new"] == 1, results[0].errors
+    apply(results, "buildings", via="demo")
+    db.session.commit()
+    made = db.session.scalar(select(Building).where(Building.estate == "南苑"))
+    assert (made.number, made.units, made.floors, made.grid_id) == ("9", 1, 1, world.grids[1].id)
