@@ -310,3 +310,26 @@ def test_an_import_whose_server_process_restarted_is_seen_as_interrupted_at_once
     assert staff.post(f"/console/setup/import/jobs/{job}/resume").status_code == 303
     assert "导入完成" in page(staff, job)
     assert live(Building) == 3 + 3
+
+
+def test_setup_import_on_both_databases(any_app, any_world, device_factory):
+    from tests.console.conftest import StaffClient
+
+    any_app.config["CONSOLE_JOBS_INLINE"] = True
+    staff = StaffClient(any_app.test_client())
+    assert staff.login("staff").status_code == 302
+    job = upload(staff, "buildings", book_bytes(BUILDING_HEADERS, buildings(["第1网格", "第2网格"], 2)))
+    confirm(staff, job)
+    doors = households(60, buildings_count=2)
+    confirm(staff, upload(staff, "households", book_bytes(HOUSEHOLD_HEADERS, doors)))
+    doors[6][6] = "空置"
+    text = page(staff, upload(staff, "households", book_bytes(HOUSEHOLD_HEADERS, doors)))
+    assert counted(text) == {"new": 0, "changed": 1, "unchanged": 59, "error": 0}
+    assert "房屋用途：自住 → 空置" in text
+    # The grid worker's phone pulls what the import wrote.
+    db.session.rollback()
+    imported = db.session.scalar(select(Household).join(Building, Building.id == Household.building_id).where(
+        Building.estate == "幸福家园", Building.grid_id == any_world.grids[0].id).limit(1))
+    worker = device_factory("worker", app=any_app)
+    worker.sync()
+    assert worker.get("household", imported.id)["room"] == imported.room
