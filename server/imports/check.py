@@ -54,6 +54,8 @@ register_messages({
     "import_id_as_number": ("证件号码被 Excel 存成了数字，末几位可能已丢失；请把该列设为文本后重新填写",
                             "Excel stored the ID number as a number and may have lost its last digits; format the column as text and re-enter it"),
     "import_floor_unknown": ("无法从房号推算楼层，请填写楼层", "The floor cannot be worked out from the room number; fill it in"),
+    "import_building_grid_change": ("这栋楼已在另一个网格；调整楼栋所属网格请在“楼栋”页操作，以便住户和居民一并转移",
+                                    "This building is in another grid; move it on the buildings page, so its households and residents move with it"),
     "import_tag_unknown": ("没有这个关爱标签", "There is no care tag of this name"),
 })
 
@@ -272,6 +274,11 @@ def _building_row(result, cells, bad, kind, register, ctx, secret, seen) -> None
     data = {k: v for k, v in cells.items() if k not in ("grid", "building", "estate")}
     if existing is None and grid is None:
         result.fail(kind.header_of("grid"), "required")
+        return
+    if existing is not None and grid is not None and grid.id != existing.grid_id:
+        # Moving a building moves its households, residents and their history off one worker's
+        # phone and onto another's: the buildings page does that, not a spreadsheet cell.
+        result.fail(kind.header_of("grid"), "import_building_grid_change")
         return
     if grid is not None:
         data["grid_id"] = grid.id

@@ -41,6 +41,11 @@ def _put(writer: DirectWriter, entity_name: str, record_id: str, fields: dict, f
     changed = {k: v for k, v in values.items() if getattr(row, k) != v}
     if changed:
         writer.update(entity_name, row, changed)
+    if entity_name == "resident" and "grid_id" in changed:
+        # A resident who moved to a household of another grid takes their care tags along, so
+        # the new grid's phones get them and the old grid's drop them.
+        for tag in db.session.scalars(select(ResidentTag).where(ResidentTag.resident_id == row.id)):
+            writer.update("resident_tag", tag, {"grid_id": row.grid_id})
 
 
 def write_row(writer: DirectWriter, entity_name: str, result: dict, secret: str, found: dict) -> None:

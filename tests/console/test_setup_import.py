@@ -238,6 +238,12 @@ def test_residents_are_matched_by_id_number_or_household_and_name_and_their_hous
     good[1][5] = "302"   # 刘建国 moves next door: matched by his ID number, his household changes
     text = page(staff, upload(staff, "residents", book_bytes(RESIDENT_HEADERS, good)))
     assert "地址：1号楼2单元301 → 1号楼2单元302" in text
+    good[1][:6] = ["第2网格", None, "1", 1, 5, "501"]  # or to 第2网格's building: his care tag goes with him
+    confirm(staff, upload(staff, "residents", book_bytes(RESIDENT_HEADERS, good)))
+    db.session.rollback()
+    tag = db.session.scalar(select(ResidentTag).where(ResidentTag.resident_id == person.id))
+    assert (db.session.get(Resident, person.id).household_id, tag.grid_id) == (world.households[1].id,
+                                                                                 world.grids[1].id)
 
 
 def test_a_street_admin_reads_personal_numbers_in_the_diffs_masked(inline, world, staff_client):
@@ -272,7 +278,7 @@ def test_a_door_registered_on_a_phone_after_the_preview_is_not_registered_twice(
     assert len(via(job, "household")) == 1
 
 
-def test_buildings_are_matched_by_estate_and_number_and_a_new_grid_moves_one(inline, world, staff_client):
+def test_buildings_are_matched_by_estate_and_number_and_not_moved_between_grids_by_a_cell(inline, world, staff_client):
     staff = staff_client("staff")
     headers = ["网格", "小区", "楼号", "单元数", "电梯"]
     rows = [["第2网格", None, "1号楼", 3, "是"],    # 2: 第2网格's building 1 (两栋 1 号楼: the grid says which)
@@ -287,11 +293,10 @@ def test_buildings_are_matched_by_estate_and_number_and_a_new_grid_moves_one(inl
     db.session.add(world.buildings[1])
     world.buildings[1].estate = "老街"
     db.session.commit()
-    job = upload(staff, "buildings", book_bytes(headers, [["第1网格", "老街", "1", None, None]]))
-    assert "网格：第2网格 → 第1网格" in page(staff, job)
-    confirm(staff, job)
+    text = page(staff, upload(staff, "buildings", book_bytes(headers, [["第1网格", "老街", "1", None, None]])))
+    assert 'data-row="2" data-column="网格" data-code="import_building_grid_change"' in text
     db.session.rollback()
-    assert db.session.get(Building, world.buildings[1].id).grid_id == world.grids[0].id
+    assert db.session.get(Building, world.buildings[1].id).grid_id == world.grids[1].id
 
 
 def test_an_import_whose_server_process_restarted_is_seen_as_interrupted_at_once(inline, world, staff_client,
