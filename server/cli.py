@@ -91,6 +91,7 @@ def init_app(app) -> None:
 @with_appcontext
 def import_command(kind, path, code, dry_run, skip_errors):
     """Import a setup file (楼栋, 住户 or 居民 template) into a community: a street's first load."""
+    import os
     import sys
 
     from sync.errors import ProtocolError
@@ -125,4 +126,11 @@ def import_command(kind, path, code, dry_run, skip_errors):
     todo = summary["new"] + summary["changed"]
     written = apply(results, kind, via="cli:import",
                     on_chunk=lambda row, done: click.echo(f"{done} / {todo} rows written", err=True))
+    from .audit import write as write_audit
+
+    # A command has no staff member: the audit log names the file and the community instead.
+    write_audit("import", None, "area", community.id, None,
+                {"kind": kind, "file": os.path.basename(path), "via": "cli:import", "new": summary["new"],
+                 "changed": summary["changed"], "errors": summary["error"], "written": written})
+    db.session.commit()
     click.echo(f"written {written} rows ({summary['new']} new, {summary['changed']} changed)")

@@ -42,6 +42,9 @@ def test_a_street_loads_its_buildings_and_households_from_the_command_line(app, 
     db.session.rollback()
     via = {c.result.get("via") for c in db.session.scalars(select(Change).where(Change.entity == "building"))}
     assert "cli:import" in via
+    from server.audit.models import AuditEntry
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "import"))
+    assert (entry.record_id, entry.detail["written"], entry.detail["file"]) == (world.community.id, 5, "楼栋.xlsx")
 
     doors = households(48, buildings_count=2)
     bad = [row[:] for row in doors]
