@@ -10,7 +10,8 @@ from flask import current_app
 from ..extensions import db
 from ..syncapi.direct import DirectWriter
 from .book import Sheet, read_book
-from .check import RowResult, check_file, counts
+from .check import check_file, counts
+from .register import RowResult
 from .kinds import KINDS
 from .write import write_rows
 

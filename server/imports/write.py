@@ -19,7 +19,7 @@ from ..extensions import db
 from ..registry.models import Household, Resident, ResidentTag
 from ..syncapi.direct import DirectWriter
 from .cells import stable_id
-from .check import wire_schema
+from .rows import wire_schema
 
 CHUNK = 100
 MODELS = {"building": Building, "household": Household, "resident": Resident}
