@@ -1,5 +1,5 @@
 """Setup steps as commands: `wangge init-db` (which also loads the dictionaries), `demo`,
-`create-user` and `revoke-device`, beside Flask's own `run`, `shell` and `routes`, Flask-Migrate's
+`create-user`, `revoke-device` and `import`, beside Flask's own `run`, `shell` and `routes`, Flask-Migrate's
 `db` (migrations) and flask-smorest's `openapi`."""
 
 from __future__ import annotations
@@ -85,5 +85,59 @@ def revoke_device_command(device_id):
 
 
 def init_app(app) -> None:
-    for command in (init_db_command, demo_command, create_user_command, revoke_device_command):
+    for command in (init_db_command, demo_command, create_user_command, revoke_device_command, import_command):
         app.cli.add_command(command)
+
+
+@click.command("import")
+@click.argument("kind", type=click.Choice(["buildings", "households", "residents"]))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--community", "code", required=True, help="The community's 12-digit code.")
+@click.option("--dry-run", is_flag=True, help="Check and preview only; write nothing.")
+@click.option("--skip-errors", is_flag=True, help="Write the good rows even when some rows have errors.")
+@with_appcontext
+def import_command(kind, path, code, dry_run, skip_errors):
+    """Import a setup file (楼栋, 住户 or 居民 template) into a community: a street's first load."""
+    import os
+    import sys
+
+    from sync.errors import ProtocolError
+
+    from .areas.models import Area
+    from .core.messages import message
+    from .imports.run import apply, counts, preview
+
+    community = db.session.scalar(db.select(Area).where(Area.code == code, Area.level == "community"))
+    if community is None:
+        raise click.BadParameter(f"no community with code {code}", param_hint="--community")
+    click.echo(f"checking {path} …", err=True)
+    try:
+        results = preview(path, kind, community.id)
+    except ProtocolError as exc:
+        zh, en = message(exc.code)
+        click.echo(f"refused: {exc.code}: {zh} / {en}", err=True)
+        sys.exit(2)
+    summary = counts(results)
+    click.echo(f"{summary['rows']} rows: {summary['new']} new, {summary['changed']} changed, "
+               f"{summary['unchanged']} unchanged, {summary['error']} with errors")
+    errors = [(r, e) for r in results if r.status == "error" for e in r.errors]
+    for r, e in errors[:20]:
+        click.echo(f"  row {r.row} [{e['column']}] {e['code']}: {e['message']} / {e['message_en']}")
+    if len(errors) > 20:
+        click.echo(f"  … {len(errors) - 20} more errors")
+    if dry_run:
+        sys.exit(1 if summary["error"] else 0)
+    if summary["error"] and not skip_errors:
+        click.echo("nothing written: fix the rows above, or pass --skip-errors to write the others", err=True)
+        sys.exit(1)
+    todo = summary["new"] + summary["changed"]
+    written = apply(results, kind, via="cli:import",
+                    on_chunk=lambda row, done: click.echo(f"{done} / {todo} rows written", err=True))
+    from .audit import write as write_audit
+
+    # A command has no staff member: the audit log names the file and the community instead.
+    write_audit("import", None, "area", community.id, None,
+                {"kind": kind, "file": os.path.basename(path), "via": "cli:import", "new": summary["new"],
+                 "changed": summary["changed"], "errors": summary["error"], "written": written})
+    db.session.commit()
+    click.echo(f"written {written} rows ({summary['new']} new, {summary['changed']} changed)")

@@ -23,7 +23,7 @@ from .scope import load_scope
 ASSETS = frozenset({"console.static", "console.vendor"})
 PUBLIC = {"console.login_form", "console.login", "console.first_run_form", "console.first_run_create", *ASSETS}
 # Each feature is a package whose views module registers its pages (and its sibling modules').
-FEATURES = ("auditlog", "buildings", "cases", "conflicts", "dashboard", "dictionaries", "history", "ledgers", "records", "review", "setup", "units", "users")
+FEATURES = ("auditlog", "buildings", "cases", "conflicts", "dashboard", "dictionaries", "history", "ledgers", "records", "review", "setup", "setup_import", "units", "users")
 
 
 def init_app(app: Flask) -> None:

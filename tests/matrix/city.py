@@ -41,6 +41,7 @@ from tests.server.test_blobs import png
 AT = datetime(2026, 3, 1, 8, 0)
 API_HEADERS = {"X-Wangge-Protocol": str(PROTOCOL_VERSION), "X-Wangge-App": "9.9.9"}
 JOB = re.compile(r"/console/ledgers/jobs/([0-9a-f-]{36})")
+SETUP_JOB = re.compile(r"/console/setup/import/jobs/([0-9a-f-]{36})")
 
 # The acting users, one per role code, and where each one's in-scope and out-of-scope objects sit.
 # A volunteer sees only findings it reported itself ("grid0v"), never residents.
@@ -60,6 +61,18 @@ REPORTERS = {"grid0": "worker2", "grid1": "worker_b", "far_grid": "far_worker", 
 
 
 _ROOMS = itertools.count(1)
+
+
+def setup_file() -> io.BytesIO:
+    """A one-row households setup file (a door of 第1网格's building 1, each time a new one)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["网格", "楼号", "单元", "门牌", "房屋用途"])
+    sheet.append(["第1网格", "1", 2, f"4{next(_ROOMS) % 100:02d}", "出租"])
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    return out
 
 
 def ledger_file() -> io.BytesIO:
@@ -230,6 +243,12 @@ class City:
         return JOB.search(reply.headers["Location"]).group(1)
 
 
+    def setup_import_job(self, role: str) -> str:
+        reply = self.staff_client(role).post("/console/setup/import", {"kind": "households", "file": (
+            setup_file(), "住户.xlsx")}, content_type="multipart/form-data")
+        assert reply.status_code == 303, reply.text
+        return SETUP_JOB.search(reply.headers["Location"]).group(1)
+
     def new_staff_client(self, role: str) -> StaffClient:
         client = StaffClient(self.app.test_client())
         assert client.login(ACTORS[role]).status_code == 302
@@ -313,10 +332,11 @@ class City:
             out.update(number=f"新{self.next()}")
         elif obj == "community":
             out.update(community=place.grid.parent_id)
-        elif obj in ("export_job", "import_job"):
+        elif obj in ("export_job", "import_job", "setup_import_job"):
             # A job is its creator's: out of scope is a colleague's job in the same community.
             owner = role if scope == "in" else ("community_staff" if role == "street_admin" else "street_admin")
-            out.update(job=(self.export_job if obj == "export_job" else self.import_job)(owner))
+            out.update(job={"export_job": self.export_job, "import_job": self.import_job,
+                            "setup_import_job": self.setup_import_job}[obj](owner))
         elif obj == "push":
             resident = resident_place.resident
             device = self.devices.get(role)

@@ -54,6 +54,12 @@ WRITE_OK = (200, 204, 302, 303)
 FORM_OK = (*WRITE_OK, 400, 409, 422)
 
 
+def _setup_file(ids):
+    from tests.matrix.city import setup_file
+
+    return {"kind": "households", "file": (setup_file(), "住户.xlsx")}
+
+
 def _import_file(ids):
     from tests.matrix.city import ledger_file
 
@@ -139,6 +145,9 @@ ROUTES: dict[str, Route] = {
     "console.units_create POST": console("/console/units/new", obj="unit", ok=WRITE_OK, denied=(422,),
                                          data=lambda ids: {"building_id": ids["building"], "name": "新单位",
                                                            "kind": "shop"}),
+    "console.setup_import GET": console("/console/setup/import"),
+    "console.setup_import_template GET": console("/console/setup/import/template/households.xlsx"),
+    "console.setup_import_upload POST": console("/console/setup/import", data=_setup_file, ok=WRITE_OK),
     "console.switch_language POST": console("/console/lang", data=lambda ids: {"lang": "zh"}, ok=WRITE_OK),
     "console.logout POST": console("/console/logout", data=lambda ids: {}, ok=WRITE_OK, fresh_session=True),
     "console.setup_home GET": console("/console/setup/"),
@@ -235,6 +244,15 @@ ROUTES: dict[str, Route] = {
                                             ok=FORM_OK, data=lambda ids: {}),
     "console.ledgers_error_report GET": console("/console/ledgers/imports/{job}/errors.xlsx", obj="import_job",
                                                 ok=(200, 409)),
+    "console.setup_import_job GET": console("/console/setup/import/jobs/{job}", obj="setup_import_job"),
+    "console.setup_import_progress GET": console("/console/setup/import/jobs/{job}/progress",
+                                                 obj="setup_import_job", ok=(200, 204)),
+    "console.setup_import_confirm POST": console("/console/setup/import/jobs/{job}/confirm", obj="setup_import_job",
+                                                 ok=FORM_OK, data=lambda ids: {}),
+    "console.setup_import_errors GET": console("/console/setup/import/jobs/{job}/errors.xlsx", obj="setup_import_job",
+                                               ok=(200, 409)),
+    "console.setup_import_resume POST": console("/console/setup/import/jobs/{job}/resume", obj="setup_import_job",
+                                                ok=FORM_OK, data=lambda ids: {}),
 }
 
 

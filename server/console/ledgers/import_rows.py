@@ -12,8 +12,6 @@ from creating the same person twice.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -37,11 +35,10 @@ from ...wire import field_errors
 from . import labels as L
 from .import_file import HEADER_OF, ImportColumn, Sheet
 from .xlsx_book import cell_text
+from ...imports.cells import building_key, room_key, stable_id  # noqa: F401  (moved: shared by every import)
 
 _UNIT = re.compile(r"^\s*(\d+)\s*(?:单元)?\s*$")
 _FLOOR = re.compile(r"^\s*(-?\d+)\s*(?:层|楼)?\s*$")
-_BUILDING_SUFFIX = re.compile(r"(?:号楼|号|栋|幢|#)$")
-_ROOM_SUFFIX = re.compile(r"(?:室|号)$")
 _DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 _COMPACT_DATE = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
 
@@ -69,22 +66,6 @@ class RowResult:
 
 
 # --- checking rows ---------------------------------------------------------------------------
-
-def stable_id(secret: str, *parts: str) -> str:
-    """A record id derived from what identifies the row (keyed, so it reveals nothing)."""
-    digest = bytearray(hmac.new(secret.encode(), "|".join(parts).encode(), hashlib.sha256).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x80  # UUID version 8: application-defined
-    digest[8] = (digest[8] & 0x3F) | 0x80
-    return str(uuid.UUID(bytes=bytes(digest)))
-
-
-def building_key(text: str) -> str:
-    return _BUILDING_SUFFIX.sub("", text.strip()).strip()
-
-
-def room_key(text: str) -> str:
-    return _ROOM_SUFFIX.sub("", text.strip()).strip()
-
 
 class Register:
     """What the community already holds, loaded once for the whole file."""

@@ -145,5 +145,6 @@ def error_report(target, job, results: list[dict]) -> None:
 def recent(limit: int = 10) -> list:
     from ..models import ConsoleJob
     return list(db.session.scalars(select(ConsoleJob).where(
-        ConsoleJob.user_id == g.staff.id, ConsoleJob.community_id.in_(g.scope.community_ids))
+        ConsoleJob.user_id == g.staff.id, ConsoleJob.community_id.in_(g.scope.community_ids),
+        ConsoleJob.kind.in_(("export", "import")))
         .order_by(ConsoleJob.created_at.desc()).limit(limit)))

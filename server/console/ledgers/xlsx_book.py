@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Callable
 
+from ...imports.cells import cell_text  # noqa: F401  (moved: import reads cells)
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -155,18 +156,3 @@ def _columns_under(text_width: int, widths: list[int]) -> int:
         used += width
         count += 1
     return max(count, 1) + (0 if used >= text_width else 1)
-
-
-def cell_text(value: Any) -> str:
-    """A cell as the text a person typed (numbers without ".0", dates as YYYY-MM-DD)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d") if value.time() == datetime.min.time() else value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).strip()

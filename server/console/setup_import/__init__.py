@@ -1,0 +1,1 @@
+"""Bulk setup from spreadsheets (/console/setup/import): templates, preview, confirm, resume."""
