@@ -25,6 +25,7 @@ from ..blueprint import bp
 from ..errors import refuse
 from ..records import labels as rl
 from ..scope import in_scope
+from ..units.queries import units_of_building
 from .forms import FormResult, read_building, read_int
 from .queries import buildings_of, community_users, households_at, households_by_building, number_taken
 
@@ -160,7 +161,7 @@ def _doors_page(building: Building, error: str | None = None, status: int = 200,
         "console/buildings/doors.html", building=building, units=units, floors=floors, grid=grid,
         occupied=occupied, homes=len(door_rules.homes(building)), error=error, door=door, uses=USES,
         use_label=_use_label, address=door_rules.standard_address, message=message,
-        grid_name=g.scope.grid_name(building.grid_id)), status
+        grid_name=g.scope.grid_name(building.grid_id), actual_units=units_of_building(building.id)), status
 
 
 @bp.get("/setup/buildings/<building_id>/doors")
