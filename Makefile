@@ -63,7 +63,7 @@ pwa: $(PWA_INSTALLED)
 	cd pwa && node build.mjs
 
 run: setup pwa $(INSTANCE)/secret_key
-	SECRET_KEY=$$(cat $(INSTANCE)/secret_key) WANGGE_INSTANCE=$(INSTANCE) $(BIN)/wangge init-db
+	SECRET_KEY=$$(cat $(INSTANCE)/secret_key) WANGGE_INSTANCE=$(INSTANCE) $(BIN)/wangge init-db --no-setup-code
 	SECRET_KEY=$$(cat $(INSTANCE)/secret_key) WANGGE_INSTANCE=$(INSTANCE) $(BIN)/wangge demo
 	@echo ""
 	@echo "Wangge is serving on http://127.0.0.1:$(PORT)/  (health: http://127.0.0.1:$(PORT)/healthz, API spec: http://127.0.0.1:$(PORT)/api/openapi.json)"

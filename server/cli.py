@@ -14,19 +14,20 @@ from .extensions import db
 
 
 @click.command("init-db")
+@click.option("--no-setup-code", is_flag=True,
+              help="Print no first-run code (the demo, loaded next, brings its own accounts).")
 @with_appcontext
-def init_db_command():
+def init_db_command(no_setup_code: bool):
     """Create or migrate the database to the newest schema, and load the dictionaries."""
     upgrade(directory=current_app.extensions["migrate"].directory)
+    from .auth import first_run
     from .dictionaries import seed_dictionaries
     from .syncapi.direct import DirectWriter
-
-    from .auth import first_run
 
     added = seed_dictionaries(DirectWriter(db.session, current_app.extensions["wangge_clock"], via="cli:init-db"))
     db.session.commit()
     click.echo(f"database ready ({db.engine.dialect.name}); {added} dictionary entries added")
-    if not first_run.has_users():
+    if not no_setup_code and not first_run.has_users():
         # Nobody can sign in yet: the first street admin sets the street up with this code.
         code = first_run.issue(current_app.instance_path)
         click.echo(f"first run: open /console/first-run and enter the setup code {code}")
