@@ -274,6 +274,7 @@ def test_a_street_goes_live_from_an_empty_database(empty_server, browser, desk, 
     created = history.locator("li.entry[data-kind=create]").first
     assert "赵网格" in created.inner_text()
     assert created.locator("span.device").get_attribute("data-device") != "console"
+    assert "Chrome" in created.locator("span.device").inner_text()  # the phone named itself at sign-in
     shoot(office, "household-history", keep=True, full_page=True)
 
     search("residents", "李国强", "李国强", moved="已迁出")
