@@ -284,7 +284,7 @@ def test_a_street_goes_live_from_an_empty_database(empty_server, browser, desk, 
     history = office.locator("#history")
     history.wait_for()
     sources = history.locator("span.device").all_inner_texts()
-    assert any("批量导入" in s for s in sources), sources
+    assert any("批量导入 residents.xlsx" in s for s in sources), sources
     moved = history.locator("li.entry", has_text="赵网格").first
     assert moved.locator("span.device").get_attribute("data-device") != "console"
     assert "上海市浦东新区" in moved.inner_text()
