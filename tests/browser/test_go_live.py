@@ -247,7 +247,7 @@ def test_a_street_goes_live_from_an_empty_database(empty_server, browser, desk, 
     page.locator("#screen").get_by_role("button", name="立即同步").click()
     wait_until(page, HOME_READY, timeout=30000)
     assert re.search(r"待同步\s*0\s*条", page.locator("#screen .sync-status").inner_text())
-    shoot(page, "phone-synced")
+    shoot(page, "phone-synced", keep=True)
 
     # --- staff see it all, with history ---------------------------------------------------------
     def search(kind: str, text: str, link: str, moved: str | None = None) -> None:
