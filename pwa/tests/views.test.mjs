@@ -293,6 +293,16 @@ test('idnumber.js messages are the protocol messages', async () => {
 
 // --- other views -----------------------------------------------------------------------------
 
+test('the home list names a building\'s estate only where the grid spans more than one', () => {
+  const user = { id: 'u1', name: '赵网格', role: 'grid_worker', username: 'wg_zhao' };
+  const grid = (estates) => ({ id: 'g1', name: '第1网格', buildings: estates.map((estate, i) => ({ id: `b${i}`, number: '1', estate, households: 3 })) });
+  const one = homeView({ user, grids: [grid(['幸福家园', '幸福家园'])], due: {}, outbox: {} });
+  assert.ok(!one.includes('· 幸福家园'));
+  const two = homeView({ user, grids: [grid(['幸福家园', '和平里'])], due: {}, outbox: {} });
+  assert.ok(two.includes('· 幸福家园') && two.includes('· 和平里'));
+});
+
+
 test('home, patrol, sync and login views escape what they show', () => {
   const user = { id: 'u1', name: XSS, role: 'grid_worker', username: 'wgy1' };
   const home = homeView({ user, grids: [{ id: 'g1', name: XSS, buildings: [{ id: 'b1', number: '3', name: XSS, households: 4 }] }], due: { due: 2, overdue: 1 }, outbox: { pending: 3, rejected: 1 } });

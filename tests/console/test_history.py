@@ -109,6 +109,20 @@ def test_a_console_edit_names_its_screen_and_an_import_its_job(app, staff_client
     assert re.search(r'<th>姓名</th>\s*<td class="from ">张秀英</td>.*?张秀芳</td>', edited, re.S)
 
 
+def test_an_import_is_named_by_its_file_as_the_import_list_shows_it(app, staff_client, world):
+    from server.console.models import ConsoleJob
+
+    person = world.residents[0]
+    job = ConsoleJob(id=str(uuid7()), user_id=world.users["staff"].id, community_id=world.community.id,
+                     kind="setup_import", status="done", file_name="幸福社区居民.xlsx")
+    db.session.add(job)
+    via_writer(app, f"import:{job.id}").update("resident", db.session.get(type(person), person.id),
+                                               {"notes": "导入更新"})
+    db.session.commit()
+    imported = entries(history(staff_client("staff"), "resident", person.id))[0]
+    assert f"批量导入 幸福社区居民.xlsx（任务 {job.id[:8]}）" in imported
+
+
 def test_numbers_are_full_for_roles_that_hold_them_and_that_view_is_audited(app, staff_client, world):
     person = world.residents[0]
     via_writer(app, "demo").update("resident", person, {"phone": "13812345678"})

@@ -70,6 +70,13 @@ VIA_PREFIXES = {"import:": _l("批量导入（任务 %(ref)s）"), "console:": _
 def via_label(via: str) -> str:
     if via in VIA:
         return str(VIA[via])
+    if via.startswith("import:"):
+        # An auditor knows an import by its file, as the import list shows it, not by a job id.
+        from ..models import ConsoleJob
+
+        job = db.session.get(ConsoleJob, via[len("import:"):])
+        if job is not None and job.file_name:
+            return gettext("批量导入 %(file)s（任务 %(ref)s）", file=job.file_name, ref=job.id[:8])
     for prefix, text in VIA_PREFIXES.items():
         if via.startswith(prefix):
             return str(text) % {"ref": via[len(prefix):][:12]}

@@ -32,7 +32,7 @@ export async function homeScreen(ctx, { user }, extra = {}) {
     id: g.id,
     name: g.fields.name,
     buildings: buildings.filter((b) => gridOf(b) === g.id).sort(buildingOrder).map((b) => ({
-      id: b.id, number: b.fields.number, name: b.fields.name, households: perBuilding.get(b.id) || 0,
+      id: b.id, number: b.fields.number, name: b.fields.name, estate: b.fields.estate, households: perBuilding.get(b.id) || 0,
     })),
   }));
   // Buildings of a grid the device has no area row for (should not happen): still reachable.
@@ -41,7 +41,7 @@ export async function homeScreen(ctx, { user }, extra = {}) {
   if (orphans.length) {
     gridList.push({
       id: '', name: t('其他楼栋'),
-      buildings: orphans.map((b) => ({ id: b.id, number: b.fields.number, name: b.fields.name, households: perBuilding.get(b.id) || 0 })),
+      buildings: orphans.map((b) => ({ id: b.id, number: b.fields.number, name: b.fields.name, estate: b.fields.estate, households: perBuilding.get(b.id) || 0 })),
     });
   }
   const status = careStatus({ ...care, today });

@@ -2,6 +2,7 @@
 // phone's data, after asking while changes are unsynced) and the 中文/English switch.
 
 import { t } from '../../i18n/index.js';
+import { deviceName } from '../device_name.js';
 import { renewFormToken } from '../formguard.js';
 import { safeNext, str } from '../forms.js';
 import { outboxCounts } from '../queries.js';
@@ -34,7 +35,7 @@ async function login(ctx, call) {
   const retry = (error) => respond(ctx, call.request, loginView({ username, error }), { status: 422 });
   if (!username || !password) return retry(t('请输入用户名和密码'));
   try {
-    await ctx.engine.login(username, password);
+    await ctx.engine.login(username, password, { deviceName: deviceName(globalThis.navigator?.userAgent) });
   } catch (error) {
     const name = error?.name; // set explicitly by engine.js, so it survives minification
     if (name === 'Offline') return retry(t('无法连接服务器：首次登录需要联网，请检查网络后重试'));

@@ -41,6 +41,11 @@ function checkPrompt(count) {
  *        toCheck: how many of my findings wait for my check,
  *        outbox: {pending, rejected}, lastSync, syncing, firstSync, message, messageKind}
  */
+// "1号楼" is ambiguous in a grid that spans two estates: there each building says which.
+function manyEstates(grid) {
+  return new Set(grid.buildings.map((b) => b.estate || '')).size > 1;
+}
+
 export function homeView(data) {
   const { user = {}, grids = [], due = { due: 0, overdue: 0 }, outbox = {}, lastSync = null } = data;
   const status = syncStatus({ ...outbox, lastSync, syncing: data.syncing, firstSync: data.firstSync });
@@ -78,7 +83,7 @@ ${checkPrompt(data.toCheck)}
 ${grids.length === 0 ? html`<section class="card notice"><p>${data.firstSync ? t('正在下载本网格数据（首次需要联网），完成后本页会自动刷新…') : t('本机还没有网格数据，请联网后点“立即同步”。')}</p></section>` : ''}
 ${grids.map((grid) => html`<h2 class="section-title">${grid.name}</h2>
 <ul class="list">
-${grid.buildings.map((b) => html`<li><a class="list-item" href="/app/buildings/${b.id}"><strong>${t('{number}号楼', { number: b.number })}</strong>${b.name && b.name !== zh('{number}号楼', { number: b.number }) ? html` · ${b.name}` : ''} <span class="muted">${t('{n} 户', { n: b.households })}</span></a></li>`)}
+${grid.buildings.map((b) => html`<li><a class="list-item" href="/app/buildings/${b.id}"><strong>${t('{number}号楼', { number: b.number })}</strong>${b.name && b.name !== zh('{number}号楼', { number: b.number }) ? html` · ${b.name}` : ''}${b.estate && manyEstates(grid) ? html` · ${b.estate}` : ''} <span class="muted">${t('{n} 户', { n: b.households })}</span></a></li>`)}
 </ul>`)}
 <section class="card">
 <a class="btn btn-block" href="/app/patrol/new">＋ ${t('上报巡查发现')}</a>
