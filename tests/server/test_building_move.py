@@ -55,7 +55,7 @@ def test_a_moved_building_leaves_the_old_grids_phone_and_reaches_the_new_ones(an
     assert not building_records(b, any_world)
 
     moved = staff_move(any_app, any_world.buildings[0], g1)
-    assert moved == {"building": 1, "household": 1, "resident": 4, "resident_tag": 3, "visit": 2}
+    assert moved == {"building": 1, "household": 1, "resident": 4, "resident_tag": 3, "visit": 2, "unit": 0}
 
     pulled = a.pull()
     assert pulled["verified"] is True and a.repairs == 0
