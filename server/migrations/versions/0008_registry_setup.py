@@ -47,29 +47,9 @@ def upgrade():
         batch_op.add_column(sa.Column('moved_in_from', sa.String(length=100), nullable=True))
         batch_op.add_column(sa.Column('left_by', sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column('moved_out_to', sa.String(length=100), nullable=True))
-    _rehash(op.get_bind())
+    from server.syncapi.rehash import rehash
 
-
-def _rehash(conn):
-    # The rows as they stand at this revision (reflected), dumped through the wire schemas the
-    # pull uses, hashed as phones hash them.
-    from sync import canonical
-
-    from server.core import sensitive
-    from server.syncapi.entities import ENTITIES
-
-    meta = sa.MetaData()
-    index = sa.Table("sync_rows", meta, autoload_with=conn)
-    for entity, table_name in TABLES.items():
-        table = sa.Table(table_name, meta, autoload_with=conn)
-        wire = ENTITIES[entity].wire()
-        for row in conn.execute(sa.select(table).where(table.c.deleted.is_(False))):
-            state = wire.dump(dict(row._mapping))
-            projected = sensitive.project(entity, state, None, None)
-            full = f"{canonical.record_hash(entity, row.id, state):016x}"
-            shown = f"{canonical.record_hash(entity, row.id, projected):016x}" if projected != state else None
-            conn.execute(index.update().where(index.c.entity == entity, index.c.record_id == row.id)
-                         .values(row_hash=full, projected_hash=shown))
+    rehash(op.get_bind(), TABLES)
 
 
 def downgrade():

@@ -31,27 +31,9 @@ def upgrade():
             batch_op.add_column(sa.Column('tuned', sa.JSON(), nullable=True))
             batch_op.add_column(sa.Column('active', sa.Boolean(), nullable=True))
             batch_op.create_index(batch_op.f(f'ix_{table}_community_id'), ['community_id'], unique=False)
-    _rehash(op.get_bind())
+    from server.syncapi.rehash import rehash
 
-
-def _rehash(conn):
-    from sync import canonical
-
-    from server.core import sensitive
-    from server.syncapi.entities import ENTITIES
-
-    meta = sa.MetaData()
-    index = sa.Table("sync_rows", meta, autoload_with=conn)
-    for entity, table_name in TABLES.items():
-        table = sa.Table(table_name, meta, autoload_with=conn)
-        wire = ENTITIES[entity].wire()
-        for row in conn.execute(sa.select(table).where(table.c.deleted.is_(False))):
-            state = wire.dump(dict(row._mapping))
-            projected = sensitive.project(entity, state, None, None)
-            full = f"{canonical.record_hash(entity, row.id, state):016x}"
-            shown = f"{canonical.record_hash(entity, row.id, projected):016x}" if projected != state else None
-            conn.execute(index.update().where(index.c.entity == entity, index.c.record_id == row.id)
-                         .values(row_hash=full, projected_hash=shown))
+    rehash(op.get_bind(), TABLES)
 
 
 def downgrade():
