@@ -11,9 +11,12 @@ HOUSEHOLD_HEADERS = ["网格", "小区", "楼号", "单元", "楼层", "门牌",
                      "房东电话", "租约到期"]
 
 
-def book_bytes(headers: list[str], rows: list[list]) -> bytes:
+def book_bytes(headers: list[str], rows: list[list], title: str | None = None) -> bytes:
+    """An .xlsx of `rows` under `headers` (below a title row when given, as real ledgers have)."""
     book = Workbook()
     sheet = book.active
+    if title:
+        sheet.append([title])
     sheet.append(headers)
     for values in rows:
         sheet.append(values)

@@ -75,6 +75,14 @@ def scope() -> StaffScope:
     return g.scope
 
 
+def current_community() -> Area:
+    """The community the console is showing; 404 when there is none (a street admin whose street
+    has no community yet)."""
+    if g.scope.community is None:
+        abort(404)
+    return g.scope.community
+
+
 def in_scope(model, record_id: str, lock: bool = False):
     """The record, or 404 when it does not exist, is deleted or sits outside g.scope.
 

@@ -50,7 +50,9 @@ class Sheet:
                 if self.headers[i]}
 
 
-def read_book(path: str, kind: Kind) -> Sheet:
+def read_book(path: str, kind: Kind, extra: frozenset[str] = frozenset()) -> Sheet:
+    """The first worksheet's header row and data rows; FileRefused for a file that is not one.
+    `extra`: more headers this kind's files carry that are read past without a warning."""
     bounds = limits()
     check_archive(path, bounds)
     try:
@@ -96,7 +98,7 @@ def read_book(path: str, kind: Kind) -> Sheet:
         column = known.get(text)
         if column is not None and column not in mapping.values():
             mapping[index] = column
-        elif text and text not in KNOWN_EXTRA:
+        elif text and text not in KNOWN_EXTRA and text not in extra:
             ignored.append(text)
     missing = [c.header for c in kind.columns if c.required and c not in mapping.values()]
     if missing:

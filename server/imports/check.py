@@ -29,14 +29,14 @@ from ..registry.validators import normalise_id_number
 from .book import Sheet
 from .cells import blank, cell_text, parse_bool, parse_date
 from .kinds import Column, Kind
-from .register import Register, RowResult
+from .register import Register, RowCheck, RowResult
 from .rows import building_row, household_row, resident_row
 from .words import code_of
 
 _INT = re.compile(r"^\s*(-?\d+)\s*(?:单元|层|楼|户|年)?\s*$")
 
 
-def convert(column: Column, value: Any, result: RowResult, register: Register):
+def convert(column: Column, value: Any, result: RowCheck, register: Register):
     """A cell as a wire value; None when empty; records an error and returns ... when bad."""
     if blank(value):
         return None
@@ -88,6 +88,19 @@ def convert(column: Column, value: Any, result: RowResult, register: Register):
     return text
 
 
+def row_cells(sheet: Sheet, values: list, result: RowCheck, register: Register) -> tuple[dict[str, Any], set[str]]:
+    """A row's filled cells as wire values by field, and the fields whose cells were bad (their
+    errors recorded on `result`)."""
+    cells, bad = {}, set()
+    for index, column in sheet.mapping.items():
+        value = convert(column, values[index] if index < len(values) else None, result, register)
+        if value is ...:
+            bad.add(column.field)
+        elif value is not None:
+            cells[column.field] = value
+    return cells, bad
+
+
 def check_file(sheet: Sheet, kind: Kind, community_id: str, secret: str) -> list[RowResult]:
     register = Register(community_id)
     ctx = SimpleNamespace(today=china_today(), session=db.session)
@@ -97,13 +110,7 @@ def check_file(sheet: Sheet, kind: Kind, community_id: str, secret: str) -> list
     results = []
     for number, values in sheet.rows:
         result = RowResult(row=number, values=sheet.texts(values))
-        cells, bad = {}, set()
-        for index, column in sheet.mapping.items():
-            value = convert(column, values[index] if index < len(values) else None, result, register)
-            if value is ...:
-                bad.add(column.field)
-            elif value is not None:
-                cells[column.field] = value
+        cells, bad = row_cells(sheet, values, result, register)
         check_row(result, cells, bad, kind, register, ctx, secret, seen)
         for error in result.errors:
             error["column"] = in_file.get(error["column"], error["column"])

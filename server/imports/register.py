@@ -37,11 +37,25 @@ NIL = str(uuid.UUID(int=0))
 
 
 @dataclass
-class RowResult:
+class RowCheck:
+    """What checking one row found: its status, its cells as the file wrote them (for the error
+    report) and its errors. Each import adds what it writes (RowResult here, the ledger's own)."""
     row: int
-    status: str = "new"  # new | changed | unchanged | error
+    status: str = "new"
     values: dict[str, str] = field(default_factory=dict)
     errors: list[dict[str, str]] = field(default_factory=list)
+
+    def fail(self, column: str, code: str, **extra: Any) -> None:
+        self.status = "error"
+        self.errors.append({"column": column, **field_error(code), **extra})
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class RowResult(RowCheck):
+    status: str = "new"  # new | changed | unchanged | error
     record_id: str = ""
     fields: dict[str, Any] = field(default_factory=dict)   # wire values to write
     changes: list[dict[str, str]] = field(default_factory=list)  # {column, from, to}
@@ -50,13 +64,6 @@ class RowResult:
     household: dict[str, Any] = field(default_factory=dict)
     grid_id: str = ""
     tags: list[str] = field(default_factory=list)  # residents: care tag ids to add
-
-    def fail(self, column: str, code: str, **extra: Any) -> None:
-        self.status = "error"
-        self.errors.append({"column": column, **field_error(code), **extra})
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 class Register:

@@ -32,7 +32,7 @@ def building_row(result, cells, bad, kind, register, ctx, secret, seen) -> None:
     grid = register.grid(result, cells, kind)
     number = building_key(cells["building"])
     estate = (cells.get("estate") or "").strip()
-    if _repeated(result, seen, ("building", estate, number), kind.header_of("building")):
+    if repeated(result, seen, ("building", estate, number), kind.header_of("building")):
         return
     data = {k: v for k, v in cells.items() if k not in ("grid", "building", "estate")}
     if existing is None and grid is None:
@@ -77,7 +77,7 @@ def household_row(result, cells, bad, kind, register, ctx, secret, seen) -> None
     building, door = _door(result, cells, bad, kind, register)
     if result.status == "error" or building is None:
         return
-    if _repeated(result, seen, ("household", building.id, door["unit"], door["room"]), kind.header_of("room")):
+    if repeated(result, seen, ("household", building.id, door["unit"], door["room"]), kind.header_of("room")):
         return
     existing = register.households().get((building.id, door["unit"], door["room"]))
     data = {k: v for k, v in cells.items() if k not in ("grid", "estate", "building", "unit", "room", "floor")}
@@ -127,7 +127,7 @@ def resident_row(result, cells, bad, kind, register, ctx, secret, seen) -> None:
                  bad, kind, ctx, register)
         return
     key = ("id", number) if number else ("name", result.household_id, person.get("name"))
-    if _repeated(result, seen, key, kind.header_of("id_number" if number else "name")):
+    if repeated(result, seen, key, kind.header_of("id_number" if number else "name")):
         return
     if existing is None:
         person["household_id"] = result.household_id
@@ -162,7 +162,7 @@ def _tags(result, existing, wanted: list[str], kind, register, secret) -> None:
             result.status = "changed"
 
 
-def _repeated(result, seen, key, column) -> bool:
+def repeated(result, seen, key, column) -> bool:
     first = seen.get(key)
     if first is not None:
         result.fail(column, "import_duplicate_row", first_row=first)
@@ -174,20 +174,10 @@ def _repeated(result, seen, key, column) -> bool:
 def _compare(result, entity_name, existing, data, bad, kind, ctx, register) -> None:
     """Load the row's fields as a phone's change; classify it new / changed / unchanged."""
     entity = ENTITIES[entity_name]
-    schema = wire_schema(entity_name)
-    try:
-        loaded = schema.load(data, partial=existing is not None)
-    except ValidationError as exc:
-        for name, info in field_errors(exc.messages).items():
-            if name not in bad:
-                result.fail(kind.header_of(name), info["code"])
+    loaded = load(result, entity_name, data, bad, kind, partial=existing is not None)
+    if loaded is None:
         return
-    # A column the file leaves out takes the record's default (a building's 单元数 1), not null.
-    loaded = {k: v for k, v in loaded.items() if k in data or v is not None}
-    for name, code in entity.column_errors(loaded).items():
-        if name not in bad:
-            result.fail(kind.header_of(name), code)
-    wire = {k: v for k, v in schema.dump(loaded).items() if k in loaded}
+    wire = {k: v for k, v in wire_schema(entity_name).dump(loaded).items() if k in loaded}
     current = entity.dump(existing) if existing is not None else {}
     if entity.check is not None:
         reported = bad | {c.field for c in kind.columns if c.header in {e["column"] for e in result.errors}}
@@ -210,6 +200,25 @@ def _compare(result, entity_name, existing, data, bad, kind, ctx, register) -> N
                                    {"grid_id": "grid", "number": "building"}.get(name, name)),
                                "from": _shown(entity_name, name, current.get(name), register),
                                "to": result.address if name == "household_id" else _shown(entity_name, name, value, register)})
+
+
+def load(result, entity_name: str, data: dict, bad: set, kind, partial: bool = False) -> dict | None:
+    """`data` loaded as a phone's change would be (wire schema, then the database's column
+    limits); None when the schema refuses it. Each error names its cell, unless the cell itself
+    was already reported (`bad`)."""
+    try:
+        loaded = wire_schema(entity_name).load(data, partial=partial)
+    except ValidationError as exc:
+        for name, info in field_errors(exc.messages).items():
+            if name not in bad:
+                result.fail(kind.header_of(name), info["code"])
+        return None
+    # A column the file leaves out takes the record's default (a building's 单元数 1), not null.
+    loaded = {k: v for k, v in loaded.items() if k in data or v is not None}
+    for name, code in ENTITIES[entity_name].column_errors(loaded).items():
+        if name not in bad:
+            result.fail(kind.header_of(name), code)
+    return loaded
 
 
 def _grid_of(entity_name, wire, register) -> str:

@@ -10,7 +10,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .kinds import Kind
+from .kinds import Column, Kind
 from .words import words
 
 HEADER_FILL = PatternFill("solid", fgColor="E8EEF7")
@@ -29,15 +29,9 @@ def lists_of(kind: Kind, grids: list) -> dict[str, list[str]]:
     return lists
 
 
-def template_book(target, kind: Kind, community, grids: list, tags: list[str] = ()) -> None:
-    book = Workbook()
-    ws = book.active
-    ws.title = kind.title
+def options_sheet(book, lists: dict[str, list[str]]) -> dict[str, str]:
+    """A hidden sheet holding each drop-down's values (as text); the cell range of each list."""
     options = book.create_sheet("选项")
-    guide = book.create_sheet("填写说明")
-    lists = lists_of(kind, grids)
-    if any(c.kind == "tags" for c in kind.columns):
-        lists["tags"] = list(tags)
     ranges = {}
     for i, (name, values) in enumerate(lists.items(), start=1):
         letter = get_column_letter(i)
@@ -46,15 +40,47 @@ def template_book(target, kind: Kind, community, grids: list, tags: list[str] = 
             options.cell(row=r, column=i, value=value).data_type = "s"
         ranges[name] = f"'选项'!${letter}$2:${letter}${max(len(values) + 1, 2)}"
     options.sheet_state = "hidden"
+    return ranges
+
+
+def head(ws, i: int, column: Column, fill=HEADER_FILL) -> str:
+    """Column i's header cell (required ones shaded, the note as its comment); its letter."""
+    cell = ws.cell(row=1, column=i, value=column.header)
+    cell.font = Font(bold=True)
+    cell.fill = REQUIRED_FILL if column.required else fill
+    if column.note:
+        cell.comment = Comment(column.note, "网格通")
+    return get_column_letter(i)
+
+
+def guide_sheet(book, columns, lists: dict[str, list[str]], note: str, shown: dict[str, str] | None = None):
+    """The 填写说明 sheet: every column, whether it is required, its note and its values."""
+    guide = book.create_sheet("填写说明")
+    guide.append(["列名", "必填", "说明", "可选值"])
+    for column in columns:
+        values = (shown or {}).get(column.field) or "、".join(lists.get(column.field, []))
+        guide.append([column.header, "是" if column.required else "", column.note, values])
+    guide.append([])
+    guide.append(["说明", "", note, ""])
+    for letter, width in zip("ABCD", (16, 8, 60, 60)):
+        guide.column_dimensions[letter].width = width
+    for cell in guide[1]:
+        cell.font = Font(bold=True)
+    return guide
+
+
+def template_book(target, kind: Kind, community, grids: list, tags: list[str] = ()) -> None:
+    book = Workbook()
+    ws = book.active
+    ws.title = kind.title
+    lists = lists_of(kind, grids)
+    if any(c.kind == "tags" for c in kind.columns):
+        lists["tags"] = list(tags)
+    ranges = options_sheet(book, lists)
 
     example = {"grid": grids[0].name if grids else None}
     for i, column in enumerate(kind.columns, start=1):
-        letter = get_column_letter(i)
-        cell = ws.cell(row=1, column=i, value=column.header)
-        cell.font = Font(bold=True)
-        cell.fill = REQUIRED_FILL if column.required else HEADER_FILL
-        if column.note:
-            cell.comment = Comment(column.note, "网格通")
+        letter = head(ws, i, column)
         ws.column_dimensions[letter].width = max(10, len(column.header) * 2 + 4,
                                                  22 if column.kind == "id_number" else 0)
         value = example.get(column.field, column.example)
@@ -75,16 +101,8 @@ def template_book(target, kind: Kind, community, grids: list, tags: list[str] = 
             ws.add_data_validation(check)
     ws.freeze_panes = "A2"
 
-    guide.append(["列名", "必填", "说明", "可选值"])
-    for column in kind.columns:
-        values = "、".join(lists.get(column.field, []))
-        guide.append([column.header, "是" if column.required else "", column.note, values])
-    guide.append([])
-    guide.append(["说明", "", f"导入到{community.name}。{kind.note}第2行是示例，导入前请删除或改成真实内容。"
-                  "空着的格子不会改动系统中已有的内容。导入前逐行校验并预览（新建、修改、无变化、有错误），"
-                  "确认后写入新建和修改的行，有错误的行不导入；重复导入同一文件不会重复登记。", ""])
-    for letter, width in zip("ABCD", (16, 8, 60, 60)):
-        guide.column_dimensions[letter].width = width
-    for cell in guide[1]:
-        cell.font = Font(bold=True)
+    guide_sheet(book, kind.columns, lists,
+                f"导入到{community.name}。{kind.note}第2行是示例，导入前请删除或改成真实内容。"
+                "空着的格子不会改动系统中已有的内容。导入前逐行校验并预览（新建、修改、无变化、有错误），"
+                "确认后写入新建和修改的行，有错误的行不导入；重复导入同一文件不会重复登记。")
     book.save(target)

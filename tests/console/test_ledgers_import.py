@@ -9,7 +9,7 @@ import re
 from datetime import date
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
@@ -22,6 +22,7 @@ from server.syncapi.direct import DirectWriter
 from server.syncapi.models import Change
 from tests.console.cases_helpers import refused, street_admin_on
 from tests.pulls import pull_until
+from tests.setup_files import book_bytes
 
 HEADERS = ["网格", "楼栋号", "单元", "楼层", "房号", "房屋用途", "姓名", "性别", "出生日期", "证件类型", "证件号码",
            "联系电话", "民族", "与户主关系", "人口类型"]
@@ -60,16 +61,7 @@ BAD_ROWS = [
 
 
 def xlsx(rows, headers=HEADERS, title=None) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    if title:
-        sheet.append([title])
-    sheet.append(headers)
-    for values in rows:
-        sheet.append(values)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return book_bytes(headers, rows, title)
 
 
 @pytest.fixture

@@ -48,7 +48,7 @@ def shared(size: int) -> bytes:
 @pytest.fixture
 def opened(monkeypatch) -> list:
     """The files openpyxl was asked to open."""
-    from server.console.ledgers import import_file
+    from server.imports import book as import_file  # where every import opens its workbook
 
     calls = []
     real = import_file.load_workbook

@@ -17,7 +17,7 @@ import time
 from datetime import datetime, timedelta
 from typing import Callable
 
-from flask import abort, current_app, g, request
+from flask import abort, current_app, g, make_response, redirect, request, url_for
 
 from sync.errors import ProtocolError
 from sync.ids import uuid7
@@ -27,9 +27,13 @@ from ...core.messages import register_messages
 from ...extensions import db
 from ...core.time import utcnow
 from ...audit import write as write_audit
+from ..blueprint import bp
+from ..errors import refuse
 from ..models import ConsoleJob
 
 register_messages({
+    "import_too_large": ("文件超过 5 MB，请拆分后分批导入", "The file is larger than 5 MB; split it and import in parts"),
+    "import_no_file": ("请选择要导入的 .xlsx 文件", "Choose an .xlsx file to import"),
     "job_interrupted": ("任务因服务器重启而中断，请重新导出或重新上传", "The job was cut off by a server restart; export or upload again"),
     "job_file_expired": ("文件已超过保留期限被删除，请重新导出", "The file was deleted after its retention period; export again"),
 })
@@ -44,6 +48,49 @@ STALE_AFTER = timedelta(minutes=30)
 # How often a running job writes its progress (rows), so polling sees it move without the job
 # spending its time committing.
 PROGRESS_EVERY = 200
+
+
+# The console's spreadsheet uploads (the ledger import and the setup import).
+UPLOADS = {"console.ledgers_import", "console.setup_import_upload"}
+
+
+@bp.before_app_request
+def _upload_limit():
+    # The app caps request bodies below the 5 MB an import may have; an upload may carry more,
+    # so that a file just over the limit still gets a clear answer (import_too_large).
+    if request.endpoint in UPLOADS:
+        request.max_content_length = current_app.config["LEDGER_IMPORT_MAX_BYTES"] * 2
+
+
+def receive_upload(kind: str, params: dict) -> ConsoleJob:
+    """A new import job holding the uploaded file, not yet started; refused when there is no file,
+    it is too large, or it is no .xlsx (zip) at all."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        refuse("import_no_file", 422)
+    max_bytes = current_app.config["LEDGER_IMPORT_MAX_BYTES"]
+    data = upload.stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        refuse("import_too_large", 413)
+    if not data.startswith(b"PK"):
+        refuse("file_invalid", 422)
+    sweep_old_files()
+    job = create(kind, {**params, "size": len(data)})
+    job.file_name = os.path.basename(upload.filename)[:200]
+    job.result = {**job.result, "phase": "checking"}
+    with open(import_path(job.id), "wb") as out:
+        out.write(data)
+    return job
+
+
+def to_page(endpoint: str, job_id: str):
+    """Answer a job's start with its page: htmx follows HX-Redirect, a plain form a 303."""
+    target = url_for(endpoint, job_id=job_id)
+    if request.headers.get("HX-Request") == "true":
+        reply = make_response("", 204)
+        reply.headers["HX-Redirect"] = target
+        return reply
+    return redirect(target, 303)
 
 
 def folder(kind: str) -> str:

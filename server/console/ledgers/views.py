@@ -13,7 +13,7 @@ import io
 import os
 from datetime import date, timedelta
 
-from flask import (abort, current_app, g, make_response, redirect, render_template, request, send_file,
+from flask import (abort, g, make_response, redirect, render_template, request, send_file,
                    url_for)
 from flask_babel import lazy_gettext as _l
 
@@ -29,6 +29,7 @@ from ..errors import refuse
 from .exports import KINDS, NAMES
 from .import_file import COLUMNS
 from .template import template_book
+from ..scope import current_community as _community
 from ..masking import may_see_full_numbers
 
 # Longest period one visits or cases ledger may cover.
@@ -52,20 +53,6 @@ def _job_name(job) -> str:
 
 def _render(template: str, **context):
     return render_template(template, china=china, job_name=_job_name, message=message, rl=rl, **context)
-
-
-@bp.before_app_request
-def _upload_limit():
-    # The app caps request bodies below the 5 MB a ledger may have; this one upload may carry
-    # more, so that a file just over the limit still gets a clear answer (import_too_large).
-    if request.endpoint == "console.ledgers_import":
-        request.max_content_length = current_app.config["LEDGER_IMPORT_MAX_BYTES"] * 2
-
-
-def _community():
-    if g.scope.community is None:
-        abort(404)
-    return g.scope.community
 
 
 @bp.get("/ledgers")
@@ -113,12 +100,7 @@ def ledgers_export():
 
 
 def _to_job(job_id: str):
-    target = url_for("console.ledgers_job", job_id=job_id)
-    if request.headers.get("HX-Request") == "true":
-        reply = make_response("", 204)
-        reply.headers["HX-Redirect"] = target
-        return reply
-    return redirect(target, 303)
+    return jobs.to_page("console.ledgers_job", job_id)
 
 
 @bp.get("/ledgers/jobs/<job_id>")
@@ -171,21 +153,7 @@ def ledgers_template():
 @bp.post("/ledgers/imports")
 def ledgers_import():
     _community()
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        refuse("import_no_file", 422)
-    max_bytes = current_app.config["LEDGER_IMPORT_MAX_BYTES"]
-    data = upload.stream.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        refuse("import_too_large", 413)
-    if not data.startswith(b"PK"):
-        refuse("file_invalid", 422)
-    jobs.sweep_old_files()
-    job = jobs.create("import", {"size": len(data)})
-    job.file_name = os.path.basename(upload.filename)[:200]
-    job.result = {**job.result, "phase": "checking"}
-    with open(jobs.import_path(job.id), "wb") as out:
-        out.write(data)
+    job = jobs.receive_upload("import", {})
     jobs.start(job, tasks.check)
     return _to_job(job.id)
 

@@ -7,7 +7,7 @@ area's history is complete; each action is audited.
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
@@ -21,6 +21,7 @@ from ...extensions import db
 from .. import audit
 from ..blueprint import bp
 from ..errors import refuse
+from ..scope import current_community as _current_community
 from ..users.forms import FormResult
 from . import access, firstrun  # noqa: F401  (first-run registers its pages)
 from .forms import read_area
@@ -119,12 +120,6 @@ def _save_area(area: Area, parent: Area, action: str):
 
 
 # --- grids (street admins and the community's staff) ------------------------------------------
-
-def _current_community() -> Area:
-    if g.scope.community is None:
-        abort(404)
-    return g.scope.community
-
 
 @bp.get("/setup/grids/new")
 def setup_grid_new():

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import os
 
-from flask import abort, current_app, g, make_response, redirect, render_template, request, send_file, url_for
+from flask import abort, g, make_response, render_template, request, send_file, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -27,6 +27,7 @@ from ..errors import refuse
 from ..ledgers import jobs
 from ..ledgers import tasks as ledger_tasks
 from ..masking import may_see_full_numbers
+from ..scope import current_community as _community
 from . import tasks
 
 PREVIEW_ROWS = 300
@@ -40,18 +41,6 @@ register_messages({
     "import_kind_unknown": ("请选择导入的内容：楼栋、住户或居民", "Choose what to import: buildings, households or residents"),
     "import_not_resumable": ("这次导入没有中断，无需继续", "This import was not interrupted; there is nothing to resume"),
 })
-
-
-@bp.before_app_request
-def _upload_limit():
-    if request.endpoint == "console.setup_import_upload":
-        request.max_content_length = current_app.config["LEDGER_IMPORT_MAX_BYTES"] * 2
-
-
-def _community():
-    if g.scope.community is None:
-        abort(404)
-    return g.scope.community
 
 
 def _kind(name: str):
@@ -86,32 +75,13 @@ def setup_import_template(kind: str):
 def setup_import_upload():
     _community()
     kind = _kind(request.form.get("kind", ""))
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        refuse("import_no_file", 422)
-    max_bytes = current_app.config["LEDGER_IMPORT_MAX_BYTES"]
-    data = upload.stream.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        refuse("import_too_large", 413)
-    if not data.startswith(b"PK"):
-        refuse("file_invalid", 422)
-    jobs.sweep_old_files()
-    job = jobs.create(tasks.KIND, {"kind": kind.name, "size": len(data)})
-    job.file_name = os.path.basename(upload.filename)[:200]
-    job.result = {**job.result, "phase": "checking"}
-    with open(jobs.import_path(job.id), "wb") as out:
-        out.write(data)
+    job = jobs.receive_upload(tasks.KIND, {"kind": kind.name})
     jobs.start(job, tasks.check)
     return _to_job(job.id)
 
 
 def _to_job(job_id: str):
-    target = url_for("console.setup_import_job", job_id=job_id)
-    if request.headers.get("HX-Request") == "true":
-        reply = make_response("", 204)
-        reply.headers["HX-Redirect"] = target
-        return reply
-    return redirect(target, 303)
+    return jobs.to_page("console.setup_import_job", job_id)
 
 
 def _job(job_id: str, lock: bool = False):
