@@ -25,7 +25,7 @@ from ..dictionaries import seed_dictionaries
 from ..extensions import db
 from ..registry.seeds import CARE_TAGS
 from ..syncapi.direct import DirectWriter
-from . import households, places, second, texts
+from . import households, irregular, ledgers, places, second, texts
 from .care import CarePlanner
 from .cases import Cases
 from .context import DemoContext
@@ -101,17 +101,18 @@ class DemoCommunity(DemoContext):
         CarePlanner(self).plan()
         places.pick_captains(self)
         plan_residency(self)
-        places.write_buildings(self.writer, self.grids, self.buildings)
-        households.write_homes(self)
+        ledgers.write_register(self, texts.ESTATE, before_homes=irregular.write_doors)
         Visits(self).write()
         Cases(self).write()
         self.second = second.build(self, DEMO_PASSWORD)  # last: 幸福社区's draws stay as they were
+        self.units = irregular.write_units(self)  # after 安康社区, so neither community's draws changed
 
     def plan_buildings(self) -> None:
         self.buildings = places.plan_buildings(self.rng)
 
     def plan_homes(self) -> None:
         self.homes = households.plan_homes(self)
+        irregular.reshape(self)
 
     def summary(self, seed: int) -> str:
         residents = sum(len(h.people) for h in self.homes)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..areas.models import Area
-from ..areas.operations import add_area, add_building
+from ..areas.operations import add_area
 from ..syncapi.direct import DirectWriter
 from . import texts
 from .dates import age_on
@@ -29,6 +29,8 @@ class BuildingPlan:
     notes: str
     captain: tuple[str, str] | None = None
     row: object = None
+    ground_shops: bool = False  # the ground floor is shops (irregular.py), not homes
+    skipped_floor: int | None = None  # a floor the building does not have (no 4th floor)
 
     @property
     def built_year(self) -> int | None:
@@ -77,12 +79,3 @@ def pick_captains(ctx: DemoContext) -> None:
             b.captain = (chosen.name, chosen.phone)
         else:
             b.captain = ctx.people.outsider(50, 70)
-
-
-def write_buildings(writer: DirectWriter, grids: list[Area], buildings: list[BuildingPlan]) -> None:
-    for b in buildings:
-        b.row = add_building(
-            writer, grids[b.grid], str(b.number), name=f"{b.number}号楼", units=b.units,
-            floors=b.floors, rooms_per_floor=b.rooms, lat=b.lat, lng=b.lng,
-            captain_name=b.captain[0], captain_phone=b.captain[1], notes=b.notes, built_year=b.built_year,
-            lift=b.kind != "walkup")

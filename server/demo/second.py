@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..areas.operations import add_area
 from ..auth.operations import create_user
-from . import households, names, places, texts
+from . import households, ledgers, names, places, texts
 from .care import CarePlanner
 from .cases import Cases
 from .context import DemoContext
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 COMMUNITY_NAME = "安康社区"
 GRID_NAME = "安康社区第一网格"
+ESTATE = "安康里"
 COMMUNITY_SEQ = "013"
 COMMUNITY_CODE = texts.STREET_CODE + COMMUNITY_SEQ
 GRID_CODE = f"{texts.OBJECT_CODE}{texts.COUNTY_CODE}{texts.STREET_SEQ}{COMMUNITY_SEQ}01"
@@ -64,8 +65,7 @@ def build(main: DemoCommunity, password: str) -> DemoContext:
     plan_care(ctx)
     places.pick_captains(ctx)
     plan_residency(ctx)
-    places.write_buildings(ctx.writer, ctx.grids, ctx.buildings)
-    households.write_homes(ctx)
+    ledgers.write_register(ctx, ESTATE)
     Visits(ctx).write()
     cases = Cases(ctx)
     for entry, (status, overdue) in zip(ctx.rng.sample(texts.FINDINGS, len(CASES)), CASES):

@@ -11,6 +11,7 @@ from __future__ import annotations
 STREET_NAME = "和平街道"
 COMMUNITY_NAME = "幸福社区"
 GRID_NAMES = ("幸福社区第一网格", "幸福社区第二网格", "幸福社区第三网格")
+ESTATE = "幸福家园"  # the 小区 of every building: part of each door's standard address
 
 # CJ/T 349 grid code: object code (6) + county (6) + street (3) + community (3) + grid sequence (2).
 OBJECT_CODE = "110000"
