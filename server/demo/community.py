@@ -6,7 +6,9 @@ record is written through `DirectWriter`, which clocks, stamps and logs it like 
 so phones pull the demo exactly as they would pull real work and its history starts at creation.
 
 The generator plans in memory first (buildings, homes, people and their care tags), then
-writes, then adds a year of visits and the findings with their case steps. The parts share one
+writes the register as a real street loads it (ledgers.py: the setup files' rows through the
+import's checks and writer; irregular.py: the door-grid edits and the actual units), then adds a
+year of visits and the findings with their case steps. The parts share one
 `DemoContext` and one random stream, so the order of the steps in `DemoCommunity.build` is part
 of what a seed means: reordering them changes the community.
 """
