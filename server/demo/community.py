@@ -126,6 +126,9 @@ class DemoCommunity(DemoContext):
             f"  网格 grids {len(self.grids)} · 楼栋 buildings {len(self.buildings)} · 住户 households "
             f"{len(self.homes)} · 居民 residents {residents} (流动人口 migrants {migrants})",
             f"  关爱标签 care tags {tags}: {tag_line}",
+            f"  实有单位 units {len(self.units)}（含物业服务中心 incl. the property office）· 底商楼 shops on the ground "
+            f"floor: {next(b.number for b in self.buildings if b.ground_shops)}号楼 · 无4层 no 4th floor: "
+            f"{next(b.number for b in self.buildings if b.skipped_floor)}号楼",
             f"  走访 visits {self.counts['visits']} (近一年 last 365 days) · 逾期未访独居老人 "
             f"elderly living alone overdue {self.counts['overdue_alone']}",
             f"  事件 findings {self.counts['findings']} · 处置步骤 case steps {self.counts['steps']} · "

@@ -40,11 +40,23 @@ class BuildingPlan:
 
 def make_areas(writer: DirectWriter) -> tuple[Area, Area, list[Area]]:
     """(street, community, grids), written parent first so each can point at the one above."""
-    street = add_area(writer, "street", texts.STREET_NAME, code=texts.STREET_CODE)
-    community = add_area(writer, "community", texts.COMMUNITY_NAME, street, code=texts.COMMUNITY_CODE)
-    grids = [add_area(writer, "grid", name, community, code=texts.grid_code(i + 1))
+    street = set_up_area(writer, "street", texts.STREET_NAME, None, texts.STREET_CODE)
+    community = set_up_area(writer, "community", texts.COMMUNITY_NAME, street, texts.COMMUNITY_CODE)
+    grids = [set_up_area(writer, "grid", name, community, texts.grid_code(i + 1), texts.GRID_BOUNDARIES[i])
              for i, name in enumerate(texts.GRID_NAMES)]
     return street, community, grids
+
+
+def set_up_area(writer: DirectWriter, level: str, name: str, parent: Area | None, code: str,
+                boundary: str | None = None) -> Area:
+    """An area as the setup page creates one: its form's checks (official code, unique), then add_area."""
+    from ..console.setup.forms import read_area
+
+    form = read_area({"name": name, "code": code, "boundary": boundary}, level)
+    if not form.ok:
+        raise ValueError(f"demo {level} {name}: {form.errors}")
+    return add_area(writer, level, form.values["name"], parent, code=form.values["code"],
+                    boundary=form.values["boundary"] or None)
 
 
 def plan_buildings(rng: random.Random) -> list[BuildingPlan]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..areas.operations import add_area
 from ..auth.operations import create_user
 from . import households, ledgers, names, places, texts
 from .care import CarePlanner
@@ -47,8 +46,9 @@ def build(main: DemoCommunity, password: str) -> DemoContext:
     ctx = DemoContext(rng=main.rng, writer=main.writer, now=main.now, today=main.today,
                       people=main.people, families=main.families)
     ctx.street = main.street
-    ctx.community = add_area(ctx.writer, "community", COMMUNITY_NAME, main.street, code=COMMUNITY_CODE)
-    ctx.grids = [add_area(ctx.writer, "grid", GRID_NAME, ctx.community, code=GRID_CODE)]
+    ctx.community = places.set_up_area(ctx.writer, "community", COMMUNITY_NAME, main.street, COMMUNITY_CODE)
+    ctx.grids = [places.set_up_area(ctx.writer, "grid", GRID_NAME, ctx.community, GRID_CODE,
+                                    "东至东三环辅路，西至安康路，南至团结湖路，北至朝阳北路")]
     accounts = {}
     for username, role, _, area in USERS:
         area_id = ctx.grids[0].id if area == "grid" else ctx.community.id
