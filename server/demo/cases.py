@@ -64,6 +64,8 @@ class Cases:
         building = self.rng.choice([b for b in self.ctx.buildings if b.grid == grid])
         place = {"b": building.number, "u": self.rng.randint(1, building.units),
                  "f": self.rng.randint(2, building.floors)}
+        if place["f"] == building.skipped_floor:  # the building labels no 4th floor: the one above
+            place["f"] += 1
         reporter, source = self.reporter(grid, description)
         steps = self.timed(self.path(status, level, unit, urgency))
         reported_at = self.daytime(self.anchor(steps, status, overdue), steps[-1].hours if steps else 0.0)

@@ -6,7 +6,9 @@ record is written through `DirectWriter`, which clocks, stamps and logs it like 
 so phones pull the demo exactly as they would pull real work and its history starts at creation.
 
 The generator plans in memory first (buildings, homes, people and their care tags), then
-writes, then adds a year of visits and the findings with their case steps. The parts share one
+writes the register as a real street loads it (ledgers.py: the setup files' rows through the
+import's checks and writer; irregular.py: the door-grid edits and the actual units), then adds a
+year of visits and the findings with their case steps. The parts share one
 `DemoContext` and one random stream, so the order of the steps in `DemoCommunity.build` is part
 of what a seed means: reordering them changes the community.
 """
@@ -25,7 +27,7 @@ from ..dictionaries import seed_dictionaries
 from ..extensions import db
 from ..registry.seeds import CARE_TAGS
 from ..syncapi.direct import DirectWriter
-from . import households, places, second, texts
+from . import households, irregular, ledgers, places, second, texts
 from .care import CarePlanner
 from .cases import Cases
 from .context import DemoContext
@@ -101,17 +103,18 @@ class DemoCommunity(DemoContext):
         CarePlanner(self).plan()
         places.pick_captains(self)
         plan_residency(self)
-        places.write_buildings(self.writer, self.grids, self.buildings)
-        households.write_homes(self)
+        ledgers.write_register(self, texts.ESTATE, before_homes=irregular.write_doors)
         Visits(self).write()
         Cases(self).write()
         self.second = second.build(self, DEMO_PASSWORD)  # last: 幸福社区's draws stay as they were
+        self.units = irregular.write_units(self)  # after 安康社区, so neither community's draws changed
 
     def plan_buildings(self) -> None:
         self.buildings = places.plan_buildings(self.rng)
 
     def plan_homes(self) -> None:
         self.homes = households.plan_homes(self)
+        irregular.reshape(self)
 
     def summary(self, seed: int) -> str:
         residents = sum(len(h.people) for h in self.homes)
@@ -123,6 +126,9 @@ class DemoCommunity(DemoContext):
             f"  网格 grids {len(self.grids)} · 楼栋 buildings {len(self.buildings)} · 住户 households "
             f"{len(self.homes)} · 居民 residents {residents} (流动人口 migrants {migrants})",
             f"  关爱标签 care tags {tags}: {tag_line}",
+            f"  实有单位 units {len(self.units)}（含物业服务中心 incl. the property office）· 底商楼 shops on the ground "
+            f"floor: {next(b.number for b in self.buildings if b.ground_shops)}号楼 · 无4层 no 4th floor: "
+            f"{next(b.number for b in self.buildings if b.skipped_floor)}号楼",
             f"  走访 visits {self.counts['visits']} (近一年 last 365 days) · 逾期未访独居老人 "
             f"elderly living alone overdue {self.counts['overdue_alone']}",
             f"  事件 findings {self.counts['findings']} · 处置步骤 case steps {self.counts['steps']} · "

@@ -7,12 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from sync.ids import uuid7
-
 from ..core.time import from_china_wall
-from ..registry.models import Household, Resident, ResidentTag
 from . import names, texts
-from .care import TAG_ORDER
 from .dates import add_years
 from .people import Person
 from .places import BuildingPlan
@@ -150,43 +146,7 @@ def _fill_rented(ctx: DemoContext, home: Home, tenants: list[Person]) -> None:
     home.notes = "出租房屋，已签订治安责任书"
 
 
-def write_homes(ctx: DemoContext) -> None:
-    for home in ctx.homes:
-        _write_home(ctx, home)
-
-
-def _write_home(ctx: DemoContext, home: Home) -> None:
-    grid_id = ctx.grids[home.grid].id
-    head = next((p for p in home.people if p.phone), None)
-    home.row = ctx.writer.put("household", Household(
-        id=uuid7(), building_id=home.building.row.id, grid_id=grid_id, unit=home.unit, floor=home.floor,
-        room=home.room, housing_use=home.use, registration_status=home.status,
-        landlord_name=home.landlord[0] if home.landlord else None,
-        landlord_phone=home.landlord[1] if home.landlord else None,
-        contact_phone=head.phone if head else None, notes=home.notes, lease_end=home.lease_end,
-        **_registered(home)))
-    for person in home.people:
-        person.row = ctx.writer.put("resident", Resident(
-            id=uuid7(), household_id=home.row.id, grid_id=grid_id, name=person.name, sex=person.sex,
-            birth_date=person.birth, id_type=person.id_type, id_number=person.id_number,
-            phone=person.phone, ethnicity=person.ethnicity, relation=person.relation,
-            population_type=person.population_type, permit_expiry=person.permit_expiry,
-            political_status=person.political, notes=person.notes, arrived_by=person.arrived_by,
-            moved_in_on=person.moved_in_on, moved_in_from=person.moved_in_from, left_by=person.left_by,
-            moved_out_on=person.moved_out_on, moved_out_to=person.moved_out_to))
-        for tag in sorted(person.tags, key=TAG_ORDER.index):
-            ctx.writer.put("resident_tag", ResidentTag(
-                id=uuid7(), resident_id=person.row.id, grid_id=grid_id, tag=tag,
-                detail=person.tags[tag], started_on=person.tag_since[tag], ended_on=person.tag_ended.get(tag)))
-            ctx.counts[f"tag:{tag}"] += 1
-
-
 def registered_at(home: Home) -> datetime | None:
     """The morning the household was first entered on the register (stored, naive UTC)."""
     return from_china_wall(datetime.combine(home.registered_on, time(8, 0))) if home.registered_on else None
 
-
-def _registered(home: Home) -> dict:
-    # The household's record dates from its registration, not from the demo's load.
-    moment = registered_at(home)
-    return {"created_at": moment, "updated_at": moment} if moment else {}

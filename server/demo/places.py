@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..areas.models import Area
-from ..areas.operations import add_area, add_building
+from ..areas.operations import add_area
 from ..syncapi.direct import DirectWriter
 from . import texts
 from .dates import age_on
@@ -29,6 +29,8 @@ class BuildingPlan:
     notes: str
     captain: tuple[str, str] | None = None
     row: object = None
+    ground_shops: bool = False  # the ground floor is shops (irregular.py), not homes
+    skipped_floor: int | None = None  # a floor the building does not have (no 4th floor)
 
     @property
     def built_year(self) -> int | None:
@@ -38,11 +40,23 @@ class BuildingPlan:
 
 def make_areas(writer: DirectWriter) -> tuple[Area, Area, list[Area]]:
     """(street, community, grids), written parent first so each can point at the one above."""
-    street = add_area(writer, "street", texts.STREET_NAME, code=texts.STREET_CODE)
-    community = add_area(writer, "community", texts.COMMUNITY_NAME, street, code=texts.COMMUNITY_CODE)
-    grids = [add_area(writer, "grid", name, community, code=texts.grid_code(i + 1))
+    street = set_up_area(writer, "street", texts.STREET_NAME, None, texts.STREET_CODE)
+    community = set_up_area(writer, "community", texts.COMMUNITY_NAME, street, texts.COMMUNITY_CODE)
+    grids = [set_up_area(writer, "grid", name, community, texts.grid_code(i + 1), texts.GRID_BOUNDARIES[i])
              for i, name in enumerate(texts.GRID_NAMES)]
     return street, community, grids
+
+
+def set_up_area(writer: DirectWriter, level: str, name: str, parent: Area | None, code: str,
+                boundary: str | None = None) -> Area:
+    """An area as the setup page creates one: its form's checks (official code, unique), then add_area."""
+    from ..console.setup.forms import read_area
+
+    form = read_area({"name": name, "code": code, "boundary": boundary}, level)
+    if not form.ok:
+        raise ValueError(f"demo {level} {name}: {form.errors}")
+    return add_area(writer, level, form.values["name"], parent, code=form.values["code"],
+                    boundary=form.values["boundary"] or None)
 
 
 def plan_buildings(rng: random.Random) -> list[BuildingPlan]:
@@ -77,12 +91,3 @@ def pick_captains(ctx: DemoContext) -> None:
             b.captain = (chosen.name, chosen.phone)
         else:
             b.captain = ctx.people.outsider(50, 70)
-
-
-def write_buildings(writer: DirectWriter, grids: list[Area], buildings: list[BuildingPlan]) -> None:
-    for b in buildings:
-        b.row = add_building(
-            writer, grids[b.grid], str(b.number), name=f"{b.number}号楼", units=b.units,
-            floors=b.floors, rooms_per_floor=b.rooms, lat=b.lat, lng=b.lng,
-            captain_name=b.captain[0], captain_phone=b.captain[1], notes=b.notes, built_year=b.built_year,
-            lift=b.kind != "walkup")

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..areas.operations import add_area
 from ..auth.operations import create_user
-from . import households, names, places, texts
+from . import households, ledgers, names, places, texts
 from .care import CarePlanner
 from .cases import Cases
 from .context import DemoContext
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
 
 COMMUNITY_NAME = "安康社区"
 GRID_NAME = "安康社区第一网格"
+ESTATE = "安康里"
 COMMUNITY_SEQ = "013"
 COMMUNITY_CODE = texts.STREET_CODE + COMMUNITY_SEQ
 GRID_CODE = f"{texts.OBJECT_CODE}{texts.COUNTY_CODE}{texts.STREET_SEQ}{COMMUNITY_SEQ}01"
@@ -46,8 +46,9 @@ def build(main: DemoCommunity, password: str) -> DemoContext:
     ctx = DemoContext(rng=main.rng, writer=main.writer, now=main.now, today=main.today,
                       people=main.people, families=main.families)
     ctx.street = main.street
-    ctx.community = add_area(ctx.writer, "community", COMMUNITY_NAME, main.street, code=COMMUNITY_CODE)
-    ctx.grids = [add_area(ctx.writer, "grid", GRID_NAME, ctx.community, code=GRID_CODE)]
+    ctx.community = places.set_up_area(ctx.writer, "community", COMMUNITY_NAME, main.street, COMMUNITY_CODE)
+    ctx.grids = [places.set_up_area(ctx.writer, "grid", GRID_NAME, ctx.community, GRID_CODE,
+                                    "东至东三环辅路，西至安康路，南至团结湖路，北至朝阳北路")]
     accounts = {}
     for username, role, _, area in USERS:
         area_id = ctx.grids[0].id if area == "grid" else ctx.community.id
@@ -64,8 +65,7 @@ def build(main: DemoCommunity, password: str) -> DemoContext:
     plan_care(ctx)
     places.pick_captains(ctx)
     plan_residency(ctx)
-    places.write_buildings(ctx.writer, ctx.grids, ctx.buildings)
-    households.write_homes(ctx)
+    ledgers.write_register(ctx, ESTATE)
     Visits(ctx).write()
     cases = Cases(ctx)
     for entry, (status, overdue) in zip(ctx.rng.sample(texts.FINDINGS, len(CASES)), CASES):

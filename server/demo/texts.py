@@ -11,6 +11,10 @@ from __future__ import annotations
 STREET_NAME = "和平街道"
 COMMUNITY_NAME = "幸福社区"
 GRID_NAMES = ("幸福社区第一网格", "幸福社区第二网格", "幸福社区第三网格")
+# The grids' boundaries in words, as the district's grid plan describes them.
+GRID_BOUNDARIES = ("东至幸福路，西至和平街，南至幸福家园南门，北至光华路", "东至朝阳路，西至幸福路，南至团结湖北路，北至光华路",
+                   "东至东三环辅路，西至朝阳路，南至团结湖北路，北至光华路")
+ESTATE = "幸福家园"  # the 小区 of every building: part of each door's standard address
 
 # CJ/T 349 grid code: object code (6) + county (6) + street (3) + community (3) + grid sequence (2).
 OBJECT_CODE = "110000"

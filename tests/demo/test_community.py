@@ -40,10 +40,19 @@ TABLES = (Area, Building, Household, Resident, ResidentTag, Visit, Finding, Case
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     app = make_app("sqlite", tmp_path_factory.mktemp("demo"))
-    with app.app_context():
+    with app.app_context(), pytest.MonkeyPatch.context() as patch:
+        from server.imports import run
+
+        # Which of the setup import's steps the demo goes through, kind by kind.
+        calls = []
+        preview, apply = run.preview_rows, run.apply
+        patch.setattr(run, "preview_rows", lambda kind, *a: calls.append(("preview", kind)) or preview(kind, *a))
+        patch.setattr(run, "apply", lambda results, kind, **kw: calls.append(("apply", kind, kw["via"], len(results)))
+                      or apply(results, kind, **kw))
         summary = load_demo()
         db.session.commit()
-        yield SimpleNamespace(app=app, summary=summary)
+        patch.undo()
+        yield SimpleNamespace(app=app, summary=summary, import_calls=calls)
         db.session.remove()
 
 
@@ -414,3 +423,67 @@ def test_second_community_staff_see_their_own_community(demo):
     users = staff.get("/console/users").text
     assert "wgy4" in users and "wgy1" not in users
 
+
+
+# --- built as a real street is: the setup import, the door grid, actual units --------------------
+
+
+def test_the_register_was_written_by_the_setup_import(demo):
+    """Buildings, households and residents carry the ids the setup import derives from each row
+    (UUID version 8, server/imports/cells.stable_id), and their history opens with the demo's write."""
+    import uuid
+
+    from server.syncapi.models import Change
+
+    steps = [(c[0], c[1]) for c in demo.import_calls]
+    per_community = [(step, kind) for kind in ("buildings", "households", "residents") for step in ("preview", "apply")]
+    assert steps == per_community * 2  # 幸福社区, then 安康社区
+    applied = {c[1]: 0 for c in demo.import_calls}
+    for call in demo.import_calls:
+        if call[0] == "apply":
+            assert call[2] == "demo"
+            applied[call[1]] += call[3]
+    assert applied == {"buildings": len(rows(Building)), "households": len(rows(Household)),
+                       "residents": len(rows(Resident))}
+
+    for model, entity in ((Building, "building"), (Household, "household"), (Resident, "resident")):
+        records = rows(model)
+        assert records and all(uuid.UUID(r.id).version == 8 for r in records), entity
+        vias = {c.record_id: c.result.get("via") for c in db.session.scalars(
+            select(Change).where(Change.entity == entity).order_by(Change.hlc.desc()))}
+        assert set(vias) == {r.id for r in records} and set(vias.values()) == {"demo"}, entity
+    assert {b.estate for b in rows(Building)} == {texts.ESTATE, second.ESTATE}
+    # What the files have no column for was completed afterwards: arrivals on every resident.
+    assert all(r.arrived_by and r.moved_in_on for r in rows(Resident))
+
+
+def test_irregular_buildings_and_their_units_show_on_phone_and_console(demo):
+    from server.areas import doors as door_rules
+    from server.units.models import Unit
+    from tests.console.conftest import StaffClient
+
+    buildings = in_main(Building)
+    homes = in_main(Household)
+    [shops] = [b for b in buildings if any(d["use"] == "shop" for d in door_rules.all_doors(b))]
+    ground = [d for d in door_rules.all_doors(shops) if d["floor"] == 1]
+    assert {d["use"] for d in ground} == {"shop", "office"}
+    assert all(h.housing_use == "commercial" for h in homes if h.building_id == shops.id and h.floor == 1)
+    [no_fourth] = [b for b in buildings if b.doors and all(d["use"] == "none" for d in b.doors if d["floor"] == 4)
+                   and any(d["floor"] == 4 for d in b.doors)]
+    assert no_fourth.floors >= 16 and not [h for h in homes if h.building_id == no_fourth.id and h.floor == 4]
+    assert 4 not in {d["floor"] for d in door_rules.expand(no_fourth)} and 5 in {d["floor"] for d in door_rules.expand(no_fourth)}
+
+    units = rows(Unit)
+    [office] = [u for u in units if u.kind == "property_manager"]
+    assert office.handles_cases and office.building_id == shops.id and office.name.startswith(texts.ESTATE)
+    shop_units = [u for u in units if u.kind == "shop"]
+    assert len(shop_units) == len(ground) - 1 and not any(u.handles_cases for u in shop_units)
+    assert {u.room for u in units} == {d["room"] for d in ground}
+
+    worker = next(u for u in rows(User) if u.role == "grid_worker" and u.area_ids == [shops.grid_id])
+    client = sign_in(demo.app, worker.username)
+    assert client.pull()["verified"] is True
+    assert {i for e, i in client.server_copy() if e == "unit"} == {u.id for u in units}
+    staff = StaffClient(demo.app.test_client())
+    assert staff.login("sq1", DEMO_PASSWORD).status_code == 302
+    assert office.name in staff.get("/console/units").text
