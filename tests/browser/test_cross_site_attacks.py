@@ -264,7 +264,9 @@ CONSOLE_FIELDS = {
 def console_args(world, finding_id: str, tag_id: str, visit_id: str) -> dict[str, str]:
     return {"finding_id": finding_id, "hid": world.households[0].id, "rid": world.residents[0].id, "tid": tag_id,
             "visit_id": visit_id, "user_id": world.users["worker"].id, "device_id": str(uuid7()),
-            "job_id": str(uuid7()), "conflict_id": "1"}
+            "job_id": str(uuid7()), "conflict_id": "1", "building_id": world.households[0].building_id,
+            "grid_id": world.grids[0].id, "community_id": world.grids[0].parent_id, "code": "elderly_alone",
+            "uid": str(uuid7())}
 
 
 def seed_case_records(server):

@@ -263,7 +263,7 @@ def test_a_street_goes_live_from_an_empty_database(empty_server, browser, desk, 
             return rows.length === 1 && rows[0].innerText.includes(link);
         }""", [link])
         office.locator("#records-table a", has_text=link).first.click()
-        office.wait_for_url(re.compile(rf".*/console/{kind}/[0-9a-f-]+$"))
+        office.wait_for_url(re.compile(rf".*/console/{kind}/[0-9a-f-]+$"), timeout=30000)
 
     search("households", "21-1-301", "21号楼1单元301")
     text = office.locator("main").inner_text()

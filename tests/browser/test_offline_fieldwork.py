@@ -156,8 +156,8 @@ def test_worker_keeps_working_with_the_server_stopped(live_server, phone_profile
     # 楼栋户况图 → the household at 1单元501.
     home.locator(f"a[href='/app/buildings/{building.id}']").click()
     wait_for_screen(page, "1号楼 户况图")
-    doors = screen(page).locator("a.door")
-    assert doors.count() == 1  # the one registered household; the other doors are 未登记
+    doors = screen(page).locator("a.door:not(.door-unregistered)")
+    assert doors.count() == 1  # the one registered household; the other doors are 未登记 (tap to register)
     door = screen(page).locator(f"a.door[href='/app/households/{household.id}']")
     assert "501" in door.inner_text() and "未访" in door.inner_text()
     assert screen(page).locator(".door-unregistered").count() == 2 * 6 * 2 - 1
@@ -460,6 +460,12 @@ def test_a_name_with_markup_renders_as_text(live_server, phone, screenshot):
     page.locator("#screen .flash", has_text=f"已保存居民 {MARKUP_FORM}").wait_for()
     assert MARKUP_FORM in screen(page).locator(".residents .resident-name").all_inner_texts()
     check("household after the form")
+    # The save's sync settles first: a screen drawn while the engine moves the record from the
+    # outbox into the replica can miss it (a read race noted on issue 10 for the sync issue).
+    page.goto(live_server.url("/app/"))
+    wait_for_first_sync(page)
+    page.goto(live_server.url(f"/app/households/{household.id}"))
+    wait_for_screen(page, "1号楼1单元501")
     page.get_by_role("link", name="在家，一切正常").click()
     page.locator("#visit-sheet label.choice", has_text=MARKUP_FORM).wait_for()
     page.locator("#visit-sheet legend", has_text="走访对象").evaluate("(e) => e.scrollIntoView({block: 'center'})")
