@@ -14,6 +14,7 @@ from .people import Person
 from .places import BuildingPlan
 
 if TYPE_CHECKING:
+    from ..registry.models import Household
     from .context import DemoContext
 
 HOUSEHOLDS = 600
