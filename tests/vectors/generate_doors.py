@@ -10,12 +10,13 @@ field app's pwa/src/core/doors.js, so the phone draws the same doors the console
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
+
+from tests.vectors.vector_file import render, write_or_check  # noqa: E402,F401  (render: the tests call it)
 
 from server.areas import doors as d  # noqa: E402
 
@@ -65,21 +66,8 @@ def build() -> dict:
     }
 
 
-def render(data) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-
-
 def main(argv: list[str]) -> int:
-    text = render(build())
-    path = HERE / NAME
-    if "--check" in argv:
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            print(f"stale vector file (run tests/vectors/generate_doors.py): {NAME}", file=sys.stderr)
-            return 1
-        return 0
-    path.write_text(text, encoding="utf-8")
-    print(f"wrote {path.relative_to(HERE.parents[1])}")
-    return 0
+    return write_or_check(argv, NAME, build, "generate_doors.py")
 
 
 if __name__ == "__main__":
