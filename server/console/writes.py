@@ -14,6 +14,7 @@ from flask import current_app, g, has_request_context, request
 from sync.ids import uuid7
 
 from ..extensions import db
+from ..syncapi.direct import DirectWriter
 from ..syncapi.push import ChangeContext, apply_one
 from .errors import ConsoleError
 
@@ -28,6 +29,12 @@ def screen() -> str | None:
     if len(parts) >= 3 and parts[-3] == "console":
         return f"console:{parts[-2]}"
     return "console"
+
+
+def staff_writer() -> DirectWriter:
+    """The server's own writer on behalf of the signed-in staff member (setup pages: whole records,
+    door grids, dictionaries), naming the writing page's feature in each record's history."""
+    return DirectWriter(db.session, current_app.extensions["wangge_clock"], user=g.staff, via=screen())
 
 
 def context(via: str | None = None) -> ChangeContext:

@@ -10,7 +10,7 @@ audited.
 
 from __future__ import annotations
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from sync.ids import uuid7
@@ -19,9 +19,9 @@ from ...areas import doors as door_rules
 from ...areas.models import Building
 from ...core.messages import message
 from ...extensions import db
-from ...syncapi.direct import DirectWriter
 from .. import audit
 from ..blueprint import bp
+from ..writes import staff_writer
 from ..errors import refuse
 from ..records import labels as rl
 from ..scope import in_scope
@@ -29,12 +29,8 @@ from ..units.queries import units_of_building
 from .forms import FormResult, read_building, read_int
 from .queries import buildings_of, community_users, households_at, households_by_building, number_taken
 
-VIA = "console:buildings"
 USES = ("home", "shop", "office")
 
-
-def _writer() -> DirectWriter:
-    return DirectWriter(db.session, current_app.extensions["wangge_clock"], user=g.staff, via=VIA)
 
 
 def _grids() -> dict:
@@ -95,7 +91,7 @@ def setup_building_create():
         result.errors["number"] = "building_number_taken"
     if not result.ok:
         return _form(result, None, 422)
-    building = _writer().put("building", Building(id=uuid7(), doors=None, **result.data))
+    building = staff_writer().put("building", Building(id=uuid7(), doors=None, **result.data))
     audit.record("create_building", "building", building.id, number=building.number, grid_id=building.grid_id)
     db.session.commit()
     flash(gettext("已添加 %(address)s，将同步到网格员的手机。", address=_address(building)), "ok")
@@ -135,7 +131,7 @@ def setup_building_save(building_id: str):
         return _form(result, building, 422)
     changed = {name: value for name, value in result.data.items() if getattr(building, name) != value}
     if changed:
-        _writer().update("building", building, changed)
+        staff_writer().update("building", building, changed)
         audit.record("edit_building", "building", building.id, fields=sorted(changed))
         db.session.commit()
         flash(gettext("已保存，将同步到网格员的手机。"), "ok")
@@ -209,7 +205,7 @@ def setup_building_doors_edit(building_id: str):
                                                                    "door_exists") else 422,
                            door={"unit": unit, "floor": floor, "room": room} if action != "add" else None)
     if doors != building.doors:
-        _writer().update("building", building, {"doors": doors})
+        staff_writer().update("building", building, {"doors": doors})
         audit.record("edit_doors", "building", building.id, door_action=action, unit=unit, floor=floor, room=room,
                      **({"new_room": form.get("new_room", "").strip()} if action == "rename" else {}),
                      **({"use": form.get("use")} if action in ("use", "add") else {}))

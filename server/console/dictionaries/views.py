@@ -12,7 +12,7 @@ audited.
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 from sqlalchemy import select
 
@@ -27,13 +27,12 @@ from ...core.messages import message
 from ...extensions import db
 from ...registry import tag_types as tag_dictionary
 from ...registry.models import CareTagType
-from ...syncapi.direct import DirectWriter
 from .. import audit
 from ..blueprint import bp
+from ..writes import staff_writer
 from ..cases import labels as case_labels
 from . import forms
 
-VIA = "console:dictionaries"
 OWN_SORT = 1000  # a community's own entries after the installation's
 
 
@@ -43,9 +42,6 @@ def _community():
         abort(404)  # a street admin whose street has no community yet
     return community
 
-
-def _writer() -> DirectWriter:
-    return DirectWriter(db.session, current_app.extensions["wangge_clock"], user=g.staff, via=VIA)
 
 
 def _limits(ids: list[str]) -> dict[tuple[str, str], Limit]:
@@ -114,7 +110,7 @@ def dictionary_tag_save(code: str):
     result = forms.read_tag(request.form, (installation or entry.override).detail_fields, entry.own)
     if not result.ok:
         return _render("tag.html", 422, community=community, entry=entry, result=result)
-    writer = _writer()
+    writer = staff_writer()
     if entry.own:
         row = entry.override
         for name in ("name_zh", "name_en", "interval_days", "detail_fields", "active"):
@@ -153,7 +149,7 @@ def dictionary_tag_create():
     if not result.ok:
         return _render("tag.html", 422, community=community, entry=None, result=result)
     row = CareTagType(id=forms.new_code(), community_id=community.id, base=None, sort=OWN_SORT, **result.clean)
-    _writer().put("care_tag_type", row)
+    staff_writer().put("care_tag_type", row)
     audit.record("add_care_tag", "care_tag_type", row.id, community=community.id, name=row.name_zh,
                  interval_days=row.interval_days)
     db.session.commit()
@@ -208,7 +204,7 @@ def dictionary_category_save(code: str):
         result.clean["active"] = True  # an own sub-category has no installation value to fall back on
     if not result.ok:
         return _render("category.html", 422, community=community, result=result, **_category_context(entry))
-    writer = _writer()
+    writer = staff_writer()
     if entry.own:
         row = entry.override
         row.active = result.clean["active"]
@@ -270,7 +266,7 @@ def dictionary_category_create():
     parent = tops[result.clean["parent_id"]]
     row = FindingCategory(id=forms.new_code(), community_id=community.id, base=None,
                           sort=(parent.sort or 0) + 90, active=True, **result.clean)
-    _writer().put("finding_category", row)
+    staff_writer().put("finding_category", row)
     audit.record("add_category", "finding_category", row.id, community=community.id,
                  parent=row.parent_id, name=row.name_zh)
     db.session.commit()

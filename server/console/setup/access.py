@@ -3,17 +3,12 @@ their community's grids. Anything else answers 404 (or 403 for a page of the wro
 
 from __future__ import annotations
 
-from flask import abort, current_app, g
+from flask import abort, g
 from sqlalchemy import select
 
 from ...areas.models import Area
 from ...extensions import db
-from ...syncapi.direct import DirectWriter
 from ..errors import refuse
-
-
-def writer() -> DirectWriter:
-    return DirectWriter(db.session, current_app.extensions["wangge_clock"], user=g.staff, via="console:setup")
 
 
 def street() -> Area | None:

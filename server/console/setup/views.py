@@ -20,6 +20,7 @@ from ...core.time import china_today
 from ...extensions import db
 from .. import audit
 from ..blueprint import bp
+from ..writes import staff_writer
 from ..errors import refuse
 from ..scope import current_community as _current_community
 from ..users.forms import FormResult
@@ -80,7 +81,7 @@ def setup_community_create():
     if not result.ok:
         return _render("area_form.html", 422, level="community", area=None, parent=street, result=result,
                        action=url_for("console.setup_community_create"))
-    community = add_area(access.writer(), "community", result.values["name"], street, code=result.values["code"],
+    community = add_area(staff_writer(), "community", result.values["name"], street, code=result.values["code"],
                          boundary=result.values["boundary"] or None)
     audit.record("create_area", "area", community.id, level="community", code=community.code)
     db.session.commit()
@@ -112,7 +113,7 @@ def _save_area(area: Area, parent: Area, action: str):
     values = {"name": result.values["name"], "code": result.values["code"], "boundary": result.values["boundary"] or None}
     changed = {k: v for k, v in values.items() if getattr(area, k) != v}
     if changed:
-        access.writer().update("area", area, changed)
+        staff_writer().update("area", area, changed)
         audit.record("edit_area", "area", area.id, level=area.level, fields=sorted(changed))
     db.session.commit()
     flash(gettext("已保存 %(name)s。", name=area.name))
@@ -135,7 +136,7 @@ def setup_grid_create():
     if not result.ok:
         return _render("area_form.html", 422, level="grid", area=None, parent=community, result=result,
                        action=url_for("console.setup_grid_create"))
-    grid = add_area(access.writer(), "grid", result.values["name"], community, code=result.values["code"],
+    grid = add_area(staff_writer(), "grid", result.values["name"], community, code=result.values["code"],
                     boundary=result.values["boundary"] or None)
     audit.record("create_area", "area", grid.id, level="grid", code=grid.code)
     db.session.commit()
@@ -179,7 +180,7 @@ def setup_grid_save(grid_id: str):
     values = {"name": result.values["name"], "code": result.values["code"], "boundary": result.values["boundary"] or None}
     changed = {k: v for k, v in values.items() if getattr(grid, k) != v}
     if changed:
-        access.writer().update("area", grid, changed)
+        staff_writer().update("area", grid, changed)
         audit.record("edit_area", "area", grid.id, level="grid", fields=sorted(changed))
     db.session.commit()
     flash(gettext("已保存 %(name)s。", name=grid.name))
@@ -240,7 +241,7 @@ def setup_grid_move(grid_id: str):
         return _move_page(grid, "move_target_invalid", chosen, 422)
     if not buildings:
         return _move_page(grid, "buildings_required", chosen, 422)
-    moved = move(access.writer(), buildings, target)
+    moved = move(staff_writer(), buildings, target)
     audit.record("move_buildings", "area", grid.id, to_grid=target.id, buildings=[b.id for b in buildings],
                  moved=moved)
     db.session.commit()
@@ -271,7 +272,7 @@ def setup_grid_retire(grid_id: str):
     target = _target(grid)
     if target is None:
         return _retire_page(grid, "move_target_invalid", 422)
-    moved = retire(access.writer(), grid, target, china_today())
+    moved = retire(staff_writer(), grid, target, china_today())
     audit.record("retire_grid", "area", grid.id, to_grid=target.id, moved=moved)
     db.session.commit()
     flash(gettext("已撤销网格 %(name)s，楼栋已移至 %(target)s。", name=grid.name, target=target.name))

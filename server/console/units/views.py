@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext
 from sqlalchemy import func, select
 
@@ -21,10 +21,10 @@ from ...core.choices import codes, label
 from ...core.messages import message
 from ...core.time import china_wall, utcnow
 from ...extensions import db
-from ...syncapi.direct import DirectWriter
 from ...units.models import Unit
 from .. import audit
 from ..blueprint import bp
+from ..writes import staff_writer
 from ..ledgers.xlsx_book import MARK_FULL, MARK_MASKED, Column, Sheet, write_book
 from ..masking import mask_phone, may_see_full_numbers
 from ..paging import page_number
@@ -33,7 +33,6 @@ from ..scope import in_scope
 from .forms import UnitForm, read, shown
 
 PAGE_SIZE = 50
-VIA = "console:units"
 
 
 def _buildings() -> list[Building]:
@@ -88,9 +87,6 @@ def units():
                            mask_phone=mask_phone, params={k: v for k, v in filters.items() if v})
 
 
-def _writer() -> DirectWriter:
-    return DirectWriter(db.session, current_app.extensions["wangge_clock"], user=g.staff, via=VIA)
-
 
 def _form(unit: Unit | None, result: UnitForm, status: int = 200):
     return render_template("console/units/form.html", unit=unit, result=result, buildings=_buildings(),
@@ -117,7 +113,7 @@ def units_create():
         return _form(None, result, 422)
     building = buildings[result.wire["building_id"]]
     unit = Unit(id=uuid7(), grid_id=building.grid_id, **result.wire)
-    _writer().put("unit", unit)
+    staff_writer().put("unit", unit)
     audit.record("create_unit", "unit", unit.id, name=unit.name, kind=unit.kind)
     db.session.commit()
     flash(gettext("已添加单位 %(name)s，将同步到网格员的手机。", name=unit.name))
@@ -189,7 +185,7 @@ def units_save(uid: str):
     if not changes:
         flash(gettext("没有修改。"))
         return redirect(url_for("console.units_detail", uid=unit.id), 303)
-    _writer().update("unit", unit, changes)
+    staff_writer().update("unit", unit, changes)
     audit.record("edit_unit", "unit", unit.id, fields=sorted(changes))
     db.session.commit()
     flash(gettext("已保存，将同步到网格员的手机。"))
