@@ -23,6 +23,7 @@ import re
 from types import SimpleNamespace
 from typing import Any
 
+from ..core.sensitive import FULL, field_access
 from ..core.time import china_today
 from ..extensions import db
 from ..registry.validators import normalise_id_number
@@ -101,7 +102,10 @@ def row_cells(sheet: Sheet, values: list, result: RowCheck, register: Register) 
     return cells, bad
 
 
-def check_file(sheet: Sheet, kind: Kind, community_id: str, secret: str) -> list[RowResult]:
+def check_file(sheet: Sheet, kind: Kind, community_id: str, secret: str, role: str | None = None) -> list[RowResult]:
+    """`role`: the importing staff member's; None for the server's own loads (CLI, demo). A
+    personal number this role may not write is refused before the row is matched: matching by it
+    would tell a street admin whether the number belongs to someone (a preview as an oracle)."""
     register = Register(community_id)
     ctx = SimpleNamespace(today=china_today(), session=db.session)
     seen: dict[tuple, int] = {}
@@ -111,7 +115,11 @@ def check_file(sheet: Sheet, kind: Kind, community_id: str, secret: str) -> list
     for number, values in sheet.rows:
         result = RowResult(row=number, values=sheet.texts(values))
         cells, bad = row_cells(sheet, values, result, register)
-        check_row(result, cells, bad, kind, register, ctx, secret, seen)
+        refused = [f for f in cells if role is not None and field_access(kind.entity, f, role) != FULL]
+        for name in refused:
+            result.fail(kind.header_of(name), "field_not_permitted")
+        if not refused:
+            check_row(result, cells, bad, kind, register, ctx, secret, seen)
         for error in result.errors:
             error["column"] = in_file.get(error["column"], error["column"])
         if result.status == "error":

@@ -16,9 +16,9 @@ from .kinds import KINDS
 from .write import write_rows
 
 
-def preview(path: str, kind_name: str, community_id: str) -> list[RowResult]:
+def preview(path: str, kind_name: str, community_id: str, role: str | None = None) -> list[RowResult]:
     kind = KINDS[kind_name]
-    return check_file(read_book(path, kind), kind, community_id, current_app.config["SECRET_KEY"])
+    return check_file(read_book(path, kind), kind, community_id, current_app.config["SECRET_KEY"], role)
 
 
 def preview_rows(kind_name: str, headers: list[str], rows: list[list], community_id: str) -> list[RowResult]:

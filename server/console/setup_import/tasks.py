@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from flask import current_app, g
 from sqlalchemy import select
 
+from ...auth.models import User
 from ...core.time import utcnow
 from ...extensions import db
 from ...imports.check import counts
@@ -60,13 +61,18 @@ def _now() -> str:
     return utcnow().replace(microsecond=0).isoformat()
 
 
+def _role(job) -> str:
+    # The job's author: the check runs again when the job is confirmed or resumed, outside the upload.
+    return db.session.get(User, job.user_id).role
+
+
 def preview_path(job) -> str:
     return jobs.import_path(job.id, "json")
 
 
 def check(job) -> None:
     """Read and check the uploaded file; the preview is saved beside it, nothing is written."""
-    results = preview(jobs.import_path(job.id), job.params["kind"], job.community_id)
+    results = preview(jobs.import_path(job.id), job.params["kind"], job.community_id, _role(job))
     with open(preview_path(job), "w", encoding="utf-8") as out:
         json.dump([r.as_dict() for r in results], out, ensure_ascii=False)
     summary = counts(results)
@@ -93,7 +99,7 @@ def apply(job) -> None:
     kind = KINDS[job.params["kind"]]
     start_after = (job.result or {}).get("last_row", 0)
     before = (job.result or {}).get("written", 0)
-    fresh = [r.as_dict() for r in preview(jobs.import_path(job.id), kind.name, job.community_id)
+    fresh = [r.as_dict() for r in preview(jobs.import_path(job.id), kind.name, job.community_id, _role(job))
              if r.row in confirmed and r.row > start_after]
     late = [{"row": r["row"], "status": r["status"], "errors": r["errors"]} for r in fresh if r["status"] not in WRITTEN]
     job.total = before + sum(r["status"] in WRITTEN for r in fresh)
