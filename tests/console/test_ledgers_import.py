@@ -237,6 +237,16 @@ def test_a_file_over_5_mb_is_refused(inline, world, staff_client):
     assert refused(staff.post("/console/ledgers/imports", {}, htmx=True)) == (422, "import_no_file")
 
 
+def test_a_street_admin_may_not_import_personal_numbers_or_learn_whose_they_are(inline, world, staff_client):
+    # The rows with an ID number or a phone are refused before they are looked up by them (an ID
+    # "held by someone else" would otherwise confirm it belongs to a person of the street).
+    admin = street_admin_on(staff_client, world.community)
+    page = preview(admin, uploaded(admin, xlsx(GOOD)))
+    reported = re.findall(r'<tr data-row="(\d+)" data-code="([a-z_]+)">', page)
+    assert ("2", "field_not_permitted") in reported and ("3", "field_not_permitted") in reported
+    assert (count(page, "valid"), count(page, "errors")) == (1, 2)  # 4: no number, imported as usual
+
+
 def test_an_import_belongs_to_its_uploader(inline, world, staff_client):
     staff = staff_client("staff")
     job_id = uploaded(staff, xlsx(GOOD))

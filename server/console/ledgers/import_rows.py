@@ -21,10 +21,11 @@ from typing import Any
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from ...core.sensitive import FULL, field_access
 from ...core.time import china_today
 from ...extensions import db
 from ...imports.book import Sheet
-from ...imports.cells import building_key, room_key, stable_id
+from ...imports.cells import blank, building_key, room_key, stable_id
 from ...imports.check import row_cells
 from ...imports.register import NIL, Register, RowCheck
 from ...imports.rows import load, repeated
@@ -76,7 +77,13 @@ class LedgerRegister(Register):
         return self._members.get(household_id, [])
 
 
-def check_file(sheet: Sheet, community_id: str, secret: str) -> list[RowResult]:
+def _not_permitted(field: str, role: str | None) -> bool:
+    return role is not None and any(field_access(entity, field, role) != FULL for entity in ("household", "resident"))
+
+
+def check_file(sheet: Sheet, community_id: str, secret: str, role: str | None = None) -> list[RowResult]:
+    """`role`: the importing staff member's. A personal number the role may not write is refused
+    before the row is looked up by it (see server/imports/check.py: no preview as an oracle)."""
     numbers = set()
     for _, values in sheet.rows:
         for index, column in sheet.mapping.items():
@@ -91,7 +98,11 @@ def check_file(sheet: Sheet, community_id: str, secret: str) -> list[RowResult]:
     results = []
     for number, values in sheet.rows:
         result = RowResult(row=number, values=sheet.texts(values))
-        _check_row(result, sheet, values, register, community_id, secret, today, seen)
+        for index, column in sheet.mapping.items():
+            if _not_permitted(column.field, role) and index < len(values) and not blank(values[index]):
+                result.fail(column.header, "field_not_permitted")
+        if result.status != "error":
+            _check_row(result, sheet, values, register, community_id, secret, today, seen)
         for error in result.errors:
             error["field"] = field_of.get(error["column"], "")
             error["column"] = in_file.get(error["column"], error["column"])

@@ -15,6 +15,7 @@ from flask import current_app, g
 from sqlalchemy import select
 
 from ...areas.models import Area
+from ...auth.models import User
 from ...extensions import db
 from ...registry.models import Household
 from ...core.time import utcnow
@@ -59,7 +60,8 @@ def export(job) -> None:
 def _checked(job) -> list[import_rows.RowResult]:
     sheet = import_file.read_sheet(jobs.import_path(job.id))
     job.result = {**(job.result or {}), "headers": [h for h in sheet.headers if h], "ignored": sheet.ignored}
-    return import_rows.check_file(sheet, job.community_id, current_app.config["SECRET_KEY"])
+    author = db.session.get(User, job.user_id)
+    return import_rows.check_file(sheet, job.community_id, current_app.config["SECRET_KEY"], author.role)
 
 
 def check(job) -> None:
