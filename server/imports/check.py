@@ -102,10 +102,14 @@ def row_cells(sheet: Sheet, values: list, result: RowCheck, register: Register) 
     return cells, bad
 
 
+# Personal numbers that rows are looked up by.
+MATCH_KEYS = frozenset({"id_number"})
+
+
 def check_file(sheet: Sheet, kind: Kind, community_id: str, secret: str, role: str | None = None) -> list[RowResult]:
-    """`role`: the importing staff member's; None for the server's own loads (CLI, demo). A
-    personal number this role may not write is refused before the row is matched: matching by it
-    would tell a street admin whether the number belongs to someone (a preview as an oracle)."""
+    """`role`: the importing staff member's; None for the server's own loads (CLI, demo). An ID
+    number is what rows are matched by, so from a role that never sees it in full it is refused
+    before any matching: the preview would tell a street admin whether it belongs to someone."""
     register = Register(community_id)
     ctx = SimpleNamespace(today=china_today(), session=db.session)
     seen: dict[tuple, int] = {}
@@ -115,7 +119,7 @@ def check_file(sheet: Sheet, kind: Kind, community_id: str, secret: str, role: s
     for number, values in sheet.rows:
         result = RowResult(row=number, values=sheet.texts(values))
         cells, bad = row_cells(sheet, values, result, register)
-        refused = [f for f in cells if role is not None and field_access(kind.entity, f, role) != FULL]
+        refused = [f for f in cells if f in MATCH_KEYS and role is not None and field_access(kind.entity, f, role) != FULL]
         for name in refused:
             result.fail(kind.header_of(name), "field_not_permitted")
         if not refused:

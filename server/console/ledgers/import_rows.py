@@ -26,7 +26,7 @@ from ...core.time import china_today
 from ...extensions import db
 from ...imports.book import Sheet
 from ...imports.cells import blank, building_key, room_key, stable_id
-from ...imports.check import row_cells
+from ...imports.check import MATCH_KEYS, row_cells
 from ...imports.register import NIL, Register, RowCheck
 from ...imports.rows import load, repeated
 from ...registry import rules
@@ -78,12 +78,12 @@ class LedgerRegister(Register):
 
 
 def _not_permitted(field: str, role: str | None) -> bool:
-    return role is not None and any(field_access(entity, field, role) != FULL for entity in ("household", "resident"))
+    return field in MATCH_KEYS and role is not None and field_access("resident", field, role) != FULL
 
 
 def check_file(sheet: Sheet, community_id: str, secret: str, role: str | None = None) -> list[RowResult]:
-    """`role`: the importing staff member's. A personal number the role may not write is refused
-    before the row is looked up by it (see server/imports/check.py: no preview as an oracle)."""
+    """`role`: the importing staff member's. An ID number from a role that never sees it in full is
+    refused before the row is looked up by it (see server/imports/check.py: no preview as an oracle)."""
     numbers = set()
     for _, values in sheet.rows:
         for index, column in sheet.mapping.items():
