@@ -22,6 +22,8 @@ class User(db.Model):
     phone: Mapped[str | None] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A unit contact's unit (cases.models.HandlingUnit): the cases dispatched to it are theirs.
+    handling_unit_id: Mapped[str | None] = mapped_column(String(36))
 
     assignments: Mapped[list["Assignment"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -3,6 +3,7 @@
 from marshmallow import fields, validate
 
 from ..fieldwork.schemas import photos
+from ..registry.validators import validate_phone
 from ..wire import Code, Id, UtcDateTime, WireSchema, choice, text
 
 
@@ -34,6 +35,14 @@ class FindingWire(WireSchema):
     level = fields.String(dump_only=True)
     unit = fields.String(dump_only=True)
     deadline_at = UtcDateTime(dump_only=True)
+    number = fields.String(dump_only=True)
+    requester_id = Id(allow_none=True)
+    requester_name = text(32)
+    requester_phone = fields.String(allow_none=True, validate=validate_phone)
+    visit_id = Id(allow_none=True)
+    handling_unit_id = Id(dump_only=True)
+    escalated_at = UtcDateTime(dump_only=True)
+    reopened = fields.Integer(dump_only=True)
 
 
 class CaseStepWire(WireSchema):
@@ -50,3 +59,4 @@ class CaseStepWire(WireSchema):
     deadline_at = UtcDateTime(allow_none=True)
     kind = choice("step_kind")
     rating = fields.Integer(allow_none=True, strict=True, validate=validate.Range(1, 5, error="out_of_range"))
+    handling_unit_id = Id(allow_none=True)

@@ -6,9 +6,11 @@ from sync.errors import ProtocolError
 
 from ..core.roles import FIELD_ROLES, STAFF_ROLES
 from ..core.scope import Place
+from ..fieldwork.models import Visit
+from ..registry.models import Resident
 from .categories import categories
 from .models import Finding
-from .workflow import CHASEABLE, allowed, may_take
+from .workflow import MOVE_KINDS, STAY_KINDS, allowed, may_take
 
 
 def check_finding(ctx, state, row) -> dict[str, str]:
@@ -21,7 +23,27 @@ def check_finding(ctx, state, row) -> dict[str, str]:
         return {"category": "category_inactive"}
     if row is not None and ctx.user.role in FIELD_ROLES and row.reporter_id != ctx.user.id:
         raise ProtocolError("forbidden")
-    return {}
+    return _requester_errors(ctx, state, row)
+
+
+# Who asked for a case is resident data: a patrol volunteer sees none, so may name no one.
+REQUESTER_FIELDS = ("requester_id", "requester_name", "requester_phone", "visit_id")
+
+
+def _requester_errors(ctx, state, row) -> dict[str, str]:
+    if ctx.user.role == "patrol_volunteer":
+        return {name: "field_not_permitted" for name in REQUESTER_FIELDS if state.get(name)}
+    errors: dict[str, str] = {}
+    grid_id = state.get("grid_id")
+    if state.get("requester_id") and (row is None or row.requester_id != state["requester_id"]):
+        resident = ctx.session.get(Resident, state["requester_id"])
+        if resident is None or resident.deleted or resident.grid_id != grid_id:
+            errors["requester_id"] = "unknown_reference"
+    if state.get("visit_id") and (row is None or row.visit_id != state["visit_id"]):
+        visit = ctx.session.get(Visit, state["visit_id"])
+        if visit is None or visit.deleted or visit.grid_id != grid_id:
+            errors["visit_id"] = "unknown_reference"
+    return errors
 
 
 def locate_step(ctx, state):
@@ -34,10 +56,14 @@ def locate_step(ctx, state):
 
 def refusal(before: str, after: str, kind: str | None = None) -> ProtocolError | None:
     """Why a step from `before` to `after` may never be taken, whoever takes it; None if it may."""
-    if kind == "chase":
-        if after != before or before not in CHASEABLE:
+    if kind is not None and after == before:
+        if before not in STAY_KINDS.get(kind, ()):
             return ProtocolError("illegal_transition", 409, fields={"to_status": after})
         return None
+    if kind is not None and (before, after) not in MOVE_KINDS.get(kind, ()):
+        return ProtocolError("illegal_transition", 409, fields={"to_status": after})
+    if kind is None and before == "rated":
+        return ProtocolError("illegal_transition", 409, fields={"to_status": after})
     if after == "closed" and before not in ("verified", "closed", "rated"):
         return ProtocolError("unverified_close", 409, fields={"to_status": after})
     if not allowed(before, after):

@@ -126,6 +126,10 @@ CHOICES: dict[str, dict[str | None, tuple[str, str]]] = {
         "patrol": ("巡逻", "Patrol"),
         "resident": ("居民反映", "Resident report"),
         "hotline": ("12345热线", "12345 hotline"),
+        "visit": ("走访诉求", "Need raised at a visit"),
+        "walk_in": ("居民来访", "Resident walk-in"),
+        "phone": ("电话", "Phone call"),
+        "other": ("其他", "Other"),
     },
     "urgency": {
         "normal": ("一般", "Normal"),
@@ -153,6 +157,38 @@ CHOICES: dict[str, dict[str | None, tuple[str, str]]] = {
     # Steps that are not moves between stages.
     "step_kind": {
         "chase": ("督办", "Chased"),
+        # A unit's report that leaves the stage as it is (a 协办 unit's receipt or result too).
+        "progress": ("进展", "Progress"),
+        "receipt": ("签收", "Received"),
+        # The community hands the case to the street (吹哨); the stage stays.
+        "escalate": ("吹哨", "Escalated to the street"),
+        # A rating below satisfied sends the case back to the community (回头看).
+        "reopen": ("回头看", "Reopened"),
+    },
+    "rating": {
+        "5": ("非常满意", "Very satisfied"),
+        "4": ("满意", "Satisfied"),
+        "3": ("基本满意", "Fairly satisfied"),
+        "2": ("不满意", "Dissatisfied"),
+        "1": ("非常不满意", "Very dissatisfied"),
+    },
+    "handler_kind": {
+        "government": ("职能部门", "Government department"),
+        "property_manager": ("物业", "Property manager"),
+        "resident_unit": ("驻区单位", "Unit in the area"),
+        "social_org": ("社会组织", "Social organisation"),
+    },
+    "case_unit_role": {
+        "lead": ("主办", "Lead"),
+        "assist": ("协办", "Assisting"),
+    },
+    "case_unit_status": {
+        "dispatched": ("待签收", "Awaiting receipt"),
+        "received": ("处置中", "Handling"),
+        "extension_requested": ("申请延期", "Extension requested"),
+        "finished": ("已反馈", "Reported back"),
+        "returned": ("已退回", "Returned"),
+        "withdrawn": ("已撤回", "Withdrawn"),
     },
     # How a handling limit counts (24 小时, 3 个工作日): the English reads after a number.
     "limit_unit": {
@@ -185,6 +221,7 @@ CHOICES: dict[str, dict[str | None, tuple[str, str]]] = {
         "patrol_volunteer": ("巡逻志愿者", "Patrol volunteer"),
         "community_staff": ("社区工作人员", "Community staff"),
         "street_admin": ("街道管理员", "Sub-district administrator"),
+        "unit_contact": ("处置单位联系人", "Handling unit contact"),
     },
     # --- the sync protocol: what a change is to, and what it does ------------------------------
     "entity": {

@@ -52,6 +52,8 @@ FIELDS: dict[str, dict[str, Sensitive]] = {
     "building": {"captain_phone": NUMBER_PHONE},
     # A shop's contact is often the owner's own mobile.
     "unit": {"contact_phone": NUMBER_PHONE},
+    # The number of whoever asked for a case (a walk-in, a hotline caller).
+    "finding": {"requester_phone": NUMBER_PHONE},
 }
 
 # entity -> its JSON field of dictionary-defined details

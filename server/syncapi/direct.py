@@ -16,6 +16,7 @@ from sync.ids import uuid7
 
 from ..areas.tree import Areas
 from ..blobs import attachments
+from ..cases.numbers import assign_number
 from ..core.scope import DICTIONARIES, Place
 from .entities import ENTITIES
 from .models import Change
@@ -55,6 +56,8 @@ class DirectWriter:
 
     def _write(self, entity_name: str, row: Any, names: list[str] | None, created: bool = False) -> None:
         entity = ENTITIES[entity_name]
+        if entity_name == "finding":
+            assign_number(self.session, row)  # a case the server makes (the demo's) is numbered too
         at = str(self.clock.tick())
         state = entity.dump(row)
         names = list(state) if names is None else names

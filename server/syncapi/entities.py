@@ -11,6 +11,7 @@ from sqlalchemy import String
 from ..areas.models import Area, Building
 from ..areas.schemas import AreaWire, BuildingWire
 from ..cases import steps
+from ..cases.numbers import assign_number
 from ..cases.models import CaseStep, Finding, FindingCategory
 from ..cases.schemas import CaseStepWire, FindingCategoryWire, FindingWire
 from ..core.roles import STAFF_ROLES
@@ -117,6 +118,7 @@ def _check_household(ctx, state, row):
 def _set_reporter(ctx, row):
     row.reporter_id = ctx.user.id
     row.status = "reported"
+    assign_number(ctx.session, row)
 
 
 ENTITIES: dict[str, Entity] = {

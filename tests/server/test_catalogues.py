@@ -79,7 +79,7 @@ def test_the_seed_dictionarys_choices_and_the_sync_entities_are_the_catalogues()
     assert set(ENTITIES) == set(codes("entity"))
 
 
-def test_every_catalogue_role_is_a_field_or_a_staff_role():
-    from server.core.roles import FIELD_ROLES, ROLES, STAFF_ROLES
+def test_every_catalogue_role_is_a_field_a_staff_or_a_unit_role():
+    from server.core.roles import FIELD_ROLES, ROLES, STAFF_ROLES, UNIT_ROLES
 
-    assert sorted(ROLES) == sorted(FIELD_ROLES + STAFF_ROLES)
+    assert sorted(ROLES) == sorted(FIELD_ROLES + STAFF_ROLES + UNIT_ROLES)

@@ -113,6 +113,10 @@ export const CHOICES = Object.freeze({
     patrol: { zh: '巡逻', en: 'Patrol' },
     resident: { zh: '居民反映', en: 'Resident report' },
     hotline: { zh: '12345热线', en: '12345 hotline' },
+    visit: { zh: '走访诉求', en: 'Need raised at a visit' },
+    walk_in: { zh: '居民来访', en: 'Resident walk-in' },
+    phone: { zh: '电话', en: 'Phone call' },
+    other: { zh: '其他', en: 'Other' },
   },
   urgency: {
     normal: { zh: '一般', en: 'Normal' },
@@ -138,6 +142,35 @@ export const CHOICES = Object.freeze({
   },
   step_kind: {
     chase: { zh: '督办', en: 'Chased' },
+    progress: { zh: '进展', en: 'Progress' },
+    receipt: { zh: '签收', en: 'Received' },
+    escalate: { zh: '吹哨', en: 'Escalated to the street' },
+    reopen: { zh: '回头看', en: 'Reopened' },
+  },
+  rating: {
+    '5': { zh: '非常满意', en: 'Very satisfied' },
+    '4': { zh: '满意', en: 'Satisfied' },
+    '3': { zh: '基本满意', en: 'Fairly satisfied' },
+    '2': { zh: '不满意', en: 'Dissatisfied' },
+    '1': { zh: '非常不满意', en: 'Very dissatisfied' },
+  },
+  handler_kind: {
+    government: { zh: '职能部门', en: 'Government department' },
+    property_manager: { zh: '物业', en: 'Property manager' },
+    resident_unit: { zh: '驻区单位', en: 'Unit in the area' },
+    social_org: { zh: '社会组织', en: 'Social organisation' },
+  },
+  case_unit_role: {
+    lead: { zh: '主办', en: 'Lead' },
+    assist: { zh: '协办', en: 'Assisting' },
+  },
+  case_unit_status: {
+    dispatched: { zh: '待签收', en: 'Awaiting receipt' },
+    received: { zh: '处置中', en: 'Handling' },
+    extension_requested: { zh: '申请延期', en: 'Extension requested' },
+    finished: { zh: '已反馈', en: 'Reported back' },
+    returned: { zh: '已退回', en: 'Returned' },
+    withdrawn: { zh: '已撤回', en: 'Withdrawn' },
   },
   limit_unit: {
     hours: { zh: '小时', en: 'hours' },
@@ -167,6 +200,7 @@ export const CHOICES = Object.freeze({
     patrol_volunteer: { zh: '巡逻志愿者', en: 'Patrol volunteer' },
     community_staff: { zh: '社区工作人员', en: 'Community staff' },
     street_admin: { zh: '街道管理员', en: 'Sub-district administrator' },
+    unit_contact: { zh: '处置单位联系人', en: 'Handling unit contact' },
   },
   entity: {
     area: { zh: '区域', en: 'Area' },

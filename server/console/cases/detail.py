@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased
 from ...auth.models import User
 from ...cases.deadlines import community_of_grid, limit_for
 from ...cases.models import CaseStep, Finding, FindingCategory
-from ...cases.workflow import CHASEABLE, LEVELS, TRANSITIONS
+from ...cases.workflow import CHASEABLE, LEVELS, offered
 from ...extensions import db
 from ...core.time import utcnow
 from . import labels
@@ -45,7 +45,7 @@ def cases_detail(finding_id: str):
     steps = timeline(finding.id)
     requested = next((s.deadline_at for s, _ in reversed(steps) if s.to_status == "extension_requested"), None)
     rating = next((s for s, _ in reversed(steps) if s.rating is not None), None)
-    next_steps = TRANSITIONS.get(finding.status, ())
+    next_steps = offered(finding.status)
     dispatching = "dispatched" in next_steps  # only the dispatch form shows limits and known units
     return render_template(
         "console/cases/detail.html", finding=finding, category=category, parent=parent, reporter=reporter,
