@@ -39,7 +39,7 @@ def act(client, vid, action, comment="", seen=None):
                                                           "version": seen or version(vid)}, htmx=True)
 
 
-def test_the_queue_lists_new_visits_and_findings_of_the_community_oldest_first(world, staff_client, device_factory):
+def test_the_queue_lists_new_visits_and_findings_of_the_community_newest_first(world, staff_client, device_factory):
     worker, worker_b = device_factory("worker"), device_factory("worker_b")
     late = visit(worker, world.households[0], at="2026-11-20T05:00:00Z", residents=[world.residents[0]])
     early = visit(worker_b, world.households[1], at="2026-11-19T05:00:00Z")
@@ -49,10 +49,11 @@ def test_the_queue_lists_new_visits_and_findings_of_the_community_oldest_first(w
                                      "method": "phone", "outcome": "normal"})
     assert far.push()[-1]["status"] == "accepted"
     staff = staff_client("staff")
-    assert queue(staff) == [("visit", early), ("finding", finding), ("visit", late)]
+    assert queue(staff) == [("visit", late), ("finding", finding), ("visit", early)]
+    assert queue(staff, "?order=old") == [("visit", early), ("finding", finding), ("visit", late)]
     assert far_visit not in str(queue(staff))
     assert queue(staff, "?kind=finding") == [("finding", finding)]
-    assert queue(staff, "?kind=visit") == [("visit", early), ("visit", late)]
+    assert queue(staff, "?kind=visit") == [("visit", late), ("visit", early)]
     assert queue(staff, f"?grid={world.grids[1].id}") == [("visit", early)]
     # A grid of another community is not a filter this page offers: ignored.
     assert len(queue(staff, f"?grid={world.far_grid.id}&kind=nope&page=x")) == 3
@@ -207,7 +208,8 @@ def test_the_queue_and_the_case_pages_work_on_both_databases(any_app, device_fac
     db.session.remove()
     staff = StaffClient(any_app.test_client())
     assert staff.login("staff").status_code == 302
-    assert queue(staff) == [("visit", vid), ("finding", fid)]
+    assert queue(staff) == [("finding", fid), ("visit", vid)]
+    assert queue(staff, "?order=old") == [("visit", vid), ("finding", fid)]
     assert act(staff, vid, "reviewed").status_code == 200
     ok(step(staff, fid, "reported", "accepted"), fid)
     dispatch(staff, fid)

@@ -1,4 +1,5 @@
-"""Review queue (审核): new visits and new findings of the community, oldest first.
+"""Review queue (审核): new visits and new findings of the community, newest first (or oldest),
+pressing findings pinned on top; the navigation shows how many of those wait on every page.
 
 A visit is marked reviewed (已审核) or returned (退回) to its visitor with a comment; both are
 server writes of the visit's review fields, so they reach the worker's phone, and a visit the
@@ -28,7 +29,8 @@ from ..blueprint import bp
 from ..scope import in_scope
 from ..cases.steps import take_step
 from ..errors import refuse
-from .queries import WAITING, read_filters, queue_page, version
+from ...core.roles import STAFF_ROLES
+from .queries import WAITING, pressing_count, read_filters, queue_page, version
 
 COMMENT_MAX = 500
 
@@ -45,6 +47,17 @@ def _is_htmx() -> bool:
 
 def _categories() -> dict[str, FindingCategory]:
     return {c.id: c for c in db.session.scalars(select(FindingCategory))}
+
+
+@bp.context_processor
+def _pressing_badge():
+    """The count beside 审核 in the navigation, for staff on every console page."""
+    def pressing() -> int:
+        staff = g.get("staff")
+        if staff is None or staff.role not in STAFF_ROLES or g.get("scope") is None:
+            return 0
+        return pressing_count(g.scope)
+    return {"pressing_findings": pressing}
 
 
 @bp.get("/review")
@@ -92,8 +105,9 @@ def review_queue_visit(visit_id: str):
 
 @bp.post("/review/visits")
 def review_queue_bulk():
-    """Mark the ticked visits reviewed; those changed since the page was loaded are left alone."""
-    picked = request.form.getlist("visit")
+    """Mark the ticked visits (or, with 全部通过, every visit the page showed) reviewed; those changed
+    since the page was loaded are left alone."""
+    picked = request.form.getlist("page_visit" if request.form.get("all") else "visit")
     if not picked:
         refuse("nothing_selected", 422)
     done, skipped = 0, 0
