@@ -35,6 +35,8 @@ class FindingCategory(SyncedRecord, db.Model):
 
 class Finding(SyncedRecord, db.Model):
     __tablename__ = "findings"
+    # The review queue: a grid's reported findings by time (migration 0013_review).
+    __table_args__ = (Index("ix_findings_review_queue", "grid_id", "status", "reported_at"),)
 
     grid_id: Mapped[str] = mapped_column(ForeignKey("areas.id"), index=True)
     reporter_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)

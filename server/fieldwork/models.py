@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.record import SyncedRecord
@@ -13,6 +13,8 @@ from ..extensions import db
 
 class Visit(SyncedRecord, db.Model):
     __tablename__ = "visits"
+    # The review queue: a grid's waiting visits by time (migration 0013_review).
+    __table_args__ = (Index("ix_visits_review_queue", "grid_id", "review_status", "visited_at"),)
 
     household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
     grid_id: Mapped[str] = mapped_column(ForeignKey("areas.id"), index=True)

@@ -28,6 +28,7 @@ from ..cases import labels as cases_labels
 from .. import writes
 from . import describe as d
 from . import rejections  # noqa: F401  (registers /console/rejections)
+from . import reveal  # registers /console/conflicts/<id>/reveal
 from ..blueprint import bp
 from ..errors import ConsoleError, refuse
 
@@ -117,6 +118,11 @@ def _page_number() -> int:
 
 @bp.get("/conflicts")
 def conflicts():
+    return list_page()
+
+
+def list_page(revealed: dict | None = None):
+    """The open conflicts and the recently settled; `revealed`: {(conflict id, side): full number}."""
     grid = request.args.get("grid", "")
     grid_ids = [grid] if g.scope.has_grid(grid) else g.scope.grid_ids
     if not g.scope.has_grid(grid):
@@ -133,7 +139,8 @@ def conflicts():
     resolvers = d.people([c.resolved_by for c in settled])
     return render_template("console/conflicts/list.html", rows=describe(shown), settled=describe(settled),
                            resolvers=resolvers, total=total, page=page, pages=pages, grid=grid,
-                           china=cases_labels.china, entity_label=d.entity_label)
+                           china=cases_labels.china, entity_label=d.entity_label,
+                           may_reveal=reveal.may_reveal, revealed=revealed or {})
 
 
 @bp.post("/conflicts/<int:conflict_id>")
