@@ -100,6 +100,7 @@ BENCH_PWA_RUNS ?= 2
 bench: setup browser pwa
 	$(BIN)/python -m benchmarks.sync_bench
 	$(BIN)/python -m benchmarks.console_bench
+	$(BIN)/python -m benchmarks.review_bench
 	$(BIN)/python -m benchmarks.import_bench
 	$(BIN)/python -m benchmarks.pwa_bench --runs $(BENCH_PWA_RUNS)
 	$(BIN)/python -m benchmarks.pwa_crypto_bench --runs $(BENCH_PWA_RUNS)

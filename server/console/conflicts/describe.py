@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from ...areas.models import Building
 from ...auth.models import Device, User
-from ...cases.models import CaseStep, Finding
+from ...cases.models import CaseStep, Finding, FindingCategory
 from ...core.time import from_millis
 from ...extensions import db
 from ...fieldwork.models import Visit
@@ -153,13 +153,22 @@ def name_records(pairs: Iterable[tuple[str, str]], grid_ids: list[str]) -> dict[
                                             endpoint="console.households_detail", args={"hid": v.household_id})
     for b in buildings.values():
         names[("building", b.id)] = RecordName(f"{b.number}号楼")
-    for f in load(Finding, wanted.get("finding", set())):
-        names[("finding", f.id)] = RecordName(f.description[:30], endpoint="console.cases_detail", args={"finding_id": f.id})
     steps = load(CaseStep, wanted.get("case_step", set()))
+    findings = {f.id: f for f in load(Finding, wanted.get("finding", set()) | {s.finding_id for s in steps})}
+    for f in findings.values():
+        names[("finding", f.id)] = RecordName(case_title(f), endpoint="console.cases_detail", args={"finding_id": f.id})
     for s in steps:
-        names[("case_step", s.id)] = RecordName(f"{cases_labels.status(s.from_status)} → {cases_labels.status(s.to_status)}",
-                                                endpoint="console.cases_detail", args={"finding_id": s.finding_id})
+        case = findings.get(s.finding_id)
+        names[("case_step", s.id)] = RecordName(
+            f"{case_title(case) + ' · ' if case else ''}{cases_labels.status(s.from_status)} → {cases_labels.status(s.to_status)}",
+            endpoint="console.cases_detail", args={"finding_id": s.finding_id})
     return names
+
+
+def case_title(finding: Finding) -> str:
+    """A case as staff name it: its category and number (待编号 before the server gave one)."""
+    category = db.session.get(FindingCategory, finding.category)
+    return f"{cases_labels.category_name(category) or finding.category} {finding.number or gettext('（待编号）')}"
 
 
 def tag_dictionary() -> dict[str, CareTagType]:

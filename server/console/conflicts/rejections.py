@@ -9,6 +9,9 @@ itself. A rejection belongs to a community when
     malformed change, a record outside the worker's grids).
 Details of a record outside the community are never shown, only what the phone sent. The page
 is read-only: the worker corrects the record on the phone and sends it again.
+
+A phone that resends a change the server keeps refusing (same device, record and reason) makes
+one row, "重复提交 N 次", showing the latest attempt: staff see one problem, not N.
 """
 
 from __future__ import annotations
@@ -183,12 +186,27 @@ def rejections():
         query = query.where(Change.user_id == f.user)
     if f.state == "open":
         query = query.where(~_resent())
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) if grid_ids else 0
+    latest = _latest_of_each(query)
+    total = db.session.scalar(select(func.count()).select_from(latest)) if grid_ids else 0
     pages = max(1, -(-total // PAGE_SIZE))
     f.page = min(f.page, pages)
-    shown = list(db.session.scalars(query.order_by(Change.received_at.desc(), Change.id.desc())
-                                    .limit(PAGE_SIZE).offset((f.page - 1) * PAGE_SIZE))) if grid_ids else []
+    picked = db.session.execute(select(latest.c.id, latest.c.times).order_by(latest.c.at.desc(), latest.c.id.desc())
+                                .limit(PAGE_SIZE).offset((f.page - 1) * PAGE_SIZE)).all() if grid_ids else []
+    times = dict(picked)
+    loaded = {c.id: c for c in db.session.scalars(select(Change).where(Change.id.in_(list(times))))} if times else {}
+    shown = [loaded[i] for i, _ in picked]
     resent = set(db.session.scalars(select(Change.id).where(Change.id.in_([c.id for c in shown]), _resent()))) \
         if shown else set()
     return render_template("console/conflicts/rejections.html", items=describe(shown, resent), f=f, total=total,
-                           pages=pages, people=authors(), china=cases_labels.china, entity_label=d.entity_label)
+                           pages=pages, people=authors(), china=cases_labels.china, entity_label=d.entity_label,
+                           times=times)
+
+
+def _latest_of_each(query):
+    """The newest change of each resubmission group (device, record, rejection code), with the
+    group's size in `times`."""
+    same = (Change.device_id, Change.entity, Change.record_id, Change.result["code"].as_string())
+    ranked = query.add_columns(
+        func.row_number().over(partition_by=same, order_by=(Change.received_at.desc(), Change.id.desc())).label("rank"),
+        func.count().over(partition_by=same).label("times")).subquery()
+    return select(ranked.c.id, ranked.c.received_at.label("at"), ranked.c.times).where(ranked.c.rank == 1).subquery()
