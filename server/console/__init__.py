@@ -36,6 +36,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.jinja_env.filters["mask_id"] = mask_id
     app.jinja_env.filters["mask_phone"] = mask_phone
+    # Stored times are naive UTC; every page prints Beijing wall time: {{ row.at|beijing }}.
+    from .cases.labels import china
+    app.jinja_env.filters["beijing"] = china
 
 
 @bp.before_request

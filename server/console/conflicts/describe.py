@@ -168,7 +168,8 @@ def name_records(pairs: Iterable[tuple[str, str]], grid_ids: list[str]) -> dict[
 def case_title(finding: Finding) -> str:
     """A case as staff name it: its category and number (待编号 before the server gave one)."""
     category = db.session.get(FindingCategory, finding.category)
-    return f"{cases_labels.category_name(category) or finding.category} {finding.number or gettext('（待编号）')}"
+    number = finding.number or gettext("（待编号）")
+    return f"{cases_labels.category_name(category) or finding.category} {number}"
 
 
 def tag_dictionary() -> dict[str, CareTagType]:
