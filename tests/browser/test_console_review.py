@@ -57,3 +57,36 @@ def test_a_visit_is_returned_corrected_on_the_phone_and_approved(live_server, de
     assert states == {returned: "reviewed", other: "reviewed"}
     worker.pull()
     assert worker.server_copy()[("visit", returned)]["review_status"] == "reviewed"
+
+
+def test_pressing_findings_on_top_and_keyboard_review(live_server, desk, console, screenshot):
+    world = live_server.world
+    worker = phone_of(live_server, "worker")
+    first = worker.create("visit", {"household_id": world.households[0].id, "visited_at": "2026-11-22T02:00:00Z",
+                                    "method": "in_person", "outcome": "normal", "notes": "一切正常"})
+    worker.create("visit", {"household_id": world.households[0].id, "visited_at": "2026-11-20T02:00:00Z",
+                            "method": "phone", "outcome": "normal"})
+    gas = worker.create("finding", {"grid_id": world.grids[0].id, "category": "safety_gas", "urgency": "emergency",
+                                    "description": "楼道里闻到燃气味", "reported_at": "2026-11-01T03:00:00Z"})
+    worker.sync()
+
+    page = desk().new_page()
+    alerts = no_alerts(page)
+    console.login(page, live_server, "staff")
+    page.goto(live_server.url("/console/review"))
+    assert page.locator('.sidenav .nav-badge').inner_text().startswith("1")
+    pinned = page.locator(".pinned-block")
+    assert "楼道里闻到燃气味" in pinned.inner_text() and pinned.locator(f'tr[data-id="{gas}"]').count() == 1
+    page.get_by_text("j / k").wait_for()
+    screenshot(page, "console-review-pinned")
+    # j: the pinned finding, j: the newest visit; x ticks it, a marks it reviewed.
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    assert page.locator("tr.cursor").get_attribute("data-id") == first
+    page.keyboard.press("x")
+    page.keyboard.press("a")
+    page.locator(".notice", has_text="1 条走访已标记为已审核").wait_for()
+    assert page.locator(f'tr[data-id="{first}"]').count() == 0
+    assert alerts == []
+    states = server_query(live_server, lambda: db.session.get(Visit, first).review_status)
+    assert states == "reviewed"
