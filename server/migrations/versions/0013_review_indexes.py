@@ -4,7 +4,7 @@ The review queue reads the waiting visits and findings of a few grids, newest or
 one index per table on (grid, state, time) answers that from the index alone, however many
 reviewed visits and closed cases pile up behind them.
 
-Revision ID: 0013_review
+Revision ID: 0013
 Revises: 0012
 Create Date: 2026-12-08 00:00:00
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0013_review'
+revision = '0013'
 down_revision = '0012'
 branch_labels = None
 depends_on = None
