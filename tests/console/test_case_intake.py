@@ -49,6 +49,9 @@ def test_staff_log_a_walk_in_for_a_looked_up_resident_and_land_on_its_number(wor
     assert "张秀英" in detail and "138****5678" in detail and PHONE not in detail
     assert "1号楼1单元501 楼道三层" in detail and "第1网格" in detail
 
+    history = staff.get(f"/console/history/finding/{finding.id}").text
+    assert f"{finding.number} · " in history
+
     # The number typed into the case list's search opens the case.
     opened = staff.post("/console/cases", {"q": finding.number.lower()})
     assert opened.status_code == 303 and opened.headers["Location"] == f"/console/cases/{finding.id}"
