@@ -45,6 +45,7 @@ def test_a_rating_below_satisfied_reopens_the_case_and_keeps_its_history(world, 
     assert copy[("case_step", taken[-1].id)]["kind"] == "reopen"
 
     page = staff.get(f"/console/cases/{fid}").text
+    assert "事件已重新受理（回头看）" in page  # the flash: the stage the rating left it in
     assert "第2轮（回头看）" in page and 'data-rating="2"><strong>不满意' in page and "墙皮又掉了" in page
     assert 'data-step="dispatched"' in page  # the new round starts at dispatch again
     listed = staff.get("/console/cases?reopened=1").text
