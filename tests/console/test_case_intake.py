@@ -31,7 +31,7 @@ def test_staff_log_a_walk_in_for_a_looked_up_resident_and_land_on_its_number(wor
     page = staff.get("/console/cases/new").text
     assert "居民来访" in page and "12345" in page and 'name="lookup_q"' in page
 
-    found = staff.get("/console/cases/new/lookup", query_string={"lookup_q": "张秀英"}).text
+    found = staff.post("/console/cases/new/lookup", {"lookup_q": "张秀英"}, htmx=True).text
     assert f"resident:{resident.id}" in found and "138****5678" in found and PHONE not in found
     assert f"resident:{world.residents[2].id}" not in found  # another community's namesake
 
@@ -112,13 +112,17 @@ def test_every_bad_intake_is_refused_in_the_form_with_what_to_fix(world, staff_c
 
 def test_the_lookup_finds_doors_by_address_fragment_within_the_staff_member_s_grids(world, staff_client):
     staff = staff_client("staff")
-    found = staff.get("/console/cases/new/lookup", query_string={"lookup_q": "1号楼1单元"}).text
+    found = staff.post("/console/cases/new/lookup", {"lookup_q": "1号楼1单元"}, htmx=True).text
     mine = {f"household:{h.id}" for h in world.households[:2]}
     assert all(value in found for value in mine) and f"household:{world.households[2].id}" not in found
-    assert "没有找到" in staff.get("/console/cases/new/lookup", query_string={"lookup_q": "9号楼"}).text
-    # Without JavaScript the 查找 button reloads the form with the results and what was typed.
-    page = staff.get("/console/cases/new", query_string={"lookup_q": "501", "description": "漏水"}).text
-    assert all(value in page for value in mine) and "漏水" in page
+    # What was typed (a resident's name) is never put in a URL, where access logs would keep it.
+    assert staff.get("/console/cases/new/lookup?lookup_q=张秀英").status_code == 405
+    assert "没有找到" in staff.post("/console/cases/new/lookup", {"lookup_q": "9号楼"}, htmx=True).text
+    # Without JavaScript the 查找 button posts the form back with the results and what was typed,
+    # and nothing is written.
+    reply = staff.post("/console/cases/new", {"action": "lookup", "lookup_q": "501", "description": "漏水"})
+    assert reply.status_code == 200 and all(value in reply.text for value in mine) and "漏水" in reply.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(Finding)) == 0
 
 
 def test_the_desk_is_in_the_navigation_and_the_case_list(world, staff_client):

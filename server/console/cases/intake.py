@@ -67,25 +67,28 @@ def _staff_only():
 @bp.get("/cases/new")
 def cases_new():
     _staff_only()
-    values = _form_values(request.args)
-    values["source"] = values["source"] or "walk_in"
-    values["urgency"] = values["urgency"] or "normal"
+    values = _form_values({})
+    values.update(source="walk_in", urgency="normal")
     return _page(values)
 
 
-@bp.get("/cases/new/lookup")
+# A name or address typed into the lookup is personal data: it is posted, never put in a URL, so no
+# access log or browser history keeps it (as the lists' search boxes, console/searches.py).
+@bp.post("/cases/new/lookup")
 def cases_new_lookup():
     """The lookup's results alone, for htmx to swap under the search box as staff type."""
     _staff_only()
-    q = (request.args.get("lookup_q") or "").strip()[:50]
+    q = (request.form.get("lookup_q") or "").strip()[:50]
     return render_template("console/cases/_lookup.html", found=lookup(q, g.scope.grid_ids), searched=bool(q),
-                           v={"pick": request.args.get("pick", "")})
+                           v={"pick": request.form.get("pick", "")})
 
 
 @bp.post("/cases/new")
 def cases_create():
     _staff_only()
     values = _form_values(request.form)
+    if request.form.get("action") == "lookup":  # the 查找 button without JavaScript: the form again, with results
+        return _page(values)
     try:
         fields = _fields(values)
         record_id = uuid7()
