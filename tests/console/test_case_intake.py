@@ -7,7 +7,7 @@ import re
 from server.audit.models import AuditEntry
 from server.cases.models import Finding
 from server.extensions import db
-from tests.console.cases_helpers import CODE
+from tests.console.cases_helpers import CODE, street_admin_on
 
 PHONE = "13812345678"
 
@@ -129,3 +129,14 @@ def test_the_desk_is_in_the_navigation_and_the_case_list(world, staff_client):
     staff = staff_client("staff")
     page = staff.get("/console/cases").text
     assert page.count('href="/console/cases/new"') == 2
+
+
+def test_a_street_admin_logs_a_hotline_item_in_the_community_they_look_at(world, staff_client):
+    admin = street_admin_on(staff_client, world.other_community)
+    page = admin.get("/console/cases/new").text
+    assert world.far_grid.id in page and world.grids[0].id not in page
+    reply = admin.post("/console/cases/new", form(source="hotline", grid_id=world.far_grid.id, address="团结路口",
+                                                  requester_name="12345转办", description="路灯不亮"))
+    assert reply.status_code == 303
+    finding = db.session.scalars(db.select(Finding)).one()
+    assert (finding.source, finding.grid_id, finding.requester_name) == ("hotline", world.far_grid.id, "12345转办")
