@@ -10,6 +10,7 @@ from ..fieldwork.models import Visit
 from ..registry.models import Resident
 from .categories import categories
 from .models import Finding
+from .reopen import needs_reopening, reopen
 from .workflow import MOVE_KINDS, STAY_KINDS, allowed, may_take
 
 
@@ -109,3 +110,5 @@ def advance_case(ctx, step) -> None:
     elif step.from_status == "extension_requested" and step.deadline_at is not None:
         values["deadline_at"] = step.deadline_at  # the extension was granted
     ctx.server_write("finding", finding, values)
+    if needs_reopening(step):
+        reopen(ctx, finding, step)

@@ -35,14 +35,19 @@ def refuse(code: str, status: int = 400, fields: dict[str, Any] | None = None, *
     raise ConsoleError(code, status, fields or {}, extra)
 
 
-def render_error(exc: ProtocolError):
+def render_error_context(exc: ProtocolError) -> dict[str, Any]:
+    """What console/_error.html shows for a refusal: for a page that shows it inside its own form."""
     zh, en = message(exc.code)
     from .records.labels import field  # late: the labels need the app's Babel set up
 
     # Staff read the field's name as the form shows it; the wire name stays for support calls.
     fields = {name: (str(field(name)), info.get("message") if isinstance(info, dict) else str(info))
               for name, info in (exc.fields or {}).items()}
-    context = dict(code=exc.code, message=zh, message_en=en, fields=fields, extra=exc.extra or {})
+    return dict(code=exc.code, message=zh, message_en=en, fields=fields, extra=exc.extra or {})
+
+
+def render_error(exc: ProtocolError):
+    context = render_error_context(exc)
     if request.headers.get("HX-Request") == "true":
         reply = make_response(render_template("console/_error.html", **context), exc.status)
         # htmx does not swap error replies into the form's target: show them in the alert area.

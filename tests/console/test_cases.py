@@ -66,7 +66,7 @@ def test_a_case_goes_through_every_stage_and_the_reporter_sees_each_step(world, 
 
     page = staff.get(f"/console/cases/{fid}")
     assert page.status_code == 200
-    for text in ("物业服务中心", "同意延期", "已确认修好", "5 分", "没有后续步骤"):
+    for text in ("物业服务中心", "同意延期", "已确认修好", "非常满意", "没有后续步骤"):
         assert text in page.text
 
 

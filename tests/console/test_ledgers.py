@@ -140,11 +140,13 @@ def test_cases_ledger_has_a_sheet_of_cases_and_one_of_steps(inline, world, devic
     staff = staff_client("staff")
     ok(step(staff, fid, "reported", "accepted", opinion="收到"), fid)
     book = download(staff, export(staff, kind="cases"))[0]
+    number = db.session.get(Finding, fid).number
     assert book.sheetnames == ["事件", "处置步骤"]
-    assert column(book["事件"], "事件编号") == [fid]
+    assert column(book["事件"], "事件编号") == [number] and number.startswith("XF-")
+    assert column(book["事件"], "回头看次数") == [0]
     assert column(book["事件"], "当前状态") == ["已受理"]
     assert column(book["事件"], "大类") == ["安全隐患"]
-    assert [(r[0], r[4], r[5], r[7]) for r in rows(book["处置步骤"])[2:]] == [(fid, "已上报", "已受理", "收到")]
+    assert [(r[0], r[4], r[5], r[7]) for r in rows(book["处置步骤"])[2:]] == [(number, "已上报", "已受理", "收到")]
     assert db.session.get(Finding, fid).grid_id == world.grids[0].id
 
 

@@ -23,6 +23,7 @@ from . import labels
 from ..records import labels as rl
 from ..blueprint import bp
 from .queries import DUE_SOON_HOURS, is_overdue, is_waiting, known_units
+from .requester import requester_context
 from .steps import take_step
 from ..scope import in_scope
 
@@ -35,9 +36,7 @@ def timeline(finding_id: str) -> list[tuple[CaseStep, str]]:
         .order_by(CaseStep.created_at, CaseStep.at, CaseStep.id))]
 
 
-@bp.get("/cases/<finding_id>")
-def cases_detail(finding_id: str):
-    finding = in_scope(Finding, finding_id)
+def detail_context(finding: Finding) -> dict:
     now = utcnow()
     category = db.session.get(FindingCategory, finding.category)
     parent = db.session.get(FindingCategory, category.parent_id) if category and category.parent_id else None
@@ -47,10 +46,10 @@ def cases_detail(finding_id: str):
     rating = next((s for s, _ in reversed(steps) if s.rating is not None), None)
     next_steps = offered(finding.status)
     dispatching = "dispatched" in next_steps  # only the dispatch form shows limits and known units
-    return render_template(
-        "console/cases/detail.html", finding=finding, category=category, parent=parent, reporter=reporter,
+    return dict(
+        finding=finding, category=category, parent=parent, reporter=reporter,
         reporter_role=rl.choice("role", reporter.role) if reporter else "", steps=steps,
-        grid=g.scope.grid_name(finding.grid_id), labels=labels, now=now,
+        rounds=rounds_of(steps), grid=g.scope.grid_name(finding.grid_id), labels=labels, now=now,
         next_steps=next_steps, chaseable=finding.status in CHASEABLE,
         chases=sum(1 for s, _ in steps if s.kind == "chase"), levels=LEVELS,
         limits={level: limit_for(finding.category, level, community_of_grid(finding.grid_id)) for level in LEVELS}
@@ -59,7 +58,19 @@ def cases_detail(finding_id: str):
         overdue=is_overdue(finding, now), waiting=is_waiting(finding, now),
         hours_left=labels.hours_left(finding.deadline_at, now), due_soon=DUE_SOON_HOURS,
         requested_deadline=requested, rating=rating,
-        suggested_extension=(finding.deadline_at or now) + timedelta(days=1))
+        suggested_extension=(finding.deadline_at or now) + timedelta(days=1),
+        **requester_context(finding))
+
+
+def rounds_of(steps: list[tuple[CaseStep, str]]) -> dict[str, int]:
+    """The round (第N轮) each 回头看 step starts: the first handling is round 1."""
+    reopens = [step.id for step, _ in steps if step.kind == "reopen"]
+    return {step_id: n + 2 for n, step_id in enumerate(reopens)}
+
+
+@bp.get("/cases/<finding_id>")
+def cases_detail(finding_id: str):
+    return render_template("console/cases/detail.html", **detail_context(in_scope(Finding, finding_id)))
 
 
 @bp.post("/cases/<finding_id>/steps")

@@ -8,6 +8,7 @@ it has no deadline of its own yet, and is the community's delay rather than a un
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
@@ -29,6 +30,7 @@ PAGE_SIZE = 50
 WAITING_HOURS = 24    # a report nobody accepted for this long is flagged
 DUE_SOON_HOURS = 24   # a deadline this close is shown as a warning
 OPEN = "open"         # the stage filter "still being worked on"
+NUMBER = re.compile(r"XF-\d{8}-\d{4,}")
 
 
 def is_waiting(finding: Finding, now: datetime) -> bool:
@@ -43,12 +45,14 @@ class CaseFilters:
     level: str = ""
     source: str = ""
     overdue: bool = False
+    reopened: bool = False  # 回头看: cases a low rating sent back at least once
     q: str = ""
     page: int = 1
 
     def params(self, **override) -> dict[str, str]:
         values = {"status": self.status, "category": self.category, "grid": self.grid, "level": self.level,
                   "source": self.source, "overdue": "1" if self.overdue else "",
+                  "reopened": "1" if self.reopened else "",
                   "page": str(self.page) if self.page > 1 else ""}
         values.update({k: str(v) for k, v in override.items()})
         return {k: v for k, v in values.items() if v and not (k == "page" and v == "1")}
@@ -58,7 +62,8 @@ class CaseFilters:
 
     @property
     def active(self) -> bool:
-        return bool(self.status or self.category or self.grid or self.level or self.source or self.overdue or self.q)
+        return bool(self.status or self.category or self.grid or self.level or self.source or self.overdue or self.reopened
+                    or self.q)
 
 
 def read_filters(args, scope, categories: dict[str, FindingCategory]) -> CaseFilters:
@@ -71,6 +76,7 @@ def read_filters(args, scope, categories: dict[str, FindingCategory]) -> CaseFil
     f.level = args.get("level", "") if args.get("level", "") in LEVELS else ""
     f.source = args.get("source", "") if args.get("source", "") in codes("source") else ""
     f.overdue = args.get("overdue") in ("1", "on", "true")
+    f.reopened = args.get("reopened") in ("1", "on", "true")
     f.q = (args.get("q") or "").strip()[:50]
     f.page = page_number(args)
     return f
@@ -132,11 +138,23 @@ def _where(f: CaseFilters, scope, categories, now: datetime) -> list:
         where.append(Finding.source == f.source)
     if f.overdue:
         where.append(overdue_clause(now))
+    if f.reopened:
+        where.append(Finding.reopened > 0)
     if f.q:
         pattern = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        where.append(or_(Finding.description.like(pattern, escape="\\"), Finding.address.like(pattern, escape="\\"),
+        where.append(or_(Finding.number.like(pattern.upper(), escape="\\"),
+                         Finding.description.like(pattern, escape="\\"), Finding.address.like(pattern, escape="\\"),
                          Finding.unit.like(pattern, escape="\\")))
     return where
+
+
+def numbered_case(q: str, scope) -> Finding | None:
+    """The case whose number staff typed in full (read out by a resident on the phone), if in scope."""
+    number = q.strip().upper()
+    if not NUMBER.fullmatch(number):
+        return None
+    return db.session.scalar(select(Finding).where(Finding.number == number, Finding.deleted.is_(False),
+                                                   Finding.grid_id.in_(scope.grid_ids)))
 
 
 def cases_page(f: CaseFilters, scope, categories: dict[str, FindingCategory], now: datetime | None = None) -> CasePage:

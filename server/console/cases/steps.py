@@ -18,7 +18,7 @@ from sync.ids import uuid7
 from ...cases.deadlines import community_of_grid, deadline_for
 from ...cases.models import Finding
 from ...cases.steps import refusal
-from ...cases.workflow import LEVELS, STATUSES
+from ...cases.workflow import LEVELS, SATISFIED, STATUSES
 from ...core.messages import field_error, register_messages
 from ...core.time import utcnow
 from .. import writes
@@ -80,6 +80,8 @@ def take_step(finding: Finding, form, files, now: datetime | None = None) -> str
     writes.write("case_step", uuid7(), fields)
     if kind:
         return gettext("已督办，处置单位和上报人会收到这条督办记录。")
+    if after == "rated" and fields.get("rating", SATISFIED) < SATISFIED:
+        return gettext("已记录评价。评价不满意，事件已重新受理（回头看），请重新派遣或处置。")
     return gettext("已记录，事件现为「%(status)s」。", status=status_label(after))
 
 

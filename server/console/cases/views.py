@@ -12,11 +12,12 @@ from flask import g, redirect, render_template, request, url_for
 
 from ...cases.workflow import LEVELS, STATUSES
 from ...core.choices import codes
-from . import deadlines, detail, photos  # noqa: F401  (their routes)
+from . import deadlines, detail, intake, photos, requester  # noqa: F401  (their routes)
 from . import labels
 from ..blueprint import bp
 from .. import searches
-from .queries import DUE_SOON_HOURS, OPEN, cases_page, categories_by_id, category_tree, read_filters
+from .queries import (DUE_SOON_HOURS, OPEN, cases_page, categories_by_id, category_tree, numbered_case,
+                      read_filters)
 
 
 @bp.route("/cases", methods=["GET", "POST"])
@@ -24,6 +25,9 @@ def cases():
     categories = categories_by_id(community_id=g.scope.community.id if g.scope.community else None)
     f = read_filters(searches.filters("cases"), g.scope, categories)
     if request.method == "POST":  # the search text is in the session now; the URL keeps the rest
+        numbered = numbered_case(f.q, g.scope)
+        if numbered is not None:  # a full case number names one case: open it
+            return redirect(url_for("console.cases_detail", finding_id=numbered.id), 303)
         return redirect(url_for("console.cases", **f.params()), 303)
     page = cases_page(f, g.scope, categories)
     return render_template(

@@ -50,7 +50,7 @@ def _tag_title(tag: ResidentTag) -> str:
 def _finding_title(finding: Finding) -> str:
     category = db.session.get(FindingCategory, finding.category)
     name = (category.name_en if labels.english() else category.name_zh) if category else finding.category
-    return f"{name} · {finding.description[:24]}"
+    return " · ".join(part for part in (finding.number, name, finding.description[:24]) if part)
 
 
 @dataclass(frozen=True)

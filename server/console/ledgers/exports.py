@@ -201,24 +201,27 @@ def cases(community_id: str, params: dict, masked: bool) -> Export:
         parent = categories.get(own.parent_id) if own and own.parent_id else None
         return (parent.name_zh if parent else (own.name_zh if own else cid)), (own.name_zh if own and parent else "")
 
-    case_columns = [Column("事件编号", width=38), Column("上报时间", "datetime"), Column("网格"), Column("来源"),
+    case_columns = [Column("事件编号", width=18), Column("上报时间", "datetime"), Column("网格"), Column("来源"),
                     Column("大类"), Column("小类"), Column("事件描述", width=40), Column("地点", width=24),
                     Column("紧急程度"), Column("上报人"), Column("当前状态"), Column("响应级别"), Column("处置单位"),
-                    Column("处置时限", "datetime"), Column("是否超期"), Column("步骤数", "int")]
+                    Column("处置时限", "datetime"), Column("是否超期"), Column("步骤数", "int"),
+                    Column("回头看次数", "int")]
     case_rows = []
     described = {}
+    # A case not yet numbered (none should be, after migration 0012) keeps its id: still one row per case.
+    numbers = {f.id: f.number or f.id for f in findings}
     for f in findings:
         major, minor = category(f.category)
         overdue = is_overdue(f, now)
         described[f.id] = f.description[:30]
-        case_rows.append([f.id, L.china(f.reported_at), grids[f.grid_id].name, L.label("source", f.source), major,
+        case_rows.append([numbers[f.id], L.china(f.reported_at), grids[f.grid_id].name, L.label("source", f.source), major,
                           minor, f.description, f.address, L.label("urgency", f.urgency), names.get(f.reporter_id, ""),
                           L.label("case_status", f.status), L.label("case_level", f.level), f.unit, L.china(f.deadline_at),
-                          "超期" if overdue else "", counted.get(f.id, 0)])
-    step_columns = [Column("事件编号", width=38), Column("事件描述", width=30), Column("时间", "datetime"),
+                          "超期" if overdue else "", counted.get(f.id, 0), f.reopened or 0])
+    step_columns = [Column("事件编号", width=18), Column("事件描述", width=30), Column("时间", "datetime"),
                     Column("操作人"), Column("原状态"), Column("新状态"), Column("类型"), Column("意见", width=40),
                     Column("响应级别"), Column("处置单位"), Column("处置时限", "datetime"), Column("评价", "int")]
-    step_rows = [[s.finding_id, described.get(s.finding_id, ""), L.china(s.at), names.get(s.actor_id, ""),
+    step_rows = [[numbers.get(s.finding_id, s.finding_id), described.get(s.finding_id, ""), L.china(s.at), names.get(s.actor_id, ""),
                   L.label("case_status", s.from_status), L.label("case_status", s.to_status), L.label("step_kind", s.kind),
                   s.opinion, L.label("case_level", s.level), s.unit, L.china(s.deadline_at), s.rating] for s in steps]
     if first or last:

@@ -100,7 +100,7 @@ def residents_detail(rid: str):
     return render_template("console/records/resident.html", **context)
 
 
-def _reveal(entity: str, record_id: str, field: str, value, action: str, page):
+def reveal_number(entity: str, record_id: str, field: str, value, action: str, page):
     if not may_see_full_numbers(g.staff):
         refuse("full_numbers_not_allowed", 403)
     if not value:
@@ -120,7 +120,7 @@ def residents_reveal(rid: str):
     resident = in_scope(Resident, rid)
     field = request.form.get("field", "")
     if field in RESIDENT_NUMBERS:
-        return _reveal("resident", resident.id, field, getattr(resident, field), RESIDENT_NUMBERS[field],
+        return reveal_number("resident", resident.id, field, getattr(resident, field), RESIDENT_NUMBERS[field],
                        lambda: ("console/records/resident.html", resident_context(resident)))
     # A care tag's detail number: "detail:<tag id>:<key>" (a guardian's phone, a certificate number).
     kind, _, rest = field.partition(":")
@@ -133,7 +133,7 @@ def residents_reveal(rid: str):
     if spec is None:
         refuse("invalid_value", 400)
     action = "view_phone" if spec.get("type") == "phone" else "view_id_number"
-    return _reveal("resident_tag", tag.id, key, (tag.detail or {}).get(key), action,
+    return reveal_number("resident_tag", tag.id, key, (tag.detail or {}).get(key), action,
                    lambda: ("console/records/resident.html", resident_context(resident)))
 
 
@@ -143,5 +143,5 @@ def households_reveal(hid: str):
     field = request.form.get("field", "")
     if field not in HOUSEHOLD_NUMBERS:
         refuse("invalid_value", 400)
-    return _reveal("household", household.id, field, getattr(household, field), HOUSEHOLD_NUMBERS[field],
+    return reveal_number("household", household.id, field, getattr(household, field), HOUSEHOLD_NUMBERS[field],
                    lambda: ("console/records/household.html", household_context(household)))

@@ -26,6 +26,9 @@ FIELDS = {
     "opinion": _l("处置意见"), "level": _l("响应级别"), "deadline_at": _l("处置期限"), "rating": _l("回访评价"),
     "comment": _l("审核意见"), "username": _l("用户名"), "password": _l("密码"), "password2": _l("确认密码"),
     "role": _l("角色"), "grid_ids": _l("负责网格"), "file": _l("文件"),
+    "source": _l("来源"), "category": _l("类别"), "urgency": _l("紧急程度"), "description": _l("事件描述"),
+    "address": _l("地点"), "pick": _l("地址或居民"), "requester_name": _l("诉求人姓名"),
+    "requester_phone": _l("诉求人电话"), "requester_id": _l("诉求人"),
 }
 
 # Fields whose values are personal numbers (core/sensitive.py): masked wherever a list or the history shows them.
