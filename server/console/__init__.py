@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from sync.errors import ProtocolError
 
+from ..core.time import china_today
 from ..extensions import db
 from ..vendor import send_vendored
 from .blueprint import bp
@@ -36,6 +37,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.jinja_env.filters["mask_id"] = mask_id
     app.jinja_env.filters["mask_phone"] = mask_phone
+    # The date a printed page carries (base.html), whatever helpers a page's view passes.
+    app.jinja_env.globals["china_today"] = china_today
 
 
 @bp.before_request
