@@ -9,7 +9,7 @@ from datetime import datetime
 import segno
 from openpyxl import load_workbook
 
-from server.cases.models import Finding
+from server.cases.models import CaseUnit, Finding, HandlingUnit
 from server.extensions import db
 from server.registry.models import Resident
 from tests.console.cases_helpers import dispatch, ok, report, step
@@ -114,3 +114,21 @@ def test_a_revealed_number_prints_masked_and_the_history_stays_off_paper(world, 
                   staff.post(f"{url}/reveal", {"field": "phone"})):
         assert '<span class="screen-only">13800138000 ' in reply.text
         assert '<span class="print-only">138****8000</span>' in reply.text
+
+
+def test_the_sheet_lists_every_unit_the_case_went_to_with_its_own_deadline(world, staff_client, device_factory):
+    staff = staff_client("staff")
+    finding = dispatched_case(world, staff, device_factory)
+    for n, (name, role, received) in enumerate((("市政养护所", "assist", None),
+                                                 ("物业服务中心", "lead", datetime(2026, 11, 21, 2, 0)))):
+        unit_id = f"hu-{n}"
+        db.session.add(HandlingUnit(id=unit_id, area_id=world.community.id, name=name, kind="government"))
+        db.session.add(CaseUnit(finding_id=finding.id, handling_unit_id=unit_id, role=role,
+                                status="received" if received else "dispatched", dispatched_at=datetime(2026, 11, 21),
+                                received_at=received, deadline_at=datetime(2026, 11, 23, 2, 0) if received else None))
+    db.session.commit()
+    text = staff.get(f"/console/cases/{finding.id}/sheet").text
+    units = re.search(r'<ul class="sheet-units">(.*?)</ul>', text, re.S).group(1)
+    lead, assist = re.findall(r"<li>(.*?)</li>", units, re.S)
+    assert "主办" in lead and "物业服务中心" in lead and "2026-11-23 10:00" in lead
+    assert "协办" in assist and "市政养护所" in assist and "待签收" in assist
