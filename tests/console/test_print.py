@@ -132,3 +132,13 @@ def test_the_sheet_lists_every_unit_the_case_went_to_with_its_own_deadline(world
     lead, assist = re.findall(r"<li>(.*?)</li>", units, re.S)
     assert "主办" in lead and "物业服务中心" in lead and "2026-11-23 10:00" in lead
     assert "协办" in assist and "市政养护所" in assist and "待签收" in assist
+
+
+def test_the_sheet_reads_in_english_for_staff_who_chose_it(world, staff_client, device_factory):
+    staff = staff_client("staff")
+    finding = dispatched_case(world, staff, device_factory)
+    assert staff.post("/console/lang", {"lang": "en", "next": "/console/"}).status_code in (302, 303)
+    text = staff.get(f"/console/cases/{finding.id}/sheet").text
+    for words in ("Case dispatch sheet", "Received by", "Checked by", "(Beijing time)", "Steps so far"):
+        assert words in text
+    assert "事件派遣单" not in text and "接单人" not in text
