@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from sync.errors import ProtocolError
 
+from ..core.time import china_today
 from ..extensions import db
 from ..vendor import send_vendored
 from .blueprint import bp
@@ -39,6 +40,8 @@ def init_app(app: Flask) -> None:
     # Stored times are naive UTC; every page prints Beijing wall time: {{ row.at|beijing }}.
     from .cases.labels import china
     app.jinja_env.filters["beijing"] = china
+    # The date a printed page carries (base.html), whatever helpers a page's view passes.
+    app.jinja_env.globals["china_today"] = china_today
 
 
 @bp.before_request

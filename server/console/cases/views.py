@@ -1,8 +1,8 @@
 """Cases (事件处置): the community's findings as cases, filtered by stage, category, grid, level,
 source and overdue.
 
-The case page and its step forms live in detail.py, what each step must carry in
-steps.py, the deadline table in deadlines.py, photos in photos.py and the SQL
+The case page and its step forms live in detail.py, its printed dispatch sheet in sheet.py,
+what each step must carry in steps.py, the deadline table in deadlines.py, photos in photos.py and the SQL
 of this list in queries.py.
 """
 
@@ -12,7 +12,7 @@ from flask import g, redirect, render_template, request, url_for
 
 from ...cases.workflow import LEVELS, STATUSES
 from ...core.choices import codes
-from . import deadlines, detail, intake, photos, requester  # noqa: F401  (their routes)
+from . import deadlines, detail, intake, photos, requester, sheet  # noqa: F401  (their routes)
 from . import labels
 from ..blueprint import bp
 from .. import searches

@@ -13,7 +13,7 @@ from ...extensions import db
 from ...imports.template import guide_sheet, head, lists_of, options_sheet
 from .exports import natural
 from .import_file import COLUMNS, LEDGER
-from .xlsx_book import HEADER_FILL, display_width, literal
+from .xlsx_book import HEADER_FILL, display_width, literal, print_setup
 
 TEMPLATE_ROWS = 2000
 
@@ -39,6 +39,7 @@ def template_book(target, community, grids) -> None:
             check.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
             ws.add_data_validation(check)
     ws.freeze_panes = "A2"
+    print_setup(ws, "1:1")  # printed blank for collecting on paper, then typed in
 
     guide_sheet(book, COLUMNS, lists,
                 f"导入到{community.name}。{LEDGER.note}导入前逐行校验并预览，确认后只导入无误的行；重复导入同一文件不会重复登记。",

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 MARK_FULL = "含个人敏感信息，严禁外传"
 MARK_MASKED = "已脱敏"
@@ -97,6 +98,22 @@ def _cell(ws, value: Any, column: Column):
     return cell
 
 
+def print_setup(ws, title_rows: str) -> None:
+    """Pages an office printer gives back usable: A4 landscape, every column on one page width (as
+    many pages down as the rows need), and the title and header rows again on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    # fitToHeight 0: no limit down, so a long ledger is not shrunk to one unreadable page.
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_title_rows = title_rows
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
 def write_book(path, sheets: list[Sheet], title: str, mark: str | None,
                on_row: Callable[[int], None] | None = None) -> int:
     """Save the sheets to `path` (a file name or a binary file); each starts with `title` (and `mark`) above its header row.
@@ -118,7 +135,7 @@ def write_book(path, sheets: list[Sheet], title: str, mark: str | None,
         ws.freeze_panes = "A3"
         last = get_column_letter(len(sheet.columns))
         ws.auto_filter.ref = f"A2:{last}{len(sheet.rows) + 2}"
-        ws.print_title_rows = "1:2"
+        print_setup(ws, "1:2")
         if mark:
             # Printed pages carry the mark too.
             ws.oddHeader.center.text = mark

@@ -22,7 +22,7 @@ from ...registry.models import CareTagType, Household, Resident, ResidentTag
 from .. import audit
 from ..blueprint import bp
 from ..errors import refuse
-from ..masking import may_see_full_numbers
+from ..masking import mask_id, mask_phone, may_see_full_numbers
 from ..scope import in_scope
 from .due import covering_visit, due_status
 from .history import has_logged_creation, household_history, resident_history
@@ -108,7 +108,8 @@ def reveal_number(entity: str, record_id: str, field: str, value, action: str, p
     audit.record(action, entity, record_id, field=field)
     db.session.commit()
     if request.headers.get("HX-Request") == "true":
-        return render_template("console/records/_revealed.html", value=value)
+        masked = mask_phone(value) if action == "view_phone" else mask_id(value)
+        return render_template("console/records/_revealed.html", value=value, masked=masked)
     # Without JavaScript the button posts the page itself: show it again with the number.
     template, context = page()
     context["revealed"] = {request.form.get("field", ""): value}

@@ -13,3 +13,7 @@ document.addEventListener('submit', (event) => {
   const question = form.getAttribute('data-confirm');
   if (question && !window.confirm(question)) event.preventDefault();
 });
+// "打印" on a page made for paper (the 派遣单): the browser's own print dialog.
+document.addEventListener('click', (event) => {
+  if (event.target.closest('[data-print]')) window.print();
+});
