@@ -20,7 +20,7 @@ test('routine visit: two taps from the household screen, saved to the outbox at 
   entries.push(['notes', ''], ['needs', ''], ['follow_up_on', ''], ['photo', new File([], '', { type: 'application/octet-stream' })]);
   const tap2 = await router.route(post(action, entries));
   assert.equal(tap2.status, 200);
-  assert.equal(tap2.headers.get('HX-Push-Url'), '/app/households/h1');
+  assert.equal(tap2.headers.get('HX-Replace-Url'), '/app/households/h1');
   const after = await tap2.text();
   assert.match(after, /已记录走访：入户 · 正常/);
   const pending = await storage.outbox('pending');
@@ -98,7 +98,7 @@ test('new resident with a 独居老人 tag: resident then tag queued, ID checked
     ['detail.elderly_alone.kin_phone', '13912345678'], ['detail.disabled.disability_type', ''],
   ]));
   assert.equal(ok.status, 200);
-  assert.equal(ok.headers.get('HX-Push-Url'), '/app/households/h1');
+  assert.equal(ok.headers.get('HX-Replace-Url'), '/app/households/h1');
   const [resident, tag] = await storage.outbox('pending');
   assert.equal(resident.entity, 'resident');
   assert.deepEqual({ ...resident.fields }, {
@@ -142,7 +142,7 @@ test('patrol: report a finding with photo and GPS, then see it in 我的上报 a
     ['photo', new File([png], 'p.png', { type: 'image/png' })],
   ]));
   assert.equal(response.status, 200);
-  assert.equal(response.headers.get('HX-Push-Url'), '/app/patrol');
+  assert.equal(response.headers.get('HX-Replace-Url'), '/app/patrol');
   const text = await response.text();
   assert.match(text, /已上报（照片 1 张）/);
   assert.match(text, /3号楼楼道燃气味/);
@@ -247,4 +247,27 @@ test('check (核查): the reporter passes or fails a case the unit reported hand
   assert.match(again, /现在不需要核查/);
   assert.equal((await storage.outbox('pending')).length, 1);
   assert.ok(!(await (await router.route(get('/app/'))).text()).includes('待我核查'));
+});
+
+test('a drawn visit form saves once: a double tap or the form posted again after Back adds no second visit', async () => {
+  const { router, storage } = await world();
+  const sheet = await (await router.route(get('/app/households/h1/visit'))).text();
+  const once = /name="_once" value="([0-9a-f]+)"/.exec(sheet)[1];
+  const entries = [['method', 'in_person'], ['outcome', 'normal'], ['resident_ids', 'r1'], ['_once', once]];
+  const [first, second] = await Promise.all([
+    router.route(post('/app/households/h1/visits', entries)), router.route(post('/app/households/h1/visits', entries)),
+  ]);
+  assert.equal(first.headers.get('HX-Replace-Url'), '/app/households/h1');
+  assert.equal(second.headers.get('HX-Replace-Url'), '/app/households/h1');
+  const texts = [await first.text(), await second.text()];
+  assert.equal(texts.filter((text) => text.includes('已记录走访')).length, 1);
+  assert.equal(texts.filter((text) => text.includes('这条走访已保存')).length, 1);
+  const again = await (await router.route(post('/app/households/h1/visits', entries))).text();
+  assert.match(again, /这条走访已保存/);
+  assert.equal((await storage.outbox('pending')).length, 1);
+  // Another drawing of the form is another visit.
+  const next = /name="_once" value="([0-9a-f]+)"/.exec(await (await router.route(get('/app/households/h1/visit'))).text())[1];
+  assert.notEqual(next, once);
+  await router.route(post('/app/households/h1/visits', [...entries.slice(0, 3), ['_once', next]]));
+  assert.equal((await storage.outbox('pending')).length, 2);
 });

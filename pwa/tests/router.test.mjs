@@ -147,7 +147,7 @@ test('rejected change: shown with its reason, fixed and resent as a new change; 
   assert.match(warn, /还有 2 条修改没有同步到服务器/);
   assert.equal(await storage.getMeta('token'), 't0ken');
   const out = await router.route(post('/app/logout', [['confirm', '1']]));
-  assert.equal(out.headers.get('HX-Push-Url'), '/app/login');
+  assert.equal(out.headers.get('HX-Replace-Url'), '/app/login');
   assert.equal(await storage.getMeta('token'), undefined);
   assert.equal((await storage.outbox('pending')).length, 0);
 });
@@ -155,7 +155,7 @@ test('rejected change: shown with its reason, fixed and resent as a new change; 
 test('sync button without the page script: waits for the sync and says what happened', async () => {
   const { router, syncs } = await world();
   const response = await router.route(post('/app/sync/run', [['next', '/app/sync']]));
-  assert.equal(response.headers.get('HX-Push-Url'), '/app/sync');
+  assert.equal(response.headers.get('HX-Replace-Url'), '/app/sync');
   assert.match(await response.text(), /网络不可用：修改已保存在本机/);
   assert.deepEqual(syncs, ['button']);
 });

@@ -73,7 +73,7 @@ export default {
   '7天内待访': 'Due in 7 days',
   '待同步': 'Waiting to sync',
   '条': 'changes',
-  '被退回 {n} 条，请处理': '{n} returned, please fix',
+  '{n} 条修改未被接受，去处理': '{n} changes not accepted, fix them',
   '上次同步：': 'Last sync: ',
   '尚未同步': 'never',
   '立即同步': 'Sync now',
@@ -205,7 +205,7 @@ export default {
   '提交上报': 'Submit report',
   '评价': 'Rating',
   '还没有上报记录。': 'No reports yet.',
-  '被退回，去修改': 'Returned, fix it',
+  '未被接受，去处理': 'Not accepted, fix it',
   '{status}（待同步）': '{status} (waiting to sync)',
   '已超期': 'Past deadline',
   '定位精度 {n} 米': 'location ±{n} m',
@@ -218,7 +218,7 @@ export default {
   '（照片 {n} 张）': ' ({n} photos)',
   '这条上报现在不需要核查（可能已核查过或状态已变化）': 'This report needs no check now (already checked, or its status changed)',
   '已核查通过，已存本机，联网后自动同步': 'Check passed. Saved on this phone, syncs when online',
-  '已退回重新处置，已存本机，联网后自动同步': 'Sent back for handling. Saved on this phone, syncs when online',
+  '已要求重新处置，已存本机，联网后自动同步': 'Asked to handle it again. Saved on this phone, syncs when online',
   '上报事件': 'Report',
 
   // --- patrol check --------------------------------------------------------------------------
@@ -232,7 +232,7 @@ export default {
   '如：线路已整改，现场无隐患': 'e.g. wiring fixed, no hazard left',
   '核查照片': 'Check photos',
   '已解决，核查通过': 'Solved, check passed',
-  '未解决，退回重新处置': 'Not solved, send back',
+  '未解决，要求重新处置': 'Not solved, handle again',
 
   // --- search --------------------------------------------------------------------------------
   '姓名、拼音首字母（如 zs）或地址（如 3-2-501）': 'Name, pinyin initials (zs) or address (3-2-501)',
@@ -272,7 +272,7 @@ export default {
   '应用版本过旧，请更新后再同步': 'This app version is too old. Update it, then sync',
   '同步失败：{reason}': 'Sync failed: {reason}',
   '请稍后重试': 'please retry later',
-  '，有 {n} 条修改被退回，请处理': ', {n} changes returned, please fix',
+  '，有 {n} 条修改未被接受，请处理': ', {n} changes not accepted, please fix',
   '这条修改已经处理过了': 'This change was already dealt with',
   '内容格式不正确，请检查后再提交': 'The content is not in the right format. Check it and resubmit',
   '已重新提交（已存本机，待同步）': 'Resubmitted (saved on this phone, waiting to sync)',
@@ -462,4 +462,15 @@ export default {
   '房屋用途（在住时）': 'Housing use (when lived in)',
   '迁入日期（迁入的填写）': 'Moved in on (if they moved in)',
   '点“未登记”的房间，可登记新住户。': 'Tap a door marked “not registered” to register a new household.',
+
+  // --- a form saved twice (sw/onceforms.js) ---------------------------------------------------
+  '这条走访已保存，没有重复记录。': 'This visit is already saved; it was not recorded twice.',
+  '这条巡查上报已保存，没有重复上报。': 'This report is already saved; it was not sent twice.',
+  '这次核查已保存，没有重复提交。': 'This check is already saved; it was not sent twice.',
+  '这户已登记，没有重复登记。': 'This household is already registered; it was not added twice.',
+  '这次出生登记已保存，没有重复登记。': 'This birth is already registered; it was not added twice.',
+  '这位居民已登记，没有重复登记。': 'This resident is already registered; they were not added twice.',
+  '这个单位已登记，没有重复登记。': 'This business is already registered; it was not added twice.',
+  '这次迁出已保存，没有重复提交。': 'This move-out is already saved; it was not sent twice.',
+  '这次死亡登记已保存，没有重复提交。': 'This death is already recorded; it was not sent twice.',
 };

@@ -76,7 +76,7 @@ async function syncRun(ctx, call) {
   };
   let [message, kind] = messages[outcome?.state === 'error' ? (outcome.error || 'failed') : (outcome?.state || 'done')] || messages.done;
   if (outcome?.state === 'done' && outcome.rejected) {
-    message += t('，有 {n} 条修改被退回，请处理', { n: outcome.rejected });
+    message += t('，有 {n} 条修改未被接受，请处理', { n: outcome.rejected });
     kind = 'warn';
   }
   return show(ctx, call, SCREEN_OF[next] || homeScreen, next, { message, messageKind: kind });
