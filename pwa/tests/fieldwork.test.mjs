@@ -271,3 +271,41 @@ test('a drawn visit form saves once: a double tap or the form posted again after
   await router.route(post('/app/households/h1/visits', [...entries.slice(0, 3), ['_once', next]]));
   assert.equal((await storage.outbox('pending')).length, 2);
 });
+
+test('在家，一切正常 ticks only the people who live there: not those who left or died, nobody in a 户在人不在 home', async () => {
+  const { router, storage } = await world();
+  const scope = { grid_id: 'g1', community_id: 'c1', street_id: 's1', reporter_id: null };
+  const resident = (id, householdId, fields) => ({
+    entity: 'resident', id, deleted: false, scope, clocks: {},
+    fields: { household_id: householdId, sex: 'female', birth_date: '1960-01-01', relation: 'child', id_type: 'resident_id', id_number: null, ...fields },
+  });
+  await storage.applyPullPage({ cursor: 'c2', records: [
+    resident('r3', 'h1', { name: '王离家', left_by: 'move_out', moved_out_on: null }),
+    resident('r4', 'h1', { name: '赵故去', left_by: 'death', moved_out_on: '2026-06-10' }),
+    resident('r5', 'h2', { name: '钱外住', relation: 'head' }),
+  ] });
+  const ticked = (sheet) => [...sheet.matchAll(/name="resident_ids" value="([^"]+)"( checked)?/g)].filter((m) => m[2]).map((m) => m[1]).sort();
+  const sheet = await (await router.route(get('/app/households/h1/visit'))).text();
+  assert.deepEqual(ticked(sheet), ['r1', 'r2']);
+  assert.match(sheet, /value="r3">/, 'still listed, for the worker to tick when they are there after all');
+  const away = await (await router.route(get('/app/households/h2/visit'))).text();
+  assert.match(away, /name="resident_ids" value="r5">/);
+  assert.deepEqual(ticked(away), []);
+});
+
+test('tap-to-call: every phone on the household screen is a tel: link with the whole number, shown masked', async () => {
+  const { router, storage } = await world();
+  const scope = { grid_id: 'g1', community_id: 'c1', street_id: 's1', reporter_id: null };
+  const rec = (entity, id, fields) => ({ entity, id, deleted: false, scope, clocks: {}, fields });
+  await storage.applyPullPage({ cursor: 'c2', records: [
+    rec('household', 'h3', { building_id: 'b1', unit: 1, floor: 2, room: '201', housing_use: 'rented', registration_status: 'consistent',
+      contact_phone: '010-62345678', landlord_name: '周房东', landlord_phone: '13911112222' }),
+    rec('resident', 'r6', { household_id: 'h3', name: '孙租客', sex: 'male', birth_date: '1990-01-01', relation: 'tenant', id_type: 'resident_id', id_number: null, phone: '13833334444' }),
+    rec('resident_tag', 't6', { resident_id: 'r6', tag: 'elderly_alone', detail: { kin_phone: '13755556666' }, started_on: '2025-01-01', ended_on: null }),
+  ] });
+  const page = await (await router.route(get('/app/households/h3'))).text();
+  for (const [number, shown] of [['01062345678', '010-****5678'], ['13911112222', '139****2222'], ['13833334444', '138****4444'], ['13755556666', '137****6666']]) {
+    assert.match(page, new RegExp(`<a class="tel" href="tel:${number}"[^>]*>☎ ${shown.replace(/\*/g, '\\*')}</a>`), number);
+  }
+  assert.ok(!/>[^<]*13911112222/.test(page), 'the whole number is only in the link target, not on screen');
+});

@@ -473,4 +473,7 @@ export default {
   '这个单位已登记，没有重复登记。': 'This business is already registered; it was not added twice.',
   '这次迁出已保存，没有重复提交。': 'This move-out is already saved; it was not sent twice.',
   '这次死亡登记已保存，没有重复提交。': 'This death is already recorded; it was not sent twice.',
+
+  // --- tap-to-call (sw/views/phone_link.js) ----------------------------------------------------
+  '拨打{who}的电话': 'Call {who}',
 };
