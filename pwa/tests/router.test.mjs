@@ -159,3 +159,15 @@ test('sync button without the page script: waits for the sync and says what happ
   assert.match(await response.text(), /网络不可用：修改已保存在本机/);
   assert.deepEqual(syncs, ['button']);
 });
+
+test('first open: just the sign-in form, no "请先登录" and no tab bar; an expired session still says so', async () => {
+  const { router, storage } = await world();
+  await storage.wipe();
+  const first = await (await router.route(get('/app/'))).text();
+  assert.match(first, /name="password"/);
+  assert.ok(!first.includes('请先登录'), 'nobody has tried to sign in yet');
+  assert.match(first, /<div class="screen" data-hide-nav>/, 'the shell hides its tab bar for this screen');
+  await storage.setMeta('session_ended', true);
+  const expired = await (await router.route(get('/app/due'))).text();
+  assert.match(expired, /登录已过期，请重新登录/);
+});
