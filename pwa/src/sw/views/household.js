@@ -46,7 +46,7 @@ function residentCard({ record, tags }, data) {
 <div class="resident-head"><strong class="resident-name">${r.name}</strong>
 <span class="muted">${label('sex', r.sex)}${age ? ` · ${age}` : ''}${r.relation ? ` · ${label('relation', r.relation)}` : ''}${r.population_type && r.population_type !== 'registered' ? ` · ${label('population_type', r.population_type)}` : ''}</span>
 ${record.pending || data.pendingIds?.has(record.id) ? html`<span class="badge badge-warn">${t('待同步')}</span>` : ''}</div>
-<div class="muted">${r.id_number ? html`${label('id_type', r.id_type || 'resident_id')} ${maskIdNumber(r.id_number)}` : ''}${r.phone ? html` · ${phoneLink(r.phone, r.name)}` : ''}</div>
+<div class="muted">${r.id_number ? html`${label('id_type', r.id_type || 'resident_id')} ${maskIdNumber(r.id_number)}` : ''}${r.id_number && r.phone ? ' · ' : ''}${r.phone ? phoneLink(r.phone, r.name) : ''}</div>
 ${tags.length ? html`<div class="tags">${tags.map((t) => html`<div class="tag tag-${t.fields.tag}"><span class="tag-mark">${tagMark(t.fields.tag, data.tagTypes?.get(t.fields.tag))}</span>${tagName(t.fields.tag, data.tagTypes)}${detailSummary(t, data.tagTypes?.get(t.fields.tag)) ? html` <span class="muted">${detailSummary(t, data.tagTypes?.get(t.fields.tag))}</span>` : ''}</div>`)}</div>` : ''}
 ${entry ? html`<div>${dueBadge(entry)}${entry.lastVisit ? html` <span class="muted">${t('上次走访 {date}', { date: entry.lastVisit })}</span>` : html` <span class="muted">${t('尚无走访记录')}</span>`}</div>` : ''}
 ${r.notes ? html`<p class="muted">${r.notes}</p>` : ''}
