@@ -13,7 +13,6 @@ from pathlib import Path
 from tests.browser.conftest import wait_until
 
 
-
 def visible_nav_labels(page) -> list[str]:
     nav = page.locator("nav.tabbar:visible").first
     return [text.strip() for text in nav.locator("a").all_inner_texts()]
