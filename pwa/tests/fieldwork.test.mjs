@@ -20,7 +20,7 @@ test('routine visit: two taps from the household screen, saved to the outbox at 
   entries.push(['notes', ''], ['needs', ''], ['follow_up_on', ''], ['photo', new File([], '', { type: 'application/octet-stream' })]);
   const tap2 = await router.route(post(action, entries));
   assert.equal(tap2.status, 200);
-  assert.equal(tap2.headers.get('HX-Push-Url'), '/app/households/h1');
+  assert.equal(tap2.headers.get('HX-Replace-Url'), '/app/households/h1');
   const after = await tap2.text();
   assert.match(after, /已记录走访：入户 · 正常/);
   const pending = await storage.outbox('pending');
@@ -98,7 +98,7 @@ test('new resident with a 独居老人 tag: resident then tag queued, ID checked
     ['detail.elderly_alone.kin_phone', '13912345678'], ['detail.disabled.disability_type', ''],
   ]));
   assert.equal(ok.status, 200);
-  assert.equal(ok.headers.get('HX-Push-Url'), '/app/households/h1');
+  assert.equal(ok.headers.get('HX-Replace-Url'), '/app/households/h1');
   const [resident, tag] = await storage.outbox('pending');
   assert.equal(resident.entity, 'resident');
   assert.deepEqual({ ...resident.fields }, {
@@ -142,7 +142,7 @@ test('patrol: report a finding with photo and GPS, then see it in 我的上报 a
     ['photo', new File([png], 'p.png', { type: 'image/png' })],
   ]));
   assert.equal(response.status, 200);
-  assert.equal(response.headers.get('HX-Push-Url'), '/app/patrol');
+  assert.equal(response.headers.get('HX-Replace-Url'), '/app/patrol');
   const text = await response.text();
   assert.match(text, /已上报（照片 1 张）/);
   assert.match(text, /3号楼楼道燃气味/);
@@ -247,4 +247,65 @@ test('check (核查): the reporter passes or fails a case the unit reported hand
   assert.match(again, /现在不需要核查/);
   assert.equal((await storage.outbox('pending')).length, 1);
   assert.ok(!(await (await router.route(get('/app/'))).text()).includes('待我核查'));
+});
+
+test('a drawn visit form saves once: a double tap or the form posted again after Back adds no second visit', async () => {
+  const { router, storage } = await world();
+  const sheet = await (await router.route(get('/app/households/h1/visit'))).text();
+  const once = /name="_once" value="([0-9a-f]+)"/.exec(sheet)[1];
+  const entries = [['method', 'in_person'], ['outcome', 'normal'], ['resident_ids', 'r1'], ['_once', once]];
+  const [first, second] = await Promise.all([
+    router.route(post('/app/households/h1/visits', entries)), router.route(post('/app/households/h1/visits', entries)),
+  ]);
+  assert.equal(first.headers.get('HX-Replace-Url'), '/app/households/h1');
+  assert.equal(second.headers.get('HX-Replace-Url'), '/app/households/h1');
+  const texts = [await first.text(), await second.text()];
+  assert.equal(texts.filter((text) => text.includes('已记录走访')).length, 1);
+  assert.equal(texts.filter((text) => text.includes('这条走访已保存')).length, 1);
+  const again = await (await router.route(post('/app/households/h1/visits', entries))).text();
+  assert.match(again, /这条走访已保存/);
+  assert.equal((await storage.outbox('pending')).length, 1);
+  // Another drawing of the form is another visit.
+  const next = /name="_once" value="([0-9a-f]+)"/.exec(await (await router.route(get('/app/households/h1/visit'))).text())[1];
+  assert.notEqual(next, once);
+  await router.route(post('/app/households/h1/visits', [...entries.slice(0, 3), ['_once', next]]));
+  assert.equal((await storage.outbox('pending')).length, 2);
+});
+
+test('在家，一切正常 ticks only the people who live there: not those who left or died, nobody in a 户在人不在 home', async () => {
+  const { router, storage } = await world();
+  const scope = { grid_id: 'g1', community_id: 'c1', street_id: 's1', reporter_id: null };
+  const resident = (id, householdId, fields) => ({
+    entity: 'resident', id, deleted: false, scope, clocks: {},
+    fields: { household_id: householdId, sex: 'female', birth_date: '1960-01-01', relation: 'child', id_type: 'resident_id', id_number: null, ...fields },
+  });
+  await storage.applyPullPage({ cursor: 'c2', records: [
+    resident('r3', 'h1', { name: '王离家', left_by: 'move_out', moved_out_on: null }),
+    resident('r4', 'h1', { name: '赵故去', left_by: 'death', moved_out_on: '2026-06-10' }),
+    resident('r5', 'h2', { name: '钱外住', relation: 'head' }),
+  ] });
+  const ticked = (sheet) => [...sheet.matchAll(/name="resident_ids" value="([^"]+)"( checked)?/g)].filter((m) => m[2]).map((m) => m[1]).sort();
+  const sheet = await (await router.route(get('/app/households/h1/visit'))).text();
+  assert.deepEqual(ticked(sheet), ['r1', 'r2']);
+  assert.match(sheet, /value="r3">/, 'still listed, for the worker to tick when they are there after all');
+  const away = await (await router.route(get('/app/households/h2/visit'))).text();
+  assert.match(away, /name="resident_ids" value="r5">/);
+  assert.deepEqual(ticked(away), []);
+});
+
+test('tap-to-call: every phone on the household screen is a tel: link with the whole number, shown masked', async () => {
+  const { router, storage } = await world();
+  const scope = { grid_id: 'g1', community_id: 'c1', street_id: 's1', reporter_id: null };
+  const rec = (entity, id, fields) => ({ entity, id, deleted: false, scope, clocks: {}, fields });
+  await storage.applyPullPage({ cursor: 'c2', records: [
+    rec('household', 'h3', { building_id: 'b1', unit: 1, floor: 2, room: '201', housing_use: 'rented', registration_status: 'consistent',
+      contact_phone: '010-62345678', landlord_name: '周房东', landlord_phone: '13911112222' }),
+    rec('resident', 'r6', { household_id: 'h3', name: '孙租客', sex: 'male', birth_date: '1990-01-01', relation: 'tenant', id_type: 'resident_id', id_number: null, phone: '13833334444' }),
+    rec('resident_tag', 't6', { resident_id: 'r6', tag: 'elderly_alone', detail: { kin_phone: '13755556666' }, started_on: '2025-01-01', ended_on: null }),
+  ] });
+  const page = await (await router.route(get('/app/households/h3'))).text();
+  for (const [number, shown] of [['01062345678', '010-****5678'], ['13911112222', '139****2222'], ['13833334444', '138****4444'], ['13755556666', '137****6666']]) {
+    assert.match(page, new RegExp(`<a class="tel" href="tel:${number}"[^>]*>☎ ${shown.replace(/\*/g, '\\*')}</a>`), number);
+  }
+  assert.ok(!/>[^<]*13911112222/.test(page), 'the whole number is only in the link target, not on screen');
 });

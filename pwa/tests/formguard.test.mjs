@@ -35,7 +35,8 @@ function attacks(rejectedId) {
     patrolCheck: ['/app/patrol/f1/check', [['result', 'verified'], ['opinion', 'forged']]],
     syncRun: ['/app/sync/run', [['next', '/app/']]],
     resend: [`/app/sync/rejected/${rejectedId}`, [['f.id_number', '110105195001010018']]],
-    discard: [`/app/sync/rejected/${rejectedId}/discard`, []],
+    redo: [`/app/sync/rejected/${rejectedId}/redo`, []],
+    discard: [`/app/sync/rejected/${rejectedId}/discard`, [['confirm', '1']]],
     unlock: ['/app/unlock', [['secret', '000000']]],
     pin: ['/app/pin', [['pin', '111111'], ['confirm', '111111'], ['minutes', '1']]],
   };
@@ -100,7 +101,7 @@ test('every POST route refuses every cross-site variant: 403 with the code, noth
       attempts += 1;
     }
   }
-  assert.equal(attempts, 21 * Object.keys(VARIANTS).length);
+  assert.equal(attempts, 22 * Object.keys(VARIANTS).length);
 });
 
 test('the app\'s own posts go through: htmx (no Origin) and a same-origin navigation, with the token', async () => {

@@ -22,6 +22,7 @@ import {
 import { homeView } from '../src/sw/views/home.js';
 import { loginView } from '../src/sw/views/login.js';
 import { syncView } from '../src/sw/views/sync_page.js';
+import { caseName, reasonText, redoPlan } from '../src/sw/rejections.js';
 import { searchRecords } from '../src/sw/views/search.js';
 import { createRouter } from '../src/sw/router.js';
 import { openStore } from '../src/storage/db.js';
@@ -135,8 +136,16 @@ const home = () => homeView({
 });
 const sync = (extra = {}) => syncView({
   pending: [{ entity: 'visit' }, { entity: 'resident' }], rejected: [], estimate: { usage: 2e6, quota: 1e9 }, user: USER,
-  describe: new Map(), canDiscard: true, lastSync: null, ...extra,
+  cards: new Map(), canDiscard: true, lastSync: null, ...extra,
 });
+// A stale 核查 whose case is back at 已反馈: the card as rejections.js describes it.
+const refusedStep = () => {
+  const change = { id: 'c9', entity: 'case_step', record_id: 's9', op: 'upsert', status: 'rejected', hlc: '001795430516719-00000-dev',
+    fields: { finding_id: 'f9', from_status: 'resolved', to_status: 'verified' }, result: { code: 'stale_transition', current_status: 'in_progress' } };
+  const finding = { id: 'f9', fields: { status: 'in_progress', number: 'XF-20261207-0012', description: '阳光苑', reporter_id: 'u1' } };
+  const cards = new Map([['c9', { text: caseName(finding), href: '/app/patrol', finding, reason: reasonText(change.result), redo: redoPlan(change, finding, { id: 'u1' }) }]]);
+  return sync({ rejected: [change], cards, confirmDiscard: 'c9' });
+};
 const withoutData = (text) => DATA.reduce((out, value) => out.split(value).join(''), text.split(BRAND).join('').split('中文').join(''));
 
 test('views in English: no Chinese but the data they were given; Chinese again after switching back', () => {
@@ -145,7 +154,7 @@ test('views in English: no Chinese but the data they were given; Chinese again a
   assert.match(chinese[0], /逾期未访/);
   assert.match(chinese[1], /退出登录/);
   setLanguage('en');
-  const english = [home(), sync(), sync({ confirmLogout: true }), loginView({ error: '' })];
+  const english = [home(), sync(), sync({ confirmLogout: true }), loginView({ error: '' }), refusedStep()];
   for (const text of english) assert.deepEqual(cjkIn(withoutData(text)), [], withoutData(text));
   assert.match(english[0], /Overdue/);
   assert.match(english[0], /王小明 \(Grid worker\)/);

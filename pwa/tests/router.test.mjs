@@ -114,14 +114,21 @@ test('rejected change: shown with its reason, fixed and resent as a new change; 
     fields: { id_number: { code: 'id_number_checksum', message: '身份证号校验位错误，请核对' } },
   }]);
   const page = await (await router.route(get('/app/sync'))).text();
-  assert.match(page, /被退回的修改（1）/);
-  assert.match(page, /张三/);
+  assert.match(page, /未被接受的修改（1）/);
+  assert.match(page, /3号楼2单元501 的居民 张三/);
+  assert.match(page, /有内容不符合要求，请按下面的提示修改/);
+  assert.ok(!page.includes('被退回'), '退回 is the community returning a visit, not a refused change');
+  // Sent back unchanged it would be refused again: the phone keeps it and says so.
+  const same = await router.route(post(`/app/sync/rejected/${change.id}`, [['f.id_number', '110105195001010018']]));
+  assert.equal(same.status, 422);
+  assert.match(await same.text(), /内容没有修改/);
+  assert.equal((await storage.outbox('rejected')).length, 1);
   assert.match(page, /身份证号校验位错误，请核对/);
   const action = `/app/sync/rejected/${change.id}`;
   assert.ok(page.includes(`action="${action}"`));
   const fixed = await router.route(post(action, [['f.id_number', '11010519500101001x']]));
   assert.equal(fixed.status, 200);
-  assert.match(await fixed.text(), /已重新提交/);
+  assert.match(await fixed.text(), /已修改并重新提交/);
   assert.equal((await storage.outbox('rejected')).length, 0);
   const [resent] = await storage.outbox('pending');
   assert.notEqual(resent.id, change.id);
@@ -140,14 +147,17 @@ test('rejected change: shown with its reason, fixed and resent as a new change; 
   assert.deepEqual({ ...resentTag.fields.detail }, { risk_level: 'high', kin_phone: '13912345678' });
   const discardable = await engine.createChange('resident', 'r2', { phone: '1' });
   await storage.resolvePushResults([{ id: discardable.id, status: 'rejected', code: 'validation_failed', message: 'x', fields: {} }]);
-  await router.route(post(`/app/sync/rejected/${discardable.id}/discard`, []));
+  const asked = await (await router.route(post(`/app/sync/rejected/${discardable.id}/discard`, []))).text();
+  assert.match(asked, /确定放弃吗？/);
+  assert.equal((await storage.outbox('rejected')).length, 1, 'given up only once confirmed');
+  await router.route(post(`/app/sync/rejected/${discardable.id}/discard`, [['confirm', '1']]));
   assert.equal((await storage.outbox('rejected')).length, 0);
 
   const warn = await (await router.route(post('/app/logout', []))).text();
   assert.match(warn, /还有 2 条修改没有同步到服务器/);
   assert.equal(await storage.getMeta('token'), 't0ken');
   const out = await router.route(post('/app/logout', [['confirm', '1']]));
-  assert.equal(out.headers.get('HX-Push-Url'), '/app/login');
+  assert.equal(out.headers.get('HX-Replace-Url'), '/app/login');
   assert.equal(await storage.getMeta('token'), undefined);
   assert.equal((await storage.outbox('pending')).length, 0);
 });
@@ -155,7 +165,54 @@ test('rejected change: shown with its reason, fixed and resent as a new change; 
 test('sync button without the page script: waits for the sync and says what happened', async () => {
   const { router, syncs } = await world();
   const response = await router.route(post('/app/sync/run', [['next', '/app/sync']]));
-  assert.equal(response.headers.get('HX-Push-Url'), '/app/sync');
+  assert.equal(response.headers.get('HX-Replace-Url'), '/app/sync');
   assert.match(await response.text(), /网络不可用：修改已保存在本机/);
   assert.deepEqual(syncs, ['button']);
+});
+
+test('first open: just the sign-in form, no "请先登录" and no tab bar; an expired session still says so', async () => {
+  const { router, storage } = await world();
+  await storage.wipe();
+  const first = await (await router.route(get('/app/'))).text();
+  assert.match(first, /name="password"/);
+  assert.ok(!first.includes('请先登录'), 'nobody has tried to sign in yet');
+  assert.match(first, /<div class="screen" data-hide-nav>/, 'the shell hides its tab bar for this screen');
+  await storage.setMeta('session_ended', true);
+  const expired = await (await router.route(get('/app/due'))).text();
+  assert.match(expired, /登录已过期，请重新登录/);
+});
+
+test('a stale case step: the card names the case, says why, and redoes the step once the case is back at its stage', async () => {
+  const { router, storage, engine } = await world();
+  const scope = { grid_id: 'g1', community_id: 'c1', street_id: 's1', reporter_id: 'u1' };
+  const finding = (status) => ({ entity: 'finding', id: 'f9', deleted: false, scope, clocks: {}, fields: {
+    grid_id: 'g1', reporter_id: 'u1', category: 'safety_gas', description: '墙皮脱落', status, number: 'XF-20260601-0003',
+    reported_at: '2026-06-01T01:00:00Z', urgency: 'normal', photos: [] } });
+  await storage.applyPullPage({ cursor: 'c2', records: [finding('resolved')] });
+  const step = await engine.createChange('case_step', 's9', { finding_id: 'f9', from_status: 'resolved', to_status: 'verified', photos: [], at: '2026-06-15T03:00:00Z' });
+  // Meanwhile staff sent the case back to 处置中: the server refuses the check as stale.
+  await storage.applyPullPage({ cursor: 'c3', records: [finding('in_progress')] });
+  await storage.resolvePushResults([{ id: step.id, status: 'rejected', code: 'stale_transition', message: 'stale', current_status: 'in_progress', fields: {} }]);
+  const card = await (await router.route(get('/app/sync'))).text();
+  assert.match(card, /事件 XF-20260601-0003 墙皮脱落 的「核查通过」/);
+  assert.match(card, /已被别人改到了别的阶段/);
+  assert.match(card, /这件事现在：<strong>处置中<\/strong>/);
+  assert.match(card, /要等处置单位再次反馈办结后才能核查/);
+  assert.ok(!card.includes(`/app/sync/rejected/${step.id}"`), 'the identical change is never offered again');
+  assert.ok(!card.includes(`/app/sync/rejected/${step.id}/redo`), 'no redo button while the case is not at a stage to check');
+  const early = await (await router.route(post(`/app/sync/rejected/${step.id}/redo`, []))).text();
+  assert.match(early, /要等处置单位再次反馈办结后才能核查/);
+  assert.equal((await storage.outbox('rejected')).length, 1);
+  // The unit reports it handled again: after that pull the step can be redone from 已反馈.
+  await storage.applyPullPage({ cursor: 'c4', records: [finding('resolved')] });
+  const ready = await (await router.route(get('/app/sync'))).text();
+  assert.ok(ready.includes(`action="/app/sync/rejected/${step.id}/redo"`));
+  assert.match(ready, /这件事现在：<strong>已反馈<\/strong>/);
+  const redone = await router.route(post(`/app/sync/rejected/${step.id}/redo`, []));
+  assert.match(await redone.text(), /已按现在的状态重做这一步/);
+  assert.equal((await storage.outbox('rejected')).length, 0);
+  const [queued] = await storage.outbox('pending');
+  assert.equal(queued.record_id, 's9');
+  assert.equal(queued.fields.from_status, 'resolved');
+  assert.equal(queued.fields.to_status, 'verified');
 });

@@ -343,7 +343,7 @@ test('home, patrol, sync and login views escape what they show', () => {
     fields: { name: XSS, id_number: '110105199003071238' },
     result: { code: 'validation_failed', message: '内容校验未通过', fields: { id_number: { code: 'id_number_checksum', message: '身份证号校验位错误，请核对' } } },
   }];
-  const sync = syncView({ pending: [{ entity: 'visit' }], rejected, user, describe: new Map([['resident:r1', XSS]]), canDiscard: true });
+  const sync = syncView({ pending: [{ entity: 'visit' }], rejected, user, cards: new Map([['c1', { text: XSS, href: '/app/residents/r1/edit', reason: XSS }]]), canDiscard: true });
   assertNoRawXss(sync, 'sync');
   assert.match(sync, /身份证号校验位错误，请核对/);
   assert.match(sync, /name="f.id_number" value="110105199003071238"/);

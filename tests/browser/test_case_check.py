@@ -57,7 +57,7 @@ def test_the_reporter_checks_a_handled_case_offline(live_server, phone, pwa, scr
     assert FEEDBACK in page.locator("#screen").inner_text()  # the unit's markup is shown as text
     screenshot(page, "check-case")
     # Failing the check needs a reason; the form says so and keeps nothing.
-    page.locator("#screen").get_by_role("button", name="未解决，退回重新处置").click()
+    page.locator("#screen").get_by_role("button", name="未解决，要求重新处置").click()
     page.locator("#screen .field-error", has_text="必填").wait_for()
     page.fill("#screen textarea[name=opinion]", "现场已整改，充电线已拆除")
     page.locator("#screen").get_by_role("button", name="已解决，核查通过").click()

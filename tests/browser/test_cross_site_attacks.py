@@ -170,7 +170,8 @@ def field_app_attacks(world) -> dict[str, tuple[str, dict]]:
         "patrolCheck": (f"/app/patrol/{some_id}/check", {"result": "verified", "opinion": "forged"}),
         "syncRun": ("/app/sync/run", {"next": "/app/"}),
         "resend": (f"/app/sync/rejected/{some_id}", {"f.name": "forged"}),
-        "discard": (f"/app/sync/rejected/{some_id}/discard", {}),
+        "redo": (f"/app/sync/rejected/{some_id}/redo", {}),
+        "discard": (f"/app/sync/rejected/{some_id}/discard", {"confirm": "1"}),
         # Five wrong PINs wipe the phone: another site must not be able to count them down.
         "unlock": ("/app/unlock", {"kind": "pin", "secret": "000000"}),
         "pin": ("/app/pin", {"pin": "111111", "confirm": "111111", "minutes": "1"}),

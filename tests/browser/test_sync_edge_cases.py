@@ -250,15 +250,15 @@ def test_a_rejected_change_is_shown_and_can_be_fixed_and_resent(live_server, pho
     assert set(rejected["result"]) == {"iv", "data"}
 
     # The header and the home screen point at it; the sync screen says what and why, in Chinese.
-    page.locator("#outbox-badge", has_text="退回 1").wait_for()
+    page.locator("#outbox-badge", has_text="未被接受 1").wait_for()
     page.goto(server.url("/app/sync"))
     item = page.locator(f"#rejected-{change['id']}")
     item.wait_for()
-    page.locator("#outbox-badge", has_text="退回 1").wait_for()
-    assert "被退回的修改（1）" in page.locator("#screen").inner_text()
+    page.locator("#outbox-badge", has_text="未被接受 1").wait_for()
+    assert "未被接受的修改（1）" in page.locator("#screen").inner_text()
     text = item.inner_text()
-    assert "被退回" in text and "居民" in text and "张秀英" in text
-    assert "内容校验未通过" in text
+    assert "未被接受" in text and "的居民 张秀英" in text and "退回" not in text
+    assert "有内容不符合要求" in text
     assert "出生日期" in text and "出生日期与身份证号不一致" in text
     fix = item.locator("input[name='f.birth_date']")
     assert fix.input_value() == "1950-03-02"
@@ -273,7 +273,7 @@ def test_a_rejected_change_is_shown_and_can_be_fixed_and_resent(live_server, pho
     sync_now(page)
     page.goto(server.url("/app/sync"))
     page.locator("#screen h2", has_text="待同步（0）").wait_for()
-    assert page.locator("#screen").get_by_text("被退回的修改").count() == 0
+    assert page.locator("#screen").get_by_text("未被接受的修改").count() == 0
     assert outbox(page) == []
     assert page.locator("#outbox-badge").is_hidden()
     screenshot(page, "edge-rejected-fixed")

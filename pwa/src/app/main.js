@@ -133,7 +133,7 @@ function showStatus({ outbox, rejected, user, lockMinutes }) {
   if (badge && typeof outbox === 'number') {
     badge.hidden = outbox === 0 && !rejected;
     badge.dataset.state = rejected ? 'rejected' : 'pending';
-    badge.textContent = rejected ? t('退回 {n}', { n: rejected }) : t('待同步 {n}', { n: outbox });
+    badge.textContent = rejected ? t('未被接受 {n}', { n: rejected }) : t('待同步 {n}', { n: outbox });
   }
   const role = typeof user === 'string' ? safeParse(user)?.role : user?.role;
   if (role) document.body.dataset.role = role;

@@ -8,7 +8,7 @@ export default {
   '无网络，数据保存在本机 Offline: saved on this phone': 'Offline: saved on this phone',
   '连不上服务器，记录保存在本机，恢复后自动同步 Server unreachable: saved on this phone':
     'Server unreachable: saved on this phone, syncs when it is back',
-  '退回 {n}': 'Returned {n}',
+  '未被接受 {n}': 'Not accepted {n}',
   '待同步 {n}': 'To sync {n}',
   '同步中 {n}': 'Syncing {n}',
   '同步中…': 'Syncing…',

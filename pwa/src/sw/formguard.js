@@ -66,12 +66,13 @@ const FORM_TAG = /<form\b[^>]*>/gi;
 const POSTS = /\bmethod\s*=\s*["']?post\b/i;
 
 /**
- * `markup` with the token as a hidden input at the start of every POST form. Data in the views is
- * escaped (views/escape.js), so every literal "<form" here was written by the code.
+ * `markup` with the token as a hidden input at the start of every POST form, followed by `more()`
+ * (markup made anew for each form: onceforms.js's form id). Data in the views is escaped
+ * (views/escape.js), so every literal "<form" here was written by the code.
  */
-export function stampForms(markup, token) {
+export function stampForms(markup, token, more = () => '') {
   const hidden = `<input type="hidden" name="${TOKEN_FIELD}" value="${token}">`;
-  return String(markup).replace(FORM_TAG, (tag) => (POSTS.test(tag) ? tag + hidden : tag));
+  return String(markup).replace(FORM_TAG, (tag) => (POSTS.test(tag) ? tag + hidden + more() : tag));
 }
 
 function sameText(a, b) {

@@ -1,10 +1,11 @@
 // How a screen answers: htmx requests (header HX-Request) get the fragment for <main id="screen">;
 // plain navigations get the precached shell (index.html) with the fragment inside; a form post
-// answers with the screen it leads to (pushed as the new URL), or 422 with the form and its errors.
+// answers with the screen it leads to (in place of the form's URL), or 422 with the form and its errors.
 // Every POST form in an answer gets this session's form token here (formguard.js), so no view can
 // leave it out.
 
 import { formToken, stampForms } from './formguard.js';
+import { onceInput } from './onceforms.js';
 import { APP_NAME } from './views/screen.js';
 
 const HTML_TYPE = 'text/html; charset=utf-8';
@@ -23,13 +24,16 @@ export function isFragmentRequest(request) {
 /**
  * A rendered screen as a Response: the fragment for htmx, the whole shell page (ctx.shell) for
  * navigations; null while the shell is not precached yet (the network answers then).
- * Options: status, push (HX-Push-Url for htmx answers to POSTs), redirect (non-htmx POST → 303).
+ * Options: status, push (the URL htmx shows: HX-Replace-Url for answers to POSTs, HX-Push-Url for
+ * GETs), redirect (non-htmx POST → 303).
  */
 export async function respond(ctx, request, screenHtml, { status = 200, push = null, redirect = null } = {}) {
-  const fragment = stampForms(screenHtml, await formToken(ctx.storage));
+  const fragment = stampForms(screenHtml, await formToken(ctx.storage), onceInput);
   if (isFragmentRequest(request)) {
     const headers = { 'Content-Type': HTML_TYPE, 'Cache-Control': 'no-store' };
-    if (push) headers['HX-Push-Url'] = push;
+    // The answer to a form replaces the form's history entry (post/redirect/get): Back then goes
+    // to the screen before the form, not to the filled form again.
+    if (push) headers[request.method === 'GET' ? 'HX-Push-Url' : 'HX-Replace-Url'] = push;
     return new Response(fragment, { status, headers });
   }
   if (redirect && request.method !== 'GET') {

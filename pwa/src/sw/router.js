@@ -24,6 +24,7 @@ import * as sync from './features/sync.js';
 import * as unit from './features/unit.js';
 import * as visit from './features/visit.js';
 import { MESSAGES, refusal } from './formguard.js';
+import { ONCE_ROUTES, onceId, saveOnce } from './onceforms.js';
 import { isFragmentRequest, respond } from './reply.js';
 import { forbiddenView, refusedView } from './views/screen.js';
 
@@ -104,9 +105,22 @@ export function createRouter(deps) {
     if (r.access === 'field' && user?.role === 'patrol_volunteer') {
       return respond(ctx, request, forbiddenView({ role: user.role }));
     }
-    if (request.method === 'POST') return r.handler(ctx, call);
+    if (request.method === 'POST') {
+      if (!ONCE_ROUTES[r.name]) return r.handler(ctx, call);
+      return saveOnce(ctx.storage, await onceId(request), () => r.handler(ctx, call), (path) => alreadySaved(call, path, ONCE_ROUTES[r.name]()));
+    }
     const answer = await r.handler(ctx, call);
     return answer instanceof Response ? answer : respond(ctx, request, answer);
+  }
+
+  /** The answer to a form saved before: the screen the first save led to, with `note`. */
+  async function alreadySaved(call, path, note) {
+    const url = new URL(path, call.url);
+    const target = matchRoute('GET', url.pathname);
+    if (!target) return new Response(null, { status: 303, headers: { Location: path } });
+    const fragment = await target.route.handler(ctx, { ...call, url, params: target.params }, { message: note, messageKind: 'warn' });
+    if (fragment instanceof Response) return fragment;
+    return respond(ctx, call.request, fragment, { push: path, redirect: path });
   }
 
   return { route, touch, idleCheck };

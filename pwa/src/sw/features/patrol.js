@@ -164,7 +164,7 @@ async function patrolCheck(ctx, call) {
   await ctx.engine.createChange('case_step', uuid7(ctx.now()), fields);
   await afterWrite(ctx);
   return show(ctx, call, patrolScreen, '/app/patrol', {
-    message: result === 'verified' ? t('已核查通过，已存本机，联网后自动同步') : t('已退回重新处置，已存本机，联网后自动同步'),
+    message: result === 'verified' ? t('已核查通过，已存本机，联网后自动同步') : t('已要求重新处置，已存本机，联网后自动同步'),
   });
 }
 

@@ -21,7 +21,8 @@ export async function loginScreen(ctx, { user, url }) {
   if (!revoked && (await ctx.storage.getMeta('session_ended'))) {
     const { pending, rejected } = await outboxCounts(ctx);
     message = t('登录已过期，请重新登录。本机 {n} 条未同步的修改已保留，登录后自动上传。', { n: pending + rejected });
-  } else if (!message && url.pathname !== '/app/login') {
+  } else if (!message && user && url.pathname !== '/app/login') {
+    // Only for someone this phone knows: on the first open the sign-in form is all there is to say.
     message = t('请先登录');
   }
   return loginView({ username: user?.username || '', message, messageKind: 'warn' });

@@ -1,11 +1,13 @@
-// The sync screen and its buttons: what waits in the outbox, the changes the server rejected
-// (fixed and sent again, or given up), and the sync button for a page without its script.
+// The sync screen and its buttons: what waits in the outbox, the changes the server did not accept
+// (fixed and sent again, a stale case step redone from the case's stage now, or given up), and the
+// sync button for a page without its script.
 
 import { normaliseIdNumber } from '../../core/idnumber.js';
-import { chinaDate } from '../../core/time.js';
+import { isoSeconds } from '../../core/time.js';
 import { t, zh } from '../../i18n/index.js';
 import { safeNext, str } from '../forms.js';
 import { afterWrite, respond, show } from '../reply.js';
+import { nameRecord, reasonText, redoPlan } from '../rejections.js';
 import { loginView } from '../views/login.js';
 import { syncView } from '../views/sync_page.js';
 import { homeScreen } from './home.js';
@@ -20,29 +22,18 @@ export async function syncScreen(ctx, { user }, extra = {}) {
     ctx.storage.outbox('pending'), ctx.storage.outbox('rejected'), ctx.storage.getMeta('last_sync'),
     ctx.storage.estimate().catch(() => null),
   ]);
-  const describe = new Map();
+  // Per rejected change: the record in words, and for a stale case step whether it can be redone.
+  const cards = new Map();
   for (const change of rejected) {
-    const record = await ctx.storage.view(change.entity, change.record_id);
-    describe.set(`${change.entity}:${change.record_id}`, describeRecord(change.entity, record?.fields || change.fields || {}));
+    const record = await nameRecord(ctx.storage, change);
+    const redo = change.entity === 'case_step' && change.result?.code === 'stale_transition'
+      ? redoPlan(change, record.finding, user) : null;
+    cards.set(change.id, { ...record, reason: reasonText(change.result), redo });
   }
   return syncView({
-    pending, rejected, estimate, lastSync, user, describe, syncing: Boolean(ctx.engine.isSyncing?.()),
+    pending, rejected, estimate, lastSync, user, cards, syncing: Boolean(ctx.engine.isSyncing?.()),
     canDiscard: typeof ctx.storage.discardRejected === 'function', ...extra,
   });
-}
-
-/** A few words that tell the worker which record a rejected change is about. */
-function describeRecord(entity, f) {
-  switch (entity) {
-    case 'resident': return f.name || '';
-    case 'unit': return f.name || '';
-    case 'household': return f.room ? t('{unit}单元{room}', { unit: f.unit ?? '', room: f.room }) : '';
-    case 'building': return f.number ? t('{number}号楼', { number: f.number }) : '';
-    case 'visit': return f.visited_at ? t('走访 {date}', { date: chinaDate(f.visited_at) }) : '';
-    case 'finding': return String(f.description || '').slice(0, 30);
-    case 'resident_tag': return f.tag || '';
-    default: return '';
-  }
 }
 
 // The screens the sync button sits on (`next`), shown again once the sync is done.
@@ -76,7 +67,7 @@ async function syncRun(ctx, call) {
   };
   let [message, kind] = messages[outcome?.state === 'error' ? (outcome.error || 'failed') : (outcome?.state || 'done')] || messages.done;
   if (outcome?.state === 'done' && outcome.rejected) {
-    message += t('，有 {n} 条修改被退回，请处理', { n: outcome.rejected });
+    message += t('，有 {n} 条修改未被接受，请处理', { n: outcome.rejected });
     kind = 'warn';
   }
   return show(ctx, call, SCREEN_OF[next] || homeScreen, next, { message, messageKind: kind });
@@ -134,16 +125,39 @@ async function resend(ctx, call) {
   } catch {
     return show(ctx, call, syncScreen, '/app/sync', { message: t('内容格式不正确，请检查后再提交'), messageKind: 'error' }, { status: 422 });
   }
+  if (JSON.stringify(fields) === JSON.stringify(change.fields || {})) {
+    // The same change would be refused the same way: only a fix is worth sending.
+    return show(ctx, call, syncScreen, '/app/sync', { message: t('内容没有修改：原样再提交还会被拒绝，请先修改标出的内容。'), messageKind: 'error' }, { status: 422 });
+  }
   await ctx.engine.replaceRejected(changeId, change.op === 'delete' ? {} : fields);
   await afterWrite(ctx);
-  return show(ctx, call, syncScreen, '/app/sync', { message: t('已重新提交（已存本机，待同步）') });
+  return show(ctx, call, syncScreen, '/app/sync', { message: t('已修改并重新提交（已存本机，待同步）') });
 }
 
-/** POST /app/sync/rejected/<change id>/discard: the worker gives the change up. */
+/** POST /app/sync/rejected/<change id>/redo: a stale case step, taken again from the case's stage now. */
+async function redo(ctx, call) {
+  const [changeId] = call.params;
+  const change = await ctx.storage.change(changeId);
+  if (!change || change.status !== 'rejected' || change.entity !== 'case_step') {
+    return show(ctx, call, syncScreen, '/app/sync', { message: t('这条修改已经处理过了'), messageKind: 'warn' });
+  }
+  const finding = await ctx.storage.view('finding', change.fields?.finding_id);
+  const plan = redoPlan(change, finding, call.user);
+  if (!plan.ok) return show(ctx, call, syncScreen, '/app/sync', { message: plan.why, messageKind: 'warn' });
+  await ctx.engine.replaceRejected(changeId, { ...change.fields, from_status: plan.from, at: isoSeconds(ctx.now()) });
+  await afterWrite(ctx);
+  return show(ctx, call, syncScreen, '/app/sync', { message: t('已按现在的状态重做这一步（已存本机，待同步）') });
+}
+
+/** POST /app/sync/rejected/<change id>/discard: the worker gives the change up, once they confirmed. */
 async function discard(ctx, call) {
   const [changeId] = call.params;
   const change = await ctx.storage.change(changeId);
-  if (change && change.status === 'rejected') await ctx.storage.discardRejected(changeId);
+  if (!change || change.status !== 'rejected') {
+    return show(ctx, call, syncScreen, '/app/sync', { message: t('这条修改已经处理过了'), messageKind: 'warn' });
+  }
+  if (str(await call.request.formData(), 'confirm') !== '1') return show(ctx, call, syncScreen, '/app/sync', { confirmDiscard: changeId });
+  await ctx.storage.discardRejected(changeId);
   return show(ctx, call, syncScreen, '/app/sync', { message: t('已放弃这条修改'), messageKind: 'warn' });
 }
 
@@ -151,5 +165,6 @@ export const routes = [
   ['GET', '/app/sync', 'sync', 'patrol', syncScreen],
   ['POST', '/app/sync/run', 'syncRun', 'patrol', syncRun],
   ['POST', '/app/sync/rejected/:id', 'resend', 'patrol', resend],
+  ['POST', '/app/sync/rejected/:id/redo', 'redo', 'patrol', redo],
   ['POST', '/app/sync/rejected/:id/discard', 'discard', 'patrol', discard],
 ];

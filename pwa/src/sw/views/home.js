@@ -12,7 +12,7 @@ import { flash, screen } from './screen.js';
 export function syncStatus({ pending = 0, rejected = 0, lastSync = null, syncing = false, firstSync = false } = {}) {
   return html`<div class="sync-status">
 ${syncing ? html`<p><span class="badge badge-busy">${firstSync ? t('正在下载本网格数据…') : t('正在同步…')}</span></p>` : ''}
-<p>${t('待同步')} <strong class="count">${pending}</strong> ${t('条')}${rejected ? html`${t('，')}<a href="/app/sync" class="text-danger">${t('被退回 {n} 条，请处理', { n: rejected })}</a>` : ''}</p>
+<p>${t('待同步')} <strong class="count">${pending}</strong> ${t('条')}${rejected ? html`${t('，')}<a href="/app/sync" class="text-danger">${t('{n} 条修改未被接受，去处理', { n: rejected })}</a>` : ''}</p>
 <p class="muted">${t('上次同步：')}${lastSync ? chinaDateTime(lastSync) : t('尚未同步')}</p>
 </div>`;
 }

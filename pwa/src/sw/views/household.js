@@ -2,7 +2,6 @@
 // visit: tap 1 "在家，一切正常" opens the visit sheet preset to 入户 + 正常, tap 2 saves it.
 
 import { maskIdNumber } from '../../core/idnumber.js';
-import { maskPhone } from '../../core/phone.js';
 import { chinaDateTime } from '../../core/time.js';
 import { dictText, t } from '../../i18n/index.js';
 import { ageText } from './dates.js';
@@ -11,6 +10,7 @@ import { fieldError, photoInput } from './inputs.js';
 import { address, codes, label, tagMark, tagName } from './labels.js';
 import { leaseReminder } from '../../core/registry_rules.js';
 import { leaseNotice } from './registry.js';
+import { phoneLink } from './phone_link.js';
 import { flash, screen } from './screen.js';
 import { reviewNote } from './visit_fix.js';
 
@@ -31,11 +31,11 @@ function detailSummary(tag, tagType) {
     if (value === undefined || value === null || value === '') continue;
     let text = value;
     if (spec.type === 'bool') text = value ? t('是') : t('否');
-    else if (spec.type === 'phone') text = maskPhone(String(value));
+    else if (spec.type === 'phone') text = phoneLink(value);
     else if (spec.type === 'choice') text = label(spec.name, value);
-    parts.push(`${dictText(spec, 'label') || spec.name}${t('：')}${text}`);
+    parts.push(html`${parts.length ? t('；') : ''}${dictText(spec, 'label') || spec.name}${t('：')}${text}`);
   }
-  return parts.join(t('；'));
+  return parts.length ? html`${parts}` : '';
 }
 
 function residentCard({ record, tags }, data) {
@@ -46,7 +46,7 @@ function residentCard({ record, tags }, data) {
 <div class="resident-head"><strong class="resident-name">${r.name}</strong>
 <span class="muted">${label('sex', r.sex)}${age ? ` · ${age}` : ''}${r.relation ? ` · ${label('relation', r.relation)}` : ''}${r.population_type && r.population_type !== 'registered' ? ` · ${label('population_type', r.population_type)}` : ''}</span>
 ${record.pending || data.pendingIds?.has(record.id) ? html`<span class="badge badge-warn">${t('待同步')}</span>` : ''}</div>
-<div class="muted">${r.id_number ? html`${label('id_type', r.id_type || 'resident_id')} ${maskIdNumber(r.id_number)}` : ''}${r.phone ? html` · ☎ ${maskPhone(r.phone)}` : ''}</div>
+<div class="muted">${r.id_number ? html`${label('id_type', r.id_type || 'resident_id')} ${maskIdNumber(r.id_number)}` : ''}${r.id_number && r.phone ? ' · ' : ''}${r.phone ? phoneLink(r.phone, r.name) : ''}</div>
 ${tags.length ? html`<div class="tags">${tags.map((t) => html`<div class="tag tag-${t.fields.tag}"><span class="tag-mark">${tagMark(t.fields.tag, data.tagTypes?.get(t.fields.tag))}</span>${tagName(t.fields.tag, data.tagTypes)}${detailSummary(t, data.tagTypes?.get(t.fields.tag)) ? html` <span class="muted">${detailSummary(t, data.tagTypes?.get(t.fields.tag))}</span>` : ''}</div>`)}</div>` : ''}
 ${entry ? html`<div>${dueBadge(entry)}${entry.lastVisit ? html` <span class="muted">${t('上次走访 {date}', { date: entry.lastVisit })}</span>` : html` <span class="muted">${t('尚无走访记录')}</span>`}</div>` : ''}
 ${r.notes ? html`<p class="muted">${r.notes}</p>` : ''}
@@ -82,12 +82,29 @@ ${reviewNote(visit, data.user)}
 </li>`;
 }
 
-/** The visit sheet, preset to 入户 + 正常 and every current resident: saving it is one tap. */
+// A household registered here whose people live elsewhere (户在人不在) or nobody at all (空挂户).
+const NOBODY_HOME = new Set(['registered_absent', 'nominal']);
+
+/**
+ * Whether a listed resident lives at the door today, so "在家，一切正常" may say the worker saw them:
+ * not gone (迁出/死亡, even when the date was not given) and not in a household whose people live
+ * elsewhere.
+ */
+export function livesHere(resident, household, today) {
+  const r = resident.fields;
+  if (NOBODY_HOME.has(household.fields.registration_status)) return false;
+  if (r.left_by && (!r.moved_out_on || r.moved_out_on <= today)) return false;
+  return !r.moved_out_on || r.moved_out_on > today;
+}
+
+/** The visit sheet, preset to 入户 + 正常 and every resident living there: saving it is one tap. */
 export function visitSheet(data) {
   const { household, current = [], values = {}, errors = {} } = data;
   const method = values.method || 'in_person';
   const outcome = values.outcome || 'normal';
-  const chosen = values.resident_ids ? new Set(values.resident_ids) : new Set(current.map((c) => c.record.id));
+  const chosen = values.resident_ids
+    ? new Set(values.resident_ids)
+    : new Set(current.filter((c) => livesHere(c.record, household, data.today)).map((c) => c.record.id));
   return html`<section class="card sheet" id="visit-sheet">
 <form method="post" action="/app/households/${household.id}/visits" enctype="multipart/form-data" class="form">
 <h2>${t('记录走访')}</h2>
@@ -134,8 +151,8 @@ ${data.sheet ? visitSheet({ ...data, current }) : html`<section class="card quic
 ${h.status === 'demolished' || h.status === 'merged' ? html`<section class="card notice-danger"><p><strong>${label('household_status', h.status)}</strong>${h.status === 'merged' && data.mergedInto ? html`${t('，并入 ')}<a href="/app/households/${h.merged_into_id}">${data.mergedInto}</a>` : ''}</p></section>` : ''}
 ${leaseReminder(household, data.today) !== null ? html`<section class="card notice">${leaseNotice(leaseReminder(household, data.today), h.lease_end)}</section>` : ''}
 <section class="card">
-<p>${label('housing_use', h.housing_use)} · ${label('registration_status', h.registration_status)}${h.contact_phone ? html` · ☎ ${maskPhone(h.contact_phone)}` : ''}</p>
-${h.housing_use === 'rented' && h.landlord_name ? html`<p class="muted">${t('房东：')}${h.landlord_name}${h.landlord_phone ? html` ${maskPhone(h.landlord_phone)}` : ''}</p>` : ''}
+<p>${label('housing_use', h.housing_use)} · ${label('registration_status', h.registration_status)}${h.contact_phone ? html` · ${phoneLink(h.contact_phone, t('联系人'))}` : ''}</p>
+${h.housing_use === 'rented' && h.landlord_name ? html`<p class="muted">${t('房东：')}${h.landlord_name}${h.landlord_phone ? html` ${phoneLink(h.landlord_phone, h.landlord_name)}` : ''}</p>` : ''}
 ${h.housing_use === 'rented' && h.lease_end ? html`<p class="muted">${t('租约到期日 {date}', { date: h.lease_end })}</p>` : ''}
 ${h.notes ? html`<p class="muted">${h.notes}</p>` : ''}
 </section>

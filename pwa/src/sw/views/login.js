@@ -8,6 +8,7 @@ import { flash, languageSwitch, screen } from './screen.js';
 export function loginView(data = {}) {
   return screen({
     title: t('登录'),
+    bare: true,
     body: html`${flash(data.message, data.messageKind || 'ok')}
 <section class="card">
 <p>${t('网格通 · 社区网格工作')}</p>

@@ -87,7 +87,7 @@ ${findings.map((finding) => {
     const late = f.deadline_at && data.now && Date.parse(f.deadline_at) < data.now && ['dispatched', 'in_progress', 'extension_requested'].includes(status);
     return html`<article class="finding card">
 <div class="finding-head"><span class="badge status-${status}">${label('case_status', status)}</span>
-${rejected ? html`<a class="badge badge-danger" href="/app/sync">${t('被退回，去修改')}</a>` : pending ? html`<span class="badge badge-warn">${t('待同步')}</span>` : ''}
+${rejected ? html`<a class="badge badge-danger" href="/app/sync">${t('未被接受，去处理')}</a>` : pending ? html`<span class="badge badge-warn">${t('待同步')}</span>` : ''}
 ${queuedStep ? html`<span class="badge badge-warn">${t('{status}（待同步）', { status: label('case_status', queuedStep.fields.to_status) })}</span>` : ''}
 ${f.urgency && f.urgency !== 'normal' ? html`<span class="badge badge-danger">${label('urgency', f.urgency)}</span>` : ''}
 ${late ? html`<span class="badge badge-danger">${t('已超期')}</span>` : ''}</div>

@@ -43,7 +43,7 @@ export function patrolCheckView(data) {
 <label class="field"><span class="field-label">${t('核查情况（未解决时必填）')}</span><textarea name="opinion" rows="3" maxlength="2000" placeholder="${t('如：线路已整改，现场无隐患')}">${values.opinion || ''}</textarea>${fieldError(errors, 'opinion')}</label>
 ${photoInput({ name: 'photo', label: t('核查照片') })}${fieldError(errors, 'photos')}
 <button type="submit" name="result" value="verified" class="btn btn-primary btn-big btn-block">${t('已解决，核查通过')}</button>
-<button type="submit" name="result" value="in_progress" class="btn btn-danger btn-block">${t('未解决，退回重新处置')}</button>
+<button type="submit" name="result" value="in_progress" class="btn btn-danger btn-block">${t('未解决，要求重新处置')}</button>
 ${fieldError(errors, 'result')}
 </form>
 </section>`,

@@ -2,7 +2,7 @@
 // screen the user may not see or the phone does not hold, the flash message and the language switch.
 
 import { language, t, zh } from '../../i18n/index.js';
-import { html } from './escape.js';
+import { html, raw } from './escape.js';
 import { label } from './labels.js';
 
 /** The app's name: a brand, not translated. */
@@ -13,10 +13,12 @@ export const APP_NAME = zh('网格通');
  * the shell's <head> for full pages), a header with an optional back link, and the body. The
  * shell (pwa/static/index.html) boosts links and forms into #screen and owns the tab bar.
  * `refresh`: a URL the screen reloads itself from when a sync finishes (event wangge:synced).
+ * `bare`: a screen shown without the tab bar (data-hide-nav, see app.css), for the sign-in form:
+ * before anyone signed in every tab would only lead back to it.
  */
-export function screen({ title, back = null, body, refresh = null }) {
+export function screen({ title, back = null, body, refresh = null, bare = false }) {
   return String(html`<title>${title} · ${APP_NAME}</title>
-<div class="screen">
+<div class="screen"${bare ? raw(' data-hide-nav') : ''}>
 <header class="bar">${back ? html`<a class="bar-back" href="${back}" aria-label="${t('返回')}">‹ ${t('返回')}</a>` : ''}<h1 class="bar-title">${title}</h1></header>
 ${body}
 ${refresh ? html`<div hidden hx-get="${refresh}" hx-trigger="wangge:synced from:body" hx-target="#screen" hx-swap="innerHTML" hx-push-url="false"></div>` : ''}

@@ -1,5 +1,5 @@
-// 同步: the outbox, changes the server sent back (with the reason and a form to fix and resend
-// them), storage used, last sync, the sync button, and log out (warning while changes are unsynced).
+// 同步: the outbox, changes the server did not accept (the record, the reason and what resolves it),
+// storage used, last sync, the sync button, and log out (warning while changes are unsynced).
 
 import { chinaDateTime } from '../../core/time.js';
 import { t } from '../../i18n/index.js';
@@ -28,27 +28,56 @@ function fixInput(changeId, name, value) {
 ${scalar && String(text).length <= 60 ? html`<input type="text" name="f.${name}" value="${text}">` : html`<textarea name="f.${name}" rows="2">${text}</textarea>`}</label>`;
 }
 
+/** Giving a change up loses it for good: asked once more, in the card itself. */
+function discardForms(change, data, what) {
+  if (!data.canDiscard) return '';
+  const action = `/app/sync/rejected/${change.id}/discard`;
+  if (data.confirmDiscard === change.id) {
+    return html`<div class="notice notice-error" role="alert"><p>${t('确定放弃吗？{what} 不会再提交，本机也不再保留这条修改。', { what })}</p>
+<form method="post" action="${action}"><input type="hidden" name="confirm" value="1"><button type="submit" class="btn btn-danger btn-block">${t('确定放弃')}</button></form>
+<a class="btn btn-block" href="/app/sync">${t('不放弃')}</a></div>`;
+  }
+  const name = change.entity === 'case_step' ? t('放弃这一步') : t('放弃这条修改');
+  return html`<form method="post" action="${action}"><button type="submit" class="btn btn-block btn-danger">${name}</button></form>`;
+}
+
+/** What resolves the refusal: redo a stale case step, fix the named fields, or open the record. */
+function remedy(change, card) {
+  const fieldErrors = Object.keys(change.result?.fields || {});
+  if (card.redo) {
+    const now = card.finding ? label('case_status', card.finding.fields.status) : '';
+    return html`${now ? html`<p class="case-now">${t('这件事现在：')}<strong>${now}</strong></p>` : ''}
+${card.redo.ok ? html`<form method="post" action="/app/sync/rejected/${change.id}/redo"><button type="submit" class="btn btn-primary btn-block">${t('按现在的状态重做')}</button></form>`
+    : html`<p class="notice">${card.redo.why}</p>`}`;
+  }
+  if (fieldErrors.length) {
+    return html`<form method="post" action="/app/sync/rejected/${change.id}" class="form">
+${fieldErrors.map((name) => fixInput(change.id, name, valueAt(change.fields, name)))}
+<button type="submit" class="btn btn-primary btn-block">${t('修改后重新提交')}</button>
+</form>`;
+  }
+  return card.href ? html`<a class="btn btn-block" href="${card.href}">${t('打开这条记录')}</a>` : '';
+}
+
 function rejectedItem(change, data) {
   const result = change.result || {};
   const fieldErrors = Object.entries(result.fields || {});
-  const what = data.describe?.get(`${change.entity}:${change.record_id}`) || '';
-  return html`<li class="rejected card" id="rejected-${change.id}">
-<div><span class="badge badge-danger">${t('被退回')}</span> <strong>${label('entity', change.entity)}</strong>${what ? html` · ${what}` : ''}</div>
-<p class="text-danger">${result.message || result.code || t('服务器未接受此修改')}</p>
+  const card = data.cards?.get(change.id) || { text: label('entity', change.entity) };
+  return html`<li class="rejected card" id="rejected-${change.id}" data-code="${result.code || ''}">
+<div><span class="badge badge-danger">${t('未被接受')}</span> <strong class="rejected-what">${card.text}</strong></div>
+<p class="text-danger">${card.reason || result.message || t('服务器没有接受这条修改。')}</p>
 ${fieldErrors.length ? html`<ul class="field-errors">${fieldErrors.map(([name, err]) => html`<li><strong>${fieldLabel(name)}</strong>${t('：')}${err?.message || err?.code || err}</li>`)}</ul>` : ''}
-<form method="post" action="/app/sync/rejected/${change.id}" class="form">
-${fieldErrors.map(([name]) => fixInput(change.id, name, valueAt(change.fields, name)))}
-<button type="submit" class="btn btn-primary btn-block">${fieldErrors.length ? t('修改后重新提交') : t('重新提交')}</button>
-</form>
-${data.canDiscard ? html`<form method="post" action="/app/sync/rejected/${change.id}/discard"><button type="submit" class="btn btn-block btn-danger">${t('放弃此修改')}</button></form>` : ''}
-<p class="muted">${chinaDateTime(Number(String(change.hlc || '').slice(0, 15)) || null)}</p>
+${remedy(change, card)}
+${discardForms(change, data, card.text)}
+<p class="muted">${t('记录于 {time}', { time: chinaDateTime(Number(String(change.hlc || '').slice(0, 15)) || null) })}</p>
 </li>`;
 }
 
 /**
  * data: {pending: [outbox entries], rejected: [outbox entries], estimate: {usage, quota} | null,
- *        lastSync, syncing, user, describe: Map('entity:id' → text), canDiscard, message, messageKind,
- *        confirmLogout}
+ *        lastSync, syncing, user, cards: Map(change id → {text, href, reason, finding, redo}) from
+ *        rejections.js, canDiscard, confirmDiscard (the change whose discard asks to confirm), message,
+ *        messageKind, confirmLogout}
  */
 export function syncView(data) {
   const { pending = [], rejected = [], estimate = null, user = {} } = data;
@@ -74,8 +103,8 @@ ${syncButton('/app/sync')}
 ${pending.length ? html`<ul class="list">${[...byEntity].map(([entity, n]) => html`<li class="list-item split"><span>${label('entity', entity)}</span><span>${t('{n} 条', { n })}</span></li>`)}</ul>` : html`<p class="muted">${t('所有修改都已同步。')}</p>`}
 </section>
 ${rejected.length ? html`<section class="card">
-<h2 class="text-danger">${t('被退回的修改（{n}）', { n: rejected.length })}</h2>
-<p class="muted">${t('服务器没有接受这些修改。请按提示修改后重新提交；它们不会自动丢弃。')}</p>
+<h2 class="text-danger">${t('未被接受的修改（{n}）', { n: rejected.length })}</h2>
+<p class="muted">${t('服务器没有接受这些修改。每条都写明了原因和处理办法；不处理的不会自动丢弃。')}</p>
 <ol class="list">${rejected.map((c) => rejectedItem(c, data))}</ol>
 </section>` : ''}
 <section class="card">
