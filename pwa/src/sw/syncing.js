@@ -15,6 +15,7 @@ import {
   RETRY_DEFAULTS, allows, failed, initialState, nextWake, scaled, succeeded,
 } from '../sync/backoff.js';
 import { DeviceRevoked, Offline, UpdateRequired, deviceEngine } from '../sync/engine.js';
+import { collectNotices } from '../sync/notices.js';
 import { Locked, storage } from '../storage/db.js';
 
 export const SYNC_TAG = 'wangge-sync';
@@ -99,6 +100,8 @@ async function runOnce(reason) {
     await deviceEngine.sync((progress) => broadcast({ type: 'SYNC_PROGRESS', ...progress }));
     outcome = { type: 'SYNC_STATE', state: 'done' };
     await saveRetry(succeeded());
+    // Not part of the sync's outcome: a server without the question must not make syncs fail.
+    await collectNotices(deviceEngine, storage).catch((error) => console.warn('notices failed', error));
   } catch (error) {
     outcome = { type: 'SYNC_STATE', state: 'error', error: errorName(error), message: String(error?.message ?? error) };
     if (unreachable(error)) {

@@ -9,6 +9,7 @@ import { afterWrite, respond, show } from '../reply.js';
 import { loginView } from '../views/login.js';
 import { syncView } from '../views/sync_page.js';
 import { homeScreen } from './home.js';
+import { loadNotices } from './notices.js';
 import { patrolScreen } from './patrol.js';
 import { dueScreen } from './visit.js';
 
@@ -27,12 +28,13 @@ export async function syncScreen(ctx, { user }, extra = {}) {
   }
   return syncView({
     pending, rejected, estimate, lastSync, user, describe, syncing: Boolean(ctx.engine.isSyncing?.()),
+    notices: await loadNotices(ctx),
     canDiscard: typeof ctx.storage.discardRejected === 'function', ...extra,
   });
 }
 
 /** A few words that tell the worker which record a rejected change is about. */
-function describeRecord(entity, f) {
+export function describeRecord(entity, f) {
   switch (entity) {
     case 'resident': return f.name || '';
     case 'unit': return f.name || '';
