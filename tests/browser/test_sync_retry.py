@@ -1,6 +1,7 @@
 """The phone stays online while the server goes away and comes back: it must keep trying on its
 retry schedule (a few attempts a minute, not a storm) and send its outbox once the server answers,
-with no reload and no tap, whether Background Sync is allowed or denied.
+with no reload and no tap, whether Background Sync is allowed or denied. And after a sync, the
+worker whose edit lost to someone else's is told so, by whom, until they dismiss it.
 
 The phone talks to the server through a small TCP proxy that can switch to dropping every
 connection after reading its request line, so the test can count the attempts a dead server gets.
@@ -9,6 +10,7 @@ WINDOW seconds here are WINDOW / SCALE seconds of the production schedule."""
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -16,10 +18,13 @@ from types import SimpleNamespace
 
 import pytest
 
+from server.auth.models import User
 from server.extensions import db
 from server.registry.models import Resident
 from tests.browser.conftest import free_port, wait_until
-from tests.browser.test_sync_edge_cases import edit_resident, log_in, outbox, server_query
+from tests.browser.test_sync_edge_cases import (
+    edit_resident, go_offline, go_online, log_in, outbox, server_query, sync_now,
+)
 
 SCALE = 0.2
 WINDOW = 24.0  # s: two minutes of the production schedule
@@ -149,3 +154,55 @@ def test_the_outbox_goes_out_when_the_server_answers_again_without_a_storm(
     notes = server_query(server, lambda: db.session.get(Resident, resident.id).notes)
     assert notes == "服务器停机时保存"
     screenshot(page, f"retry-server-back-{background_sync}")
+
+
+# --- the worker whose edit lost is told -------------------------------------------------------
+
+def test_the_worker_whose_edit_was_replaced_is_told_by_whom_until_they_dismiss_it(
+        live_server, live_server_factory, phone, pwa, screenshot):
+    server = live_server
+    b_server = live_server_factory(share=server)  # the second phone's own way in, to lose alone
+    resident = server.world.residents[0]
+    a_context, b_context = phone(), phone()
+    a, b = a_context.new_page(), b_context.new_page()
+    log_in(a, server, "worker", pwa)
+    log_in(b, b_server, "worker2", pwa)
+    sync_now(a)
+    sync_now(b)
+
+    # b is out of reach while a saves and sends; then b, not having seen a's note, writes its own.
+    go_offline(b_context, b, b_server)
+    edit_resident(a, server, resident.id, notes="每周三送药")
+    sync_now(a)
+    edit_resident(b, b_server, resident.id, notes="已搬去女儿家")
+    go_online(b_context, b, b_server)
+    sync_now(b)
+    sync_now(a)
+
+    winner = server_query(server, lambda: db.session.scalar(db.select(User.name).where(User.username == "worker2")))
+    name = server_query(server, lambda: db.session.get(Resident, resident.id).name)
+    said = re.compile(rf"你对 居民 {re.escape(name)} 的「备注」修改被 {re.escape(winner)}（\d{{4}}-\d\d-\d\d \d\d:\d\d）的修改替换")
+    a.goto(server.url("/app/"))
+    banner = a.locator("#screen .overwritten-banner")
+    banner.wait_for()
+    assert said.search(banner.inner_text())
+    screenshot(a, "overwritten-home-banner")
+    a.locator("#shell-nav a[data-nav=sync]").click()
+    notice = a.locator("#screen #overwritten li").first
+    assert said.search(notice.inner_text())
+    screenshot(a, "overwritten-sync-screen")
+    # The link opens the record, which shows the value that won.
+    notice.get_by_role("link").click()
+    a.locator("#screen").get_by_text("已搬去女儿家").first.wait_for()
+    # The winner lost nothing and is told nothing.
+    b.goto(b_server.url("/app/"))
+    b.locator("#screen h1.bar-title", has_text="首页").wait_for()
+    assert b.locator("#screen .overwritten-banner").count() == 0
+
+    a.goto(server.url("/app/"))
+    a.locator("#screen .overwritten-banner").get_by_role("button", name="知道了").click()
+    a.locator("#screen h1.bar-title", has_text="首页").wait_for()
+    wait_until(a, "() => !document.querySelector('#screen .overwritten-banner')")
+    a.goto(server.url("/app/sync"))
+    a.locator("#screen h2", has_text="待同步").wait_for()
+    assert a.locator("#screen #overwritten").count() == 0

@@ -20,8 +20,9 @@ function dismissForm(n, next) {
 <button type="submit" class="btn">${t('知道了')}</button></form>`;
 }
 
-function textLink(n) {
-  return n.href ? html`<a href="${n.href}">${noticeText(n)}</a>` : html`<span>${noticeText(n)}</span>`;
+// The sentence (a link to the record when the phone holds it) beside its 知道了 button.
+function row(n, next) {
+  return html`<p class="notice-text">${n.href ? html`<a href="${n.href}">${noticeText(n)}</a>` : noticeText(n)}</p>${dismissForm(n, next)}`;
 }
 
 /** The sync screen's card: every notice until dismissed. */
@@ -30,16 +31,16 @@ export function overwrittenList(notices = []) {
   return html`<section class="card" id="overwritten">
 <h2>${t('被替换的修改（{n}）', { n: notices.length })}</h2>
 <p class="muted">${t('这些修改已被他人较新的修改替换，请打开记录核对，需要时重新修改。')}</p>
-<ul class="list">${notices.map((n) => html`<li class="list-item overwritten-notice">${textLink(n)}${dismissForm(n, '/app/sync')}</li>`)}</ul>
+<ul class="list">${notices.map((n) => html`<li class="overwritten-notice">${row(n, '/app/sync')}</li>`)}</ul>
 </section>`;
 }
 
-/** Home's one-line banner: the newest notice, and how many more wait on the sync screen. */
+/** Home's banner: the newest notice in one sentence, and how many more wait on the sync screen. */
 export function overwrittenBanner(notices = []) {
   if (!notices.length) return '';
   const [newest] = notices;
   return html`<section class="card notice overwritten-banner" role="status">
-<p class="one-line">${textLink(newest)}</p>
-<div class="split">${notices.length > 1 ? html`<a href="/app/sync#overwritten">${t('还有 {n} 条', { n: notices.length - 1 })}</a>` : html`<span></span>`}${dismissForm(newest, '/app/')}</div>
+<div class="overwritten-notice">${row(newest, '/app/')}</div>
+${notices.length > 1 ? html`<a class="notice-more" href="/app/sync#overwritten">${t('还有 {n} 条', { n: notices.length - 1 })}</a>` : ''}
 </section>`;
 }
