@@ -15,7 +15,7 @@ from tests.pulls import pull_until
 
 
 def lost(device, after: int = 0) -> dict:
-    return device._call("GET", f"/api/sync/overwritten?after={after}")
+    return device.overwritten(after)
 
 
 def name_of(username: str) -> str:
