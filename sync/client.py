@@ -211,6 +211,10 @@ class SyncClient:
         self.db.execute("DELETE FROM outbox WHERE change_id=?", (change_id,))
         return self._enqueue(row[0], row[1], row[2], fields)
 
+    def overwritten(self, after: int = 0) -> dict[str, Any]:
+        """This device's writes that lost a conflict, after conflict id `after` (protocol 6.2.1)."""
+        return self._call("GET", f"/api/sync/overwritten?after={int(after)}")
+
     def pull(self) -> dict[str, Any]:
         pages = received = repairs = 0
         verified = None

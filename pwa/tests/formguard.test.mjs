@@ -37,6 +37,7 @@ function attacks(rejectedId) {
     resend: [`/app/sync/rejected/${rejectedId}`, [['f.id_number', '110105195001010018']]],
     redo: [`/app/sync/rejected/${rejectedId}/redo`, []],
     discard: [`/app/sync/rejected/${rejectedId}/discard`, [['confirm', '1']]],
+    dismissNotice: ['/app/sync/notices/1/dismiss', [['next', '/app/']]],
     unlock: ['/app/unlock', [['secret', '000000']]],
     pin: ['/app/pin', [['pin', '111111'], ['confirm', '111111'], ['minutes', '1']]],
   };
@@ -72,11 +73,11 @@ async function rejectedWorld() {
 
 /** What a refused request must leave as it was. */
 async function snapshot({ storage, syncs }) {
-  const [pending, rejected, lang, user, token] = await Promise.all([
+  const [pending, rejected, lang, user, token, notices] = await Promise.all([
     storage.outbox('pending'), storage.outbox('rejected'),
-    ...['lang', 'user', 'token'].map((key) => storage.getMeta(key)),
+    ...['lang', 'user', 'token', 'notices'].map((key) => storage.getMeta(key)),
   ]);
-  return JSON.stringify({ pending, rejected, lang, user, token, syncs: syncs.length });
+  return JSON.stringify({ pending, rejected, lang, user, token, notices, syncs: syncs.length });
 }
 
 test('the route table: every POST route is attacked below', () => {
@@ -101,7 +102,7 @@ test('every POST route refuses every cross-site variant: 403 with the code, noth
       attempts += 1;
     }
   }
-  assert.equal(attempts, 22 * Object.keys(VARIANTS).length);
+  assert.equal(attempts, 23 * Object.keys(VARIANTS).length);
 });
 
 test('the app\'s own posts go through: htmx (no Origin) and a same-origin navigation, with the token', async () => {

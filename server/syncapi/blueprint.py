@@ -1,4 +1,4 @@
-"""URL table of the sync API: push and pull."""
+"""URL table of the sync API: push, pull, and the device's writes that lost."""
 
 from flask import current_app, g, request
 
@@ -7,9 +7,11 @@ from sync.errors import ProtocolError
 
 from ..auth.guard import authenticate
 from ..apidoc import refusals
+from ..extensions import db
 from ..wire import Blueprint
 from .operations import run_pull, run_push
-from .schemas import PullOut, PullQuery, PushIn, PushOut
+from .overwritten import overwritten
+from .schemas import OverwrittenOut, OverwrittenQuery, PullOut, PullQuery, PushIn, PushOut
 
 blp = Blueprint("sync", __name__, url_prefix="/api/sync", description="Changeset push and pull")
 blp.before_request(authenticate)
@@ -37,6 +39,17 @@ def pull(query):
     page = run_pull(g.user, g.device, query.get("cursor"), min(limit, current_app.config["PULL_PAGE_MAX"]),
                     request.remote_addr)
     return {**page, "server_time": hlc.now_millis(), "hlc": str(server_clock().tick())}
+
+
+@blp.route("/overwritten", methods=["GET"])
+@blp.arguments(OverwrittenQuery, location="query")
+@blp.response(200, OverwrittenOut)
+@refusals(blp, 400, 401, 426)
+def lost_writes(query):
+    """This device's field writes that another write replaced unseen, after conflict id `after`."""
+    page = overwritten(db.session, g.device.id, query["after"])
+    db.session.rollback()  # read-only
+    return page
 
 
 def server_clock() -> hlc.Clock:

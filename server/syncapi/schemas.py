@@ -71,6 +71,25 @@ class PullQuery(WireSchema):
     limit = mf.Integer(load_default=None, validate=validate.Range(1, 2000))
 
 
+class OverwrittenQuery(WireSchema):
+    after = mf.Integer(load_default=0, validate=validate.Range(0, 2**62))
+
+
+class OverwrittenItem(WireSchema):
+    id = mf.Integer()
+    entity = mf.String()
+    record_id = mf.String()
+    field = mf.String()
+    at = mf.Integer(allow_none=True, metadata={"description": "when the winning write was made (ms since the epoch)"})
+    by = mf.String(allow_none=True, metadata={"description": "who made it, when the server knows"})
+
+
+class OverwrittenOut(WireSchema):
+    items = mf.List(mf.Nested(OverwrittenItem))
+    last = mf.Integer()
+    has_more = mf.Boolean()
+
+
 class RecordOut(WireSchema):
     entity = mf.String()
     id = mf.String()

@@ -4,6 +4,8 @@
 // - asks for persistent storage,
 // - shows online/offline and the outbox count in the header,
 // - asks the service worker to sync on load, when the network returns, after a write, on demand,
+//   when the page is shown again and, while changes are pending, at the time the worker's retry
+//   schedule names (the worker decides whether an attempt runs: several tabs never multiply them),
 // - small behaviours on data attributes for the views' forms:
 //     <button data-wangge-sync>             sync now
 //     <input type="file" data-wangge-photo> photos downscaled to ≤1600 px JPEG before the form posts
@@ -109,6 +111,21 @@ function requestStatus() {
   postToWorker({ type: 'STATUS' });
 }
 
+// The page's timer is the retry schedule's clock while the app is open (a service worker's
+// timers die with it): it wakes at the `retryAt` the worker last named and asks again.
+let wakeTimer = null;
+
+function scheduleWake({ retryAt, outbox }) {
+  if (retryAt === undefined) return;
+  clearTimeout(wakeTimer);
+  wakeTimer = null;
+  if (retryAt === null || !outbox) return;
+  wakeTimer = setTimeout(() => {
+    wakeTimer = null;
+    requestSync('probe');
+  }, Math.max(retryAt - Date.now(), 250));
+}
+
 // One connection pill: "在线" only when the server answered the last sync, so a phone with signal
 // but no way to the server (server down, captive Wi-Fi) does not show 在线 beside an error.
 let serverUnreachable = false;
@@ -171,14 +188,16 @@ function showSyncState({ state, error, records }) {
 
 function onWorkerMessage(event) {
   const message = event.data || {};
-  if (message.type === 'STATUS') {
+  if (message.type === 'STATUS' || message.type === 'RETRY') {
     showStatus(message);
+    scheduleWake(message);
   } else if (message.type === 'SYNC_PROGRESS') {
     showSyncState({ state: 'progress', records: message.records });
   } else if (message.type === 'SYNC_STATE') {
     showSyncState(message);
     if (message.state === 'running') return;
     showStatus(message);
+    scheduleWake(message);
     if (message.error === 'update_required') {
       showNotice(t('服务器要求更新应用，正在检查新版本。The server requires a newer app version.'));
       navigator.serviceWorker.getRegistration(SCOPE).then((r) => r?.update());
@@ -374,6 +393,9 @@ function wireBehaviours() {
     navigator.serviceWorker?.getRegistration(SCOPE).then((r) => r?.update()).catch(() => {});
   });
   window.addEventListener('offline', showNetwork);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') requestSync('visible');
+  });
 }
 
 async function start() {

@@ -44,6 +44,8 @@ export default {
   '{age}岁': 'age {age}',
   '{number}号楼': 'Bldg {number}',
   '{unit}单元': 'Unit {unit}',
+  '{unit}单元{room}': 'Unit {unit} room {room}',
+  '走访 {date}': 'Visit of {date}',
   '标签详情 {name}': 'Tag detail {name}',
   '{name}（{role}）': '{name} ({role})',
 
@@ -242,6 +244,15 @@ export default {
     'Search by name, pinyin initials (<strong>zs</strong> finds Zhang San) or address (<strong>3-2-501</strong>). Works offline.',
 
   // --- sync ----------------------------------------------------------------------------------
+  '你对 {what} 的「{field}」修改被 {who}（{time}）的修改替换': 'Your change to {field} of {what} was replaced by {who}\'s ({time})',
+  '你对 {what} 的「{field}」修改被其他人的修改替换': 'Your change to {field} of {what} was replaced by someone else\'s',
+  '时间不详': 'time unknown',
+  '知道了': 'Got it',
+  '被替换的修改（{n}）': 'Replaced changes ({n})',
+  '这些修改已被他人较新的修改替换，请打开记录核对，需要时重新修改。': 'Someone made a newer change to these. Open the record to check it and change it again if needed.',
+  '还有 {n} 条': '{n} more',
+  '被退回': 'Returned',
+  '服务器未接受此修改': 'The server did not accept this change',
   '修改后重新提交': 'Fix and resubmit',
   '还有 {n} 条修改没有同步到服务器。': '{n} changes are not on the server yet.',
   '退出登录会清除本机全部数据，这些修改将永久丢失。': 'Logging out deletes all data on this phone; these changes will be lost.',

@@ -26,8 +26,9 @@ export async function persistClock(tx, hlc) {
   await meta.put({ key: 'hlc', value: maxClock(last, String(hlc)) });
 }
 
-/** Meta values sealed at rest: the bearer token and the signed-in user (name, phone). */
-export const SEALED_META = new Set(['token', 'user']);
+/** Meta values sealed at rest: the bearer token, the signed-in user (name, phone), and the notices
+ * of overwritten edits (records and colleagues' names). */
+export const SEALED_META = new Set(['token', 'user', 'notices']);
 
 // Settings and device facts a wipe leaves in place.
 const KEPT_ON_WIPE = ['lang', 'lock_minutes'];

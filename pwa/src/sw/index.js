@@ -10,7 +10,9 @@ import { storage } from '../storage/db.js';
 import { deviceEngine } from '../sync/engine.js';
 import { deleteOldCaches, setupPrecache, shellPage } from './precache.js';
 import { createRouter } from './router.js';
-import { SYNC_TAG, registerBackgroundSync, requestSync, status } from './syncing.js';
+import {
+  SYNC_TAG, backgroundSync, registerBackgroundSync, requestSync, setRetryScale, status,
+} from './syncing.js';
 
 const SCOPE_PATH = '/app/';
 
@@ -41,6 +43,9 @@ self.addEventListener('message', (event) => {
   } else if (type === 'ACTIVITY') {
     // The worker is typing or tapping on a screen: the idle lock waits.
     event.waitUntil(storage.lockState().then((state) => state === 'open' && touch()));
+  } else if (type === 'RETRY_SCALE') {
+    // Browser tests run the retry schedule with shorter time units (see app/main.js).
+    event.waitUntil(setRetryScale(Number(event.data.scale)));
   } else if (type === 'STATUS') {
     event.waitUntil(status().then((body) => event.source?.postMessage({ type: 'STATUS', ...body })));
   }
@@ -54,10 +59,8 @@ setInterval(() => {
 
 self.addEventListener('sync', (event) => {
   if (event.tag === SYNC_TAG) {
-    event.waitUntil(requestSync('background-sync').then((outcome) => {
-      // Still offline: reject so the browser retries this tag later.
-      if (outcome.error === 'offline') throw new Error('offline');
-    }));
+    // Rejects while the server is unreachable: the browser retries the tag with its own backoff.
+    event.waitUntil(backgroundSync());
   }
 });
 

@@ -338,6 +338,9 @@ export function createEngine({
     }
   };
 
+  /** This device's writes that lost, after conflict id `after`: {items, last, has_more}. */
+  engine.overwritten = (after = 0) => call('GET', `/api/sync/overwritten?after=${Number(after) || 0}`);
+
   // -- sync --------------------------------------------------------------------------------
   async function once(onProgress) {
     // Records go first: they sync even while their photos are still on the way.

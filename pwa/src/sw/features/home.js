@@ -7,6 +7,7 @@ import { gridOf, loadCare, loadGrids, outboxCounts } from '../queries.js';
 import { careStatus, DUE_WINDOW_DAYS } from '../views/care.js';
 import { leaseReminders } from '../views/registry.js';
 import { homeView } from '../views/home.js';
+import { loadNotices } from './notices.js';
 import { countAwaitingCheck } from './patrol.js';
 
 const buildingOrder = (a, b) => String(a.fields.number).localeCompare(String(b.fields.number), 'zh', { numeric: true });
@@ -17,7 +18,7 @@ export async function homeScreen(ctx, { user }, extra = {}) {
     outboxCounts(ctx), ctx.storage.getMeta('last_sync'), ctx.storage.getMeta('cursor'),
   ]);
   const syncing = Boolean(ctx.engine.isSyncing?.());
-  extra = { noPin: !(await ctx.storage.hasPin()), ...extra };
+  extra = { noPin: !(await ctx.storage.hasPin()), notices: await loadNotices(ctx), ...extra };
   const toCheck = await countAwaitingCheck(ctx, user);
   if (user.role === 'patrol_volunteer') {
     return homeView({ user, outbox, lastSync, syncing, firstSync: !cursor, toCheck, ...extra });

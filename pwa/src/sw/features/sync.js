@@ -3,7 +3,7 @@
 // sync button for a page without its script.
 
 import { normaliseIdNumber } from '../../core/idnumber.js';
-import { isoSeconds } from '../../core/time.js';
+import { chinaDate, isoSeconds } from '../../core/time.js';
 import { t, zh } from '../../i18n/index.js';
 import { safeNext, str } from '../forms.js';
 import { afterWrite, respond, show } from '../reply.js';
@@ -11,6 +11,7 @@ import { nameRecord, reasonText, redoPlan } from '../rejections.js';
 import { loginView } from '../views/login.js';
 import { syncView } from '../views/sync_page.js';
 import { homeScreen } from './home.js';
+import { loadNotices } from './notices.js';
 import { patrolScreen } from './patrol.js';
 import { dueScreen } from './visit.js';
 
@@ -32,8 +33,23 @@ export async function syncScreen(ctx, { user }, extra = {}) {
   }
   return syncView({
     pending, rejected, estimate, lastSync, user, cards, syncing: Boolean(ctx.engine.isSyncing?.()),
+    notices: await loadNotices(ctx),
     canDiscard: typeof ctx.storage.discardRejected === 'function', ...extra,
   });
+}
+
+/** A few words that tell the worker which record a rejected change is about. */
+export function describeRecord(entity, f) {
+  switch (entity) {
+    case 'resident': return f.name || '';
+    case 'unit': return f.name || '';
+    case 'household': return f.room ? t('{unit}单元{room}', { unit: f.unit ?? '', room: f.room }) : '';
+    case 'building': return f.number ? t('{number}号楼', { number: f.number }) : '';
+    case 'visit': return f.visited_at ? t('走访 {date}', { date: chinaDate(f.visited_at) }) : '';
+    case 'finding': return String(f.description || '').slice(0, 30);
+    case 'resident_tag': return f.tag || '';
+    default: return '';
+  }
 }
 
 // The screens the sync button sits on (`next`), shown again once the sync is done.

@@ -6,6 +6,7 @@ import { pinReminder } from './unlock.js';
 import { html } from './escape.js';
 import { label } from './labels.js';
 import { leaseSection } from './registry.js';
+import { overwrittenBanner } from './overwritten.js';
 import { flash, screen } from './screen.js';
 
 /** The sync status lines shared by the home and sync screens. */
@@ -53,7 +54,7 @@ export function homeView(data) {
     return screen({
       title: t('巡查上报'),
       refresh: '/app/',
-      body: html`${flash(data.message, data.messageKind)}${data.noPin ? pinReminder() : ''}
+      body: html`${flash(data.message, data.messageKind)}${data.noPin ? pinReminder() : ''}${overwrittenBanner(data.notices)}
 <section class="card">
 <p>${t('{name}（{role}）', { name: user.name, role: label('role', user.role) })}</p>
 <a class="btn btn-primary btn-big btn-block" href="/app/patrol/new">＋ ${t('上报巡查发现')}</a>
@@ -66,7 +67,7 @@ ${checkPrompt(data.toCheck)}
   return screen({
     title: t('首页'),
     refresh: '/app/',
-    body: html`${flash(data.message, data.messageKind)}${data.noPin ? pinReminder() : ''}
+    body: html`${flash(data.message, data.messageKind)}${data.noPin ? pinReminder() : ''}${overwrittenBanner(data.notices)}
 <p class="muted">${t('{name}（{role}）', { name: user.name, role: label('role', user.role) })}</p>
 <div class="stats">
 <a class="stat${due.overdue ? ' stat-danger' : ''}" href="/app/due"><span class="count">${due.overdue}</span>${t('逾期未访')}</a>

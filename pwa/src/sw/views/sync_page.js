@@ -7,6 +7,7 @@ import { html } from './escape.js';
 import { fieldLabel, label } from './labels.js';
 import { flash, languageSwitch, screen } from './screen.js';
 import { syncButton, syncStatus } from './home.js';
+import { overwrittenList } from './overwritten.js';
 
 /** The value at a field path of a change's fields: 'detail.kin_phone' reads fields.detail.kin_phone. */
 export function valueAt(fields, path) {
@@ -77,7 +78,7 @@ ${discardForms(change, data, card.text)}
  * data: {pending: [outbox entries], rejected: [outbox entries], estimate: {usage, quota} | null,
  *        lastSync, syncing, user, cards: Map(change id → {text, href, reason, finding, redo}) from
  *        rejections.js, canDiscard, confirmDiscard (the change whose discard asks to confirm), message,
- *        messageKind, confirmLogout}
+ *        messageKind, confirmLogout, notices: [features/notices.js loadNotices()]}
  */
 export function syncView(data) {
   const { pending = [], rejected = [], estimate = null, user = {} } = data;
@@ -102,6 +103,7 @@ ${syncButton('/app/sync')}
 <h2>${t('待同步（{n}）', { n: pending.length })}</h2>
 ${pending.length ? html`<ul class="list">${[...byEntity].map(([entity, n]) => html`<li class="list-item split"><span>${label('entity', entity)}</span><span>${t('{n} 条', { n })}</span></li>`)}</ul>` : html`<p class="muted">${t('所有修改都已同步。')}</p>`}
 </section>
+${overwrittenList(data.notices)}
 ${rejected.length ? html`<section class="card">
 <h2 class="text-danger">${t('未被接受的修改（{n}）', { n: rejected.length })}</h2>
 <p class="muted">${t('服务器没有接受这些修改。每条都写明了原因和处理办法；不处理的不会自动丢弃。')}</p>
