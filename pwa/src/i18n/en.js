@@ -98,8 +98,8 @@ export default {
   '{room}：{use}': '{room}: {use}',
   '楼栋长 {name}': 'building captain {name}',
   '图例': 'Legend',
-  '本月走访情况。标记：独 独居 · 空 空巢 · 高 高龄 · 留 留守 · 婴 婴幼儿 · 病 慢病 · 残 残疾 · 孕 孕产妇 · 租 租户 · 低 低保':
-    'Visits this month. Marks: A alone · N empty nest · 80 aged 80+ · L left-behind child · I infant · C chronic illness · D disability · P pregnant · T tenant · W low income',
+  '本月走访情况；“将到期”：有关爱对象 7 天内该走访了。标记：独 独居 · 空 空巢 · 高 高龄 · 留 留守 · 婴 婴幼儿 · 病 慢病 · 残 残疾 · 孕 孕产妇 · 租 租户 · 低 低保':
+    'Visits this month; “due soon”: a care resident is due within 7 days. Marks: A alone · N empty nest · 80 aged 80+ · L left-behind child · I infant · C chronic illness · D disability · P pregnant · T tenant · W low income',
   '{room} 尚未登记': '{room} not registered',
   '未登记': 'Not reg.',
   '尚未登记': 'Not registered yet',
@@ -119,8 +119,8 @@ export default {
   '{n} 天后到期': 'Due in {n} days',
   '人': '',
   '{n} 天内到期': 'due within {n} days',
-  '按标签走访周期计算（高风险至少每周一次），最早到期的在前。':
-    'By each care tag\'s visit interval (high risk at least weekly), earliest due first.',
+  '按标签走访周期计算（高风险至少每周一次）。风险高的在前，其次是走访周期短的，再按逾期天数。':
+    'By each care tag\'s visit interval (high risk at least weekly). Highest risk first, then the shortest interval, then days overdue.',
   '近期没有需要走访的关爱对象。': 'No care residents are due for a visit soon.',
   '上次走访 {date}': 'Last visit {date}',
   '尚无走访记录': 'No visits yet',
@@ -226,7 +226,6 @@ export default {
   '处置反馈': 'Handling feedback',
   '（{unit}）': ' ({unit})',
   '（未填写）': '(none given)',
-  '处置后照片 {n} 张（可在社区工作台查看）': '{n} photos after handling (see them in the community console)',
   '请到现场看一看，问题是否已经解决。': 'Go and look: is the problem solved?',
   '核查情况（未解决时必填）': 'Check notes (required if not solved)',
   '如：线路已整改，现场无隐患': 'e.g. wiring fixed, no hazard left',
@@ -462,4 +461,31 @@ export default {
   '房屋用途（在住时）': 'Housing use (when lived in)',
   '迁入日期（迁入的填写）': 'Moved in on (if they moved in)',
   '点“未登记”的房间，可登记新住户。': 'Tap a door marked “not registered” to register a new household.',
+
+  // --- cases on the phone: 转为事件, numbers, quick report, due ranking, after-photos --------
+  '{level}风险': '{level} risk',
+  '{what} {n}（联网后可见）': '{what} {n} (shown when online)',
+  '上报时照片': 'Photos when reported',
+  '处置后照片': 'Photos after handling',
+  '单位没有附处置后照片。': 'The unit attached no photos after handling.',
+  '先选类别，这里会出现常用描述。': 'Choose a category to see ready-made descriptions here.',
+  '全部': 'All',
+  '将到期': 'Due soon',
+  '有关爱对象 7 天内到期': 'A care resident is due within 7 days',
+  '已转为事件': 'Made a case',
+  '转为事件': 'Make a case',
+  '常用描述（点一下填入）': 'Common descriptions (tap to use)',
+  '把走访时居民提出的诉求登记为事件，社区受理后派给处置单位。':
+    'Record the need a resident raised at the visit as a case; the community accepts it and sends it to a unit.',
+  '按标签筛选': 'Filter by tag',
+  '这个标签下近期没有需要走访的人。': 'Nobody with this tag is due for a visit soon.',
+  '编号': 'No.',
+  '编号待同步': 'No. after sync',
+  '诉求人：{name}': 'Asked by: {name}',
+  '走访诉求': 'Visit need',
+  '跳到单元': 'Go to unit',
+  '走访记录了诉求：': 'Need raised at the visit: ',
+  '需要社区跟进的，转为事件后有人受理、有期限。': 'If the community must act, make it a case: someone takes it, with a deadline.',
+  '诉求人': 'Asked by',
+  '不记录诉求人': 'Nobody named',
 };

@@ -16,6 +16,7 @@ import * as home from './features/home.js';
 import * as household from './features/household.js';
 import * as lock from './features/lock.js';
 import * as patrol from './features/patrol.js';
+import * as photo from './features/photo.js';
 import * as registry from './features/registry.js';
 import * as resident from './features/resident.js';
 import * as search from './features/search.js';
@@ -37,7 +38,7 @@ const ID = '([0-9a-zA-Z_-]{1,64})';
 //
 // While the store is locked every other route answers the unlock screen; after `lockMinutes`
 // without a request or a page's ACTIVITY message (touch()) the store locks itself.
-const ROUTES = [session, lock, home, registry, household, search, visit, resident, unit, patrol, sync]
+const ROUTES = [session, lock, home, registry, household, search, visit, resident, unit, patrol, photo, sync]
   .flatMap((feature) => feature.routes)
   .map(([method, path, name, access, handler]) => ({
     method, path, pattern: new RegExp(`^${path.replace(':id', ID)}$`), name, access, handler,
