@@ -219,7 +219,8 @@ test('check (核查): the reporter passes or fails a case the unit reported hand
   assert.ok(!list.includes('/app/patrol/f3/check'));
   const screen = await (await router.route(get('/app/patrol/f2/check'))).text();
   assert.match(screen, /处置反馈<\/strong>（物业）：已拆除/);
-  assert.match(screen, /处置后照片 1 张/);
+  assert.match(screen, /<figcaption>处置后照片<\/figcaption>/);
+  assert.match(screen, /<img src="\/app\/photos\/a{64}"/);
   assertNoRawXss(screen, 'check screen');
   // Someone else's case, or one that does not wait for a check, has no check form.
   assert.ok(!(await (await router.route(get('/app/patrol/f3/check'))).text()).includes('核查通过'));

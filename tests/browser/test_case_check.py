@@ -27,8 +27,9 @@ def write_as(server, username: str, entity: str, fields: dict, record_id: str | 
     return server_query(server, write)
 
 
-def handled_case(server) -> str:
-    """A finding the worker reported, taken by the community through to 已反馈 (resolved)."""
+def handled_case(server, photos: list[str] | None = None) -> str:
+    """A finding the worker reported, taken by the community through to 已反馈 (resolved), with
+    the after-`photos` (sha256s the staff member uploaded) on that last step."""
     grid = server.world.grids[0]
     fid = write_as(server, "worker", "finding", {
         "grid_id": grid.id, "category": "safety_plaster", "description": "5号楼楼道电动车私拉电线充电",
@@ -37,7 +38,7 @@ def handled_case(server) -> str:
                                  ("accepted", "dispatched", {"level": "community", "unit": "物业服务中心",
                                                              "deadline_at": "2026-11-22T03:00:00Z"}),
                                  ("dispatched", "in_progress", {}),
-                                 ("in_progress", "resolved", {"opinion": FEEDBACK})]:
+                                 ("in_progress", "resolved", {"opinion": FEEDBACK, "photos": photos or []})]:
         write_as(server, "staff", "case_step", {"finding_id": fid, "from_status": before, "to_status": after,
                                                 "at": "2026-11-21T03:00:00Z", **extra})
     return fid

@@ -32,10 +32,11 @@ def test_a_stale_check_is_redone_from_its_card(live_server, phone, pwa, screensh
     page.locator("#screen").get_by_role("button", name="已解决，核查通过").click()
     wait_for_screen(page, "已核查通过")
 
-    # Meanwhile the community sends the case back to the unit.
-    go_online(context, page, live_server)
+    # Meanwhile (before the phone is back: it syncs as soon as it is) the community sends the case
+    # back to the unit.
     write_as(live_server, "staff", "case_step", {"finding_id": fid, "from_status": "resolved", "to_status": "in_progress",
                                                  "at": "2026-11-21T05:00:00Z", "opinion": "照片不清楚，请补拍"})
+    go_online(context, page, live_server)
     outcome = sync_now(page)
     assert outcome["rejected"] == 1
     [rejected] = outbox(page, "rejected")

@@ -11,12 +11,14 @@
 //     <input type="file" data-wangge-photo> photos downscaled to ≤1600 px JPEG before the form posts
 //     <button data-wangge-locate>           fills the form's lat / lng / accuracy inputs from the GPS
 //     <button data-wangge-pin-key="7">      the PIN pad: types into the form's PIN input, sends at 6 digits
+//     the report form's phrases, automatic GPS and photo thumbnails: app/report_form.js
 // - tells the service worker the worker is active (its idle lock waits), and after the idle delay
 //   goes to /app/lock so no screen with grid data stays shown on a phone left alone,
 // - window.wangge = {downscale, locate, sync, status} for anything else.
 import { setLanguage, t } from '../i18n/page.js';
 import { locate } from './geo.js';
 import { downscale, downscaleInput } from './photo.js';
+import { wireReportForm } from './report_form.js';
 
 // The service worker wrote the page in the chosen language and said which in <html lang>.
 setLanguage(/^en\b/i.test(document.documentElement.lang || '') ? 'en' : 'zh');
@@ -289,6 +291,7 @@ async function onPhotoChosen(input) {
   } finally {
     input.removeAttribute('aria-busy');
     buttons.forEach((b) => { b.disabled = false; });
+    input.dispatchEvent(new Event('wangge:photos', { bubbles: true })); // thumbnails (report_form.js)
   }
 }
 
@@ -349,6 +352,7 @@ function fillFromIdNumber(button) {
 
 function wireBehaviours() {
   guardSelfRefresh();
+  wireReportForm();
   document.addEventListener('click', (event) => {
     const target = event.target instanceof Element ? event.target : null;
     if (target?.closest('[data-wangge-sync]')) {

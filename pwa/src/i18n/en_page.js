@@ -29,4 +29,8 @@ export default {
   '定位超时，请重试。': 'Location timed out. Please retry.',
   '此设备不支持定位。': 'This device cannot give a location.',
   '定位失败，请重试。': 'Location failed. Please retry.',
+  '已定位 ±{n}米': 'Located ±{n} m',
+  '未能定位，可手动填写地址': 'No location: type the address instead',
+  '照片 {n}': 'Photo {n}',
+  '移除照片 {n}': 'Remove photo {n}',
 };

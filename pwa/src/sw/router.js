@@ -17,6 +17,7 @@ import * as household from './features/household.js';
 import * as lock from './features/lock.js';
 import * as notices from './features/notices.js';
 import * as patrol from './features/patrol.js';
+import * as photo from './features/photo.js';
 import * as registry from './features/registry.js';
 import * as resident from './features/resident.js';
 import * as search from './features/search.js';
@@ -39,7 +40,7 @@ const ID = '([0-9a-zA-Z_-]{1,64})';
 //
 // While the store is locked every other route answers the unlock screen; after `lockMinutes`
 // without a request or a page's ACTIVITY message (touch()) the store locks itself.
-const ROUTES = [session, lock, home, registry, household, search, visit, resident, unit, patrol, sync, notices]
+const ROUTES = [session, lock, home, registry, household, search, visit, resident, unit, patrol, photo, sync, notices]
   .flatMap((feature) => feature.routes)
   .map(([method, path, name, access, handler]) => ({
     method, path, pattern: new RegExp(`^${path.replace(':id', ID)}$`), name, access, handler,

@@ -1,10 +1,11 @@
 // A building's door map (each door coloured by its visit state, marked with its residents' care
 // tags) and a household's screen (residents, tags, care status and visit history).
 
+import { chinaDate } from '../../core/time.js';
 import { t } from '../../i18n/index.js';
 import { gridOf, loadGrids, mapById } from '../queries.js';
 import { buildingView } from '../views/building.js';
-import { careStatus, doorStatus, isActiveTag, isCurrentResident } from '../views/care.js';
+import { careStatus, doorStatus, isActiveTag, isCurrentResident, isDueSoon } from '../views/care.js';
 import { householdView } from '../views/household.js';
 import { address } from '../views/labels.js';
 import { notFoundView } from '../views/screen.js';
@@ -28,12 +29,13 @@ async function buildingScreen(ctx, { params: [id] }) {
   const visits = perHousehold.flatMap((p) => p.visits);
   const care = careStatus({ residents, tags, tagTypes, visits, today });
   const overdue = new Set(care.filter((e) => e.overdue).map((e) => e.resident.id));
+  const due = new Set(care.filter((e) => isDueSoon(e, today)).map((e) => e.resident.id));
   const status = new Map();
   const marks = new Map();
   const types = mapById(tagTypes);
   const order = (code) => Number(types.get(code)?.fields?.sort ?? 99);
   for (const { h, residents: rs, visits: vs } of perHousehold) {
-    status.set(h.id, doorStatus({ household: h, residents: rs, visits: vs, overdueResidentIds: overdue, today }));
+    status.set(h.id, doorStatus({ household: h, residents: rs, visits: vs, overdueResidentIds: overdue, dueResidentIds: due, today }));
     const living = new Set(rs.filter((r) => isCurrentResident(r, today)).map((r) => r.id));
     const codes = [...new Set(tags.filter((t) => living.has(t.fields.resident_id) && isActiveTag(t, today)).map((t) => t.fields.tag))];
     marks.set(h.id, codes.sort((a, b) => order(a) - order(b)));
@@ -63,7 +65,16 @@ export async function householdScreen(ctx, { params: [id], user, url }, extra = 
   const into = household.fields.merged_into_id ? await ctx.storage.view('household', household.fields.merged_into_id) : null;
   const intoBuilding = into ? await ctx.storage.view('building', into.fields.building_id) : null;
   const sorted = visits.slice().sort((a, b) => String(b.fields.visited_at).localeCompare(String(a.fields.visited_at)));
+  // Needs already turned into cases (转为事件), so the visit shows the case instead of the button.
+  const visitIds = new Set(visits.map((v) => v.id));
+  const cases = new Map((await ctx.storage.listByEntity('finding'))
+    .filter((f) => visitIds.has(f.fields.visit_id)).map((f) => [f.fields.visit_id, f]));
+  // Today's need of mine not yet made a case: offered at the top, right after the visit is saved.
+  const openNeed = sorted.find((v) => v.fields.needs && !cases.has(v.id) && chinaDate(v.fields.visited_at) === today
+    && (v.pending || v.fields.visitor_id === user?.id)) || null;
   return householdView({
+    cases,
+    openNeed,
     household,
     building,
     residents: rows,

@@ -7,9 +7,11 @@ import { isoSeconds } from '../../core/time.js';
 import { dictText, t } from '../../i18n/index.js';
 import { readLocation, str } from '../forms.js';
 import { photosOfValidForm } from '../photos.js';
-import { loadDictionary, loadGrids, mapById } from '../queries.js';
+import { keepPhotos } from './photo.js';
+import { gridOf, loadDictionary, loadGrids, mapById } from '../queries.js';
 import { afterWrite, invalid, show } from '../reply.js';
-import { isCode } from '../views/labels.js';
+import { isCurrentResident } from '../views/care.js';
+import { address, isCode } from '../views/labels.js';
 import { patrolListView, patrolNewView } from '../views/patrol.js';
 import { awaitingCheck, isAwaitingCheck, patrolCheckView } from '../views/patrol_check.js';
 import { notFoundView } from '../views/screen.js';
@@ -24,12 +26,17 @@ function stepsByFinding(steps) {
   return by;
 }
 
-/** How many of my findings wait for my check: only handled ones of mine have their steps read. */
+/**
+ * How many of my findings wait for my check: only handled ones of mine have their steps read.
+ * Their after-photos are fetched meanwhile (not awaited), so the 核查 screen has them offline.
+ */
 export async function countAwaitingCheck(ctx, user) {
   const candidates = (await ctx.storage.listByEntity('finding'))
     .filter((f) => f.fields.status === 'resolved' && f.fields.reporter_id === user.id);
   const steps = await Promise.all(candidates.map((f) => ctx.storage.listByRef('case_step', f.id)));
-  return candidates.filter((f, i) => isAwaitingCheck(f, steps[i], user.id)).length;
+  const waiting = candidates.map((f, i) => [f, steps[i]]).filter(([f, s]) => isAwaitingCheck(f, s, user.id));
+  keepPhotos(ctx, waiting.flatMap(([, s]) => s.filter((step) => step.fields.to_status === 'resolved').flatMap((step) => step.fields.photos || [])));
+  return waiting.length;
 }
 
 /** GET /app/patrol: my findings, newest first. */
@@ -61,13 +68,56 @@ function communityOfGrids(grids) {
   return communities.size === 1 ? [...communities][0] : null;
 }
 
-/** GET /app/patrol/new */
+/** GET /app/patrol/new; also the form of 转为事件 (visitCaseScreen) and a refused form. */
 async function patrolNewScreen(ctx, { user }, extra = {}) {
   const grids = await loadGrids(ctx);
   const categories = await loadDictionary(ctx, 'finding_category', communityOfGrids(grids));
+  const values = extra.values || {};
+  // A refused 转为事件 form is still about its visit.
+  const visit = extra.visit || (values.visit_id && user.role !== 'patrol_volunteer' ? await visitOrigin(ctx, values.visit_id) : null);
   return patrolNewView({
-    categories, grids: grids.map((g) => ({ id: g.id, name: g.fields.name })), values: {}, errors: {}, role: user.role, ...extra,
+    categories, grids: grids.map((g) => ({ id: g.id, name: g.fields.name })), values: {}, errors: {}, role: user.role, ...extra, visit: visit?.view || null,
   });
+}
+
+/**
+ * The visit a need comes from, with what the case takes from it: {visit, household, people (who
+ * may be named as the one who asked: the residents the visit named, else the household's current
+ * ones), requester (the default: the only one of them), fields (prefilled form values), view}; null
+ * when the phone does not hold the visit.
+ */
+async function visitOrigin(ctx, visitId) {
+  const visit = await ctx.storage.view('visit', visitId);
+  if (!visit) return null;
+  const household = await ctx.storage.view('household', visit.fields.household_id);
+  const building = household ? await ctx.storage.view('building', household.fields.building_id) : null;
+  const residents = (household ? await ctx.storage.listByRef('resident', household.id) : [])
+    .filter((r) => isCurrentResident(r, ctx.today()));
+  const named = residents.filter((r) => (visit.fields.resident_ids || []).includes(r.id));
+  const people = named.length ? named : residents;
+  const requester = people.length === 1 ? people[0] : null;
+  const where = household ? address(building, household) : '';
+  return {
+    visit,
+    household,
+    people,
+    requester,
+    fields: {
+      visit_id: visit.id,
+      requester_id: requester?.id || '',
+      description: visit.fields.needs || '',
+      address: where,
+      grid_id: household?.scope?.grid_id ?? (building ? gridOf(building) : ''),
+    },
+    view: { householdId: visit.fields.household_id, where, people: people.map((r) => ({ id: r.id, name: r.fields.name })) },
+  };
+}
+
+/** GET /app/visits/<id>/case: 转为事件, the finding form filled from a visit's need. */
+async function visitCaseScreen(ctx, call) {
+  const origin = await visitOrigin(ctx, call.params[0]);
+  if (!origin || !origin.visit.fields.needs) return notFoundView({ what: t('走访诉求') });
+  return patrolNewScreen(ctx, call, { values: origin.fields, visit: origin });
 }
 
 /** GET /app/patrol/<id>/check */
@@ -101,8 +151,15 @@ async function patrolNew(ctx, call) {
     lat: str(form, 'lat'),
     lng: str(form, 'lng'),
     accuracy: str(form, 'accuracy'),
+    visit_id: str(form, 'visit_id'),
+    requester_id: str(form, 'requester_id'),
   };
   const errors = {};
+  // 转为事件: the visit must be one this phone holds; a patrol volunteer has no visits (and may name no resident).
+  const origin = values.visit_id && call.user.role !== 'patrol_volunteer' ? await visitOrigin(ctx, values.visit_id) : null;
+  if (values.visit_id && !origin) errors.visit_id = 'invalid_value';
+  const requester = origin && values.requester_id ? origin.people.find((r) => r.id === values.requester_id) : null;
+  if (origin && values.requester_id && !requester) errors.requester_id = 'invalid_value';
   // The categories of the chosen grid's community (a switched-off one is no longer offered).
   const chosenGrid = grids.find((g) => g.id === values.grid_id);
   const categories = await loadDictionary(ctx, 'finding_category', chosenGrid ? chosenGrid.fields.parent_id : communityOfGrids(grids));
@@ -120,7 +177,7 @@ async function patrolNew(ctx, call) {
   }
   const fields = {
     grid_id: values.grid_id,
-    source: call.user.role === 'patrol_volunteer' ? 'patrol' : 'grid',
+    source: origin ? 'visit' : call.user.role === 'patrol_volunteer' ? 'patrol' : 'grid',
     category: values.category,
     description: values.description,
     urgency: values.urgency,
@@ -128,6 +185,13 @@ async function patrolNew(ctx, call) {
     reported_at: isoSeconds(ctx.now()),
   };
   if (values.address) fields.address = values.address;
+  if (origin) {
+    fields.visit_id = origin.visit.id;
+    if (requester) {
+      fields.requester_id = requester.id;
+      fields.requester_name = requester.fields.name;
+    }
+  }
   Object.assign(fields, readLocation(form));
   await ctx.engine.createChange('finding', uuid7(ctx.now()), fields);
   await afterWrite(ctx);
@@ -173,5 +237,6 @@ export const routes = [
   ['GET', '/app/patrol/new', 'patrolNew', 'patrol', patrolNewScreen],
   ['POST', '/app/patrol/new', 'patrolNew', 'patrol', patrolNew],
   ['GET', '/app/patrol/:id/check', 'patrolCheck', 'patrol', patrolCheckScreen],
+  ['GET', '/app/visits/:id/case', 'visitCase', 'field', visitCaseScreen],
   ['POST', '/app/patrol/:id/check', 'patrolCheck', 'patrol', patrolCheck],
 ];

@@ -1,6 +1,7 @@
 // Visits: the visit sheet on a household's screen and what it posts, the correction of a visit the
 // community returned, and the residents due (or overdue) for a care visit.
 
+import { rankDue, riskLevel, tagCounts } from '../../core/due_rank.js';
 import { uuid7 } from '../../core/ids.js';
 import { isoSeconds } from '../../core/time.js';
 import { t } from '../../i18n/index.js';
@@ -115,8 +116,8 @@ async function visitFix(ctx, call) {
   });
 }
 
-/** GET /app/due: residents whose care visit is due within the window, or overdue. */
-export async function dueScreen(ctx) {
+/** GET /app/due(?tag=code): residents whose care visit is due within the window, or overdue, most at risk first. */
+export async function dueScreen(ctx, call = {}) {
   const today = ctx.today();
   const [care, households, buildings] = await Promise.all([
     loadCare(ctx), ctx.storage.listByEntity('household'), ctx.storage.listByEntity('building'),
@@ -128,7 +129,13 @@ export async function dueScreen(ctx) {
     return { ...e, household, building: household ? bb.get(household.fields.building_id) || null : null };
   });
   const leases = leaseReminders(households, bb, today);
-  return dueView({ entries, leases, tagTypes: mapById(care.tagTypes), today, window: DUE_WINDOW_DAYS });
+  const asked = call.url?.searchParams?.get('tag') || null;
+  const counts = tagCounts(entries);
+  const tag = counts.some((c) => c.code === asked) ? asked : null;
+  const ranked = rankDue(entries, { tag }).map((e) => ({ ...e, risk: riskLevel(e) }));
+  return dueView({
+    entries: ranked, counts, tag, total: entries.length, leases, tagTypes: mapById(care.tagTypes), today, window: DUE_WINDOW_DAYS,
+  });
 }
 
 export const routes = [

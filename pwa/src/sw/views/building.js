@@ -48,19 +48,20 @@ export function buildingView(data) {
   const info = { status: data.status || new Map(), tags: data.tags || new Map(), buildingId: building.id };
   const b = building.fields;
   const layout = doorGrid(building, households);
-  const counts = { overdue: 0, pending: 0, visited: 0, vacant: 0 };
+  const counts = { overdue: 0, due: 0, pending: 0, visited: 0, vacant: 0 };
   for (const h of households) counts[info.status.get(h.id) || 'pending'] += 1;
   return screen({
     title: t('{number}号楼 户况图', { number: b.number }),
     back: '/app/',
     body: html`<p class="muted">${b.estate ? `${b.estate} · ` : ''}${data.gridName || ''}${data.gridName ? ' · ' : ''}${t('{units}个单元 · {floors}层 · {homes}户住宅 · 已登记{n}户', { units: b.units || 1, floors: b.floors || 1, homes: layout.homes, n: households.length })}${lift(b.lift)}${b.captain_name ? ` · ${t('楼栋长 {name}', { name: b.captain_name })}` : ''}</p>
 <ul class="legend" aria-label="${t('图例')}">
-${['overdue', 'pending', 'visited', 'vacant'].map((s) => html`<li><span class="door door-${s}"><span class="door-mark">${DOOR_STATUS[s].mark}</span></span>${DOOR_STATUS[s].text} ${counts[s]}</li>`)}
+${['overdue', 'due', 'pending', 'visited', 'vacant'].map((s) => html`<li><span class="door door-${s}"><span class="door-mark">${DOOR_STATUS[s].mark}</span></span>${DOOR_STATUS[s].text} ${counts[s]}</li>`)}
 </ul>
-<p class="muted">${t('本月走访情况。标记：独 独居 · 空 空巢 · 高 高龄 · 留 留守 · 婴 婴幼儿 · 病 慢病 · 残 残疾 · 孕 孕产妇 · 租 租户 · 低 低保')}</p>
+<p class="muted">${t('本月走访情况；“将到期”：有关爱对象 7 天内该走访了。标记：独 独居 · 空 空巢 · 高 高龄 · 留 留守 · 婴 婴幼儿 · 病 慢病 · 残 残疾 · 孕 孕产妇 · 租 租户 · 低 低保')}</p>
 ${layout.units.some((u) => u.floors.some((row) => row.doors.some((d) => !d.household))) ? html`<p class="muted">${t('点“未登记”的房间，可登记新住户。')}</p>` : ''}
+${layout.units.length > 1 ? html`<nav class="chips unit-chips" aria-label="${t('跳到单元')}">${layout.units.map((unit) => html`<a class="chip" href="#unit-${unit.unit}">${t('{unit}单元', { unit: unit.unit })}</a>`)}</nav>` : ''}
 <div class="doors">
-${layout.units.map((unit) => html`<section class="door-unit" aria-label="${t('{unit}单元', { unit: unit.unit })}">
+${layout.units.map((unit) => html`<section class="door-unit" id="unit-${unit.unit}" aria-label="${t('{unit}单元', { unit: unit.unit })}">
 <h3>${t('{unit}单元', { unit: unit.unit })}</h3>
 ${unit.floors.map((row) => html`<div class="door-floor"><span class="door-floor-no">${row.floor}F</span>${row.doors.map((cell) => doorCell(cell, info, tagTypes))}</div>`)}
 </section>`)}

@@ -114,6 +114,15 @@ export function careStatus({ residents, tags, tagTypes, visits, today }) {
   return out;
 }
 
+/**
+ * Whether a careStatus entry is due within `window` days (not yet overdue) and was not visited in
+ * the last `window` days: a weekly resident seen yesterday is on schedule, not "due soon".
+ */
+export function isDueSoon(entry, today, window = DUE_WINDOW_DAYS) {
+  if (entry.overdue || entry.days > window) return false;
+  return !entry.lastVisit || daysBetween(entry.lastVisit, today) >= window;
+}
+
 /** The 待访 list: tagged residents overdue or due within `window` days, nearest due date first. */
 export function dueList(input, { window = DUE_WINDOW_DAYS } = {}) {
   return careStatus(input).filter((entry) => entry.days <= window);
@@ -126,6 +135,7 @@ function door(mark, text, label) {
 
 export const DOOR_STATUS = Object.freeze({
   overdue: door('!', () => t('逾期'), () => t('有逾期未访的关爱对象')),
+  due: door('◇', () => t('将到期'), () => t('有关爱对象 7 天内到期')),
   visited: door('✓', () => t('已访'), () => t('本月已走访')),
   pending: door('○', () => t('未访'), () => t('本月未走访')),
   vacant: door('—', () => t('空置'), () => t('空置或商用')),
@@ -134,15 +144,17 @@ export const DOOR_STATUS = Object.freeze({
 
 /**
  * The colour of one door on the 楼栋户况图:
- * 'vacant' (空置/商用) | 'overdue' (a care resident past due) | 'visited' (visited this month) | 'pending'.
- * overdueResidentIds: Set of resident ids that are overdue (from careStatus).
+ * 'vacant' (空置/商用) | 'overdue' (a care resident past due) | 'due' (one due within 7 days: go
+ * soon, whether or not the door was knocked on this month) | 'visited' (visited this month) | 'pending'.
+ * overdueResidentIds, dueResidentIds: Sets of resident ids (from careStatus).
  */
-export function doorStatus({ household, residents, visits, overdueResidentIds, today }) {
+export function doorStatus({ household, residents, visits, overdueResidentIds, dueResidentIds, today }) {
   const use = household?.fields?.housing_use;
   const gone = ['demolished', 'merged'].includes(household?.fields?.status);
   if (gone || use === 'vacant' || use === 'commercial') return 'vacant';
   const current = (residents || []).filter((r) => isCurrentResident(r, today));
   if (overdueResidentIds && current.some((r) => overdueResidentIds.has(r.id))) return 'overdue';
+  if (dueResidentIds && current.some((r) => dueResidentIds.has(r.id))) return 'due';
   const month = today.slice(0, 7);
   const visited = (visits || []).some((v) => visitCounts(v) && chinaDate(v.fields?.visited_at).slice(0, 7) === month);
   return visited ? 'visited' : 'pending';

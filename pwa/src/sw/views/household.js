@@ -67,6 +67,16 @@ function movedItem(record) {
 ${r.arrived_by && r.arrived_by !== 'native' ? html`<span class="muted">${t('；')}${label('arrival', r.arrived_by)} ${r.moved_in_on || ''}</span>` : ''}</a></li>`;
 }
 
+/** A need's case: its number once it has one, or the button that makes the case (转为事件). */
+function needCase(visit, data) {
+  const finding = data.cases?.get(visit.id);
+  if (finding) {
+    return html`<div class="muted"><a href="/app/patrol">${t('已转为事件')}</a> · ${finding.fields.number || t('编号待同步')}</div>`;
+  }
+  if (data.user?.role === 'patrol_volunteer') return '';
+  return html`<a class="btn btn-small" href="/app/visits/${visit.id}/case">${t('转为事件')}</a>`;
+}
+
 function visitItem(visit, data) {
   const v = visit.fields;
   const names = (v.resident_ids || []).map((id) => data.residentNames?.get(id)).filter(Boolean);
@@ -75,7 +85,7 @@ function visitItem(visit, data) {
 ${visit.pending || data.pendingIds?.has(visit.id) ? html`<span class="badge badge-warn">${t('待同步')}</span>` : ''}</div>
 ${names.length ? html`<div class="muted">${t('走访对象：')}${names.join(t('、'))}</div>` : ''}
 ${v.notes ? html`<div>${v.notes}</div>` : ''}
-${v.needs ? html`<div>${t('诉求：')}${v.needs}</div>` : ''}
+${v.needs ? html`<div>${t('诉求：')}${v.needs}</div>${needCase(visit, data)}` : ''}
 ${v.follow_up_on ? html`<div class="muted">${t('回访日期：')}${v.follow_up_on}</div>` : ''}
 ${v.photos?.length ? html`<div class="muted">${t('照片 {n} 张', { n: v.photos.length })}</div>` : ''}
 ${reviewNote(visit, data.user)}
@@ -144,6 +154,10 @@ export function householdView(data) {
     title: where || t('住户'),
     back: building ? `/app/buildings/${building.id}` : '/app/',
     body: html`${flash(data.message, data.messageKind)}
+${data.openNeed && !data.sheet && data.user?.role !== 'patrol_volunteer' ? html`<section class="card notice need-prompt">
+<p><strong>${t('走访记录了诉求：')}</strong>${data.openNeed.fields.needs}</p>
+<p class="muted">${t('需要社区跟进的，转为事件后有人受理、有期限。')}</p>
+<a class="btn btn-primary btn-block" href="/app/visits/${data.openNeed.id}/case">${t('转为事件')}</a></section>` : ''}
 ${data.sheet ? visitSheet({ ...data, current }) : html`<section class="card quick-visit">
 <a class="btn btn-primary btn-big btn-block" href="/app/households/${household.id}/visit">${t('在家，一切正常')}</a>
 <a class="btn btn-block" href="/app/households/${household.id}/visit?more=1">${t('其他走访情况')}</a>

@@ -25,11 +25,15 @@ export function photoInput({ name = 'photo', label: text = t('照片') } = {}) {
 <input type="file" name="${name}" accept="image/*" multiple data-wangge-photo></label>`;
 }
 
-/** The GPS button (main.js fills lat/lng/accuracy and writes the accuracy into the status). */
-export function locateInput(values = {}) {
+/**
+ * The GPS button (main.js fills lat/lng/accuracy and writes the accuracy into the status). `auto`:
+ * the page script starts locating as soon as the form opens (app/report_form.js), so the worker
+ * taps nothing; saving never waits for it.
+ */
+export function locateInput(values = {}, { auto = false } = {}) {
   const located = values.lat !== undefined && values.lat !== null && values.lat !== '';
   return html`<div class="field"><span class="field-label">${t('位置')}</span>
 <input type="hidden" name="lat" value="${values.lat ?? ''}"><input type="hidden" name="lng" value="${values.lng ?? ''}"><input type="hidden" name="accuracy" value="${values.accuracy ?? ''}">
-<button type="button" class="btn btn-block" data-wangge-locate>${t('获取当前位置（GPS）')}</button>
+<button type="button" class="btn btn-block" data-wangge-locate${flag(auto && !located, 'data-wangge-locate-auto')}>${t('获取当前位置（GPS）')}</button>
 <span class="muted" data-wangge-locate-status aria-live="polite">${located ? t('已定位（精度约 {n} 米）', { n: Math.round(Number(values.accuracy) || 0) }) : t('未定位')}</span></div>`;
 }

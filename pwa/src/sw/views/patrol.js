@@ -1,8 +1,9 @@
 // 巡查: report a finding (category, description, photos, GPS with accuracy, urgency) in under 30
 // seconds, and 我的上报 with the status the community gave each one (the case steps sync back).
 
+import { phrasesFor } from '../../core/hazard_phrases.js';
 import { chinaDateTime } from '../../core/time.js';
-import { dictText, t } from '../../i18n/index.js';
+import { dictText, language, t } from '../../i18n/index.js';
 import { flag, html } from './escape.js';
 import { fieldError, locateInput, photoInput } from './inputs.js';
 import { codes, label } from './labels.js';
@@ -16,7 +17,7 @@ export function categoryTree(categories) {
 }
 
 function categorySelect(categories, current) {
-  return html`<select name="category" required>
+  return html`<select name="category" required data-wangge-phrase-select>
 <option value="">${t('请选择类别')}</option>
 ${categoryTree(categories).map(({ top, children }) => html`<optgroup label="${dictText(top.fields)}">
 ${children.length ? children.map((c) => html`<option value="${c.id}"${flag(current === c.id, 'selected')}>${dictText(c.fields)}</option>`) : ''}
@@ -25,20 +26,50 @@ ${children.length ? children.map((c) => html`<option value="${c.id}"${flag(curre
 </select>`;
 }
 
-/** data: {categories: [finding_category], grids: [{id, name}], values, errors, message, role} */
+/**
+ * The preset phrases of every offered category, each group shown only while its category is chosen
+ * (the page script switches them; app/report_form.js). A tap writes the phrase into the description.
+ */
+function phraseGroups(categories, current) {
+  const lang = language() === 'en' ? 'en' : 'zh';
+  const groups = categories.map((c) => ({ code: c.id, phrases: phrasesFor(c.id, lang) })).filter((g) => g.phrases.length);
+  if (!groups.length) return '';
+  return html`<div class="field phrase-field"><span class="field-label">${t('常用描述（点一下填入）')}</span>
+${groups.map((g) => html`<div class="phrases" data-phrases-for="${g.code}"${flag(g.code !== current, 'hidden')}>${g.phrases.map((p) => html`<button type="button" class="phrase" data-wangge-phrase="${p}">${p}</button>`)}</div>`)}
+<p class="muted" data-phrases-none${flag(Boolean(current), 'hidden')}>${t('先选类别，这里会出现常用描述。')}</p></div>`;
+}
+
+/** The visit a case is made from (转为事件): where and who, carried as hidden fields. */
+function fromVisit(values, errors, people = []) {
+  if (!values.visit_id) return '';
+  return html`${fieldError(errors, 'visit_id')}<input type="hidden" name="visit_id" value="${values.visit_id}">
+${people.length ? html`<label class="field"><span class="field-label">${t('诉求人')}</span><select name="requester_id">
+<option value="">${t('不记录诉求人')}</option>
+${people.map((p) => html`<option value="${p.id}"${flag(values.requester_id === p.id, 'selected')}>${p.name}</option>`)}
+</select>${fieldError(errors, 'requester_id')}</label>` : fieldError(errors, 'requester_id')}`;
+}
+
+/**
+ * data: {categories: [finding_category], grids: [{id, name}], values, errors, message, role,
+ *        visit: {householdId, where, people: [{id, name}]} when the case comes from a visit's need}
+ */
 export function patrolNewView(data) {
-  const { categories = [], grids = [], values = {}, errors = {} } = data;
+  const { categories = [], grids = [], values = {}, errors = {}, visit = null } = data;
   const urgency = values.urgency || 'normal';
   return screen({
-    title: t('上报巡查发现'),
-    back: '/app/patrol',
+    title: visit ? t('转为事件') : t('上报巡查发现'),
+    back: visit ? `/app/households/${visit.householdId}` : '/app/patrol',
     body: html`${flash(data.message, data.messageKind || 'error')}
+${visit ? html`<section class="card notice"><p>${t('把走访时居民提出的诉求登记为事件，社区受理后派给处置单位。')}</p>
+<p class="muted">${visit.where}</p></section>` : ''}
 <section class="card">
 <form method="post" action="/app/patrol/new" enctype="multipart/form-data" class="form">
+${fromVisit(values, errors, visit?.people)}
 <label class="field"><span class="field-label">${t('事件类别（大类/小类）')}<span class="req">*</span></span>${categorySelect(categories, values.category)}${fieldError(errors, 'category')}</label>
+${visit ? '' : phraseGroups(categories, values.category)}
 <label class="field"><span class="field-label">${t('情况描述')}<span class="req">*</span></span><textarea name="description" rows="3" maxlength="2000" required placeholder="${t('如：3号楼2单元门口电动车充电线私拉')}">${values.description || ''}</textarea>${fieldError(errors, 'description')}</label>
 ${photoInput({ name: 'photo', label: t('现场照片') })}${fieldError(errors, 'photos')}
-${locateInput(values)}
+${locateInput(values, { auto: !visit })}
 <label class="field"><span class="field-label">${t('地点描述')}</span><input type="text" name="address" value="${values.address || ''}" maxlength="200" placeholder="${t('如：5号楼东侧')}">${fieldError(errors, 'address')}</label>
 <fieldset class="choices"><legend>${t('紧急程度')}</legend>
 ${codes('urgency').map((u) => html`<label class="choice"><input type="radio" name="urgency" value="${u}"${flag(urgency === u, 'checked')}> ${label('urgency', u)}</label>`)}
@@ -91,6 +122,7 @@ ${rejected ? html`<a class="badge badge-danger" href="/app/sync">${t('未被接�
 ${queuedStep ? html`<span class="badge badge-warn">${t('{status}（待同步）', { status: label('case_status', queuedStep.fields.to_status) })}</span>` : ''}
 ${f.urgency && f.urgency !== 'normal' ? html`<span class="badge badge-danger">${label('urgency', f.urgency)}</span>` : ''}
 ${late ? html`<span class="badge badge-danger">${t('已超期')}</span>` : ''}</div>
+<div class="finding-number">${f.number ? html`${t('编号')} <strong>${f.number}</strong>` : html`<span class="muted">${t('编号待同步')}</span>`}${f.source === 'visit' ? html` · ${label('source', 'visit')}` : ''}${f.requester_name ? html` · ${t('诉求人：{name}', { name: f.requester_name })}` : ''}</div>
 <div><strong>${parent ? `${dictText(parent.fields)} / ` : ''}${dictText(category?.fields) || f.category}</strong></div>
 <div>${f.description}</div>
 <div class="muted">${chinaDateTime(f.reported_at)}${f.address ? ` · ${f.address}` : ''}${f.photos?.length ? ` · ${t('照片 {n} 张', { n: f.photos.length })}` : ''}${f.accuracy != null && f.lat != null ? ` · ${t('定位精度 {n} 米', { n: Math.round(f.accuracy) })}` : ''}</div>

@@ -19,6 +19,17 @@ export function awaitingCheck(findings, stepsBy, userId) {
   return findings.filter((f) => isAwaitingCheck(f, stepsBy.get(f.id), userId));
 }
 
+/**
+ * Photos as thumbnails served by the service worker (features/photo.js); one not on the phone
+ * and not reachable shows its alt text in the frame.
+ */
+export function photoStrip(shas, caption) {
+  if (!shas?.length) return '';
+  return html`<figure class="photo-strip"><figcaption>${caption}</figcaption><ul class="thumbs">
+${shas.map((sha, i) => html`<li class="thumb thumb-large"><img src="/app/photos/${sha}" alt="${t('{what} {n}（联网后可见）', { what: caption, n: i + 1 })}" loading="lazy"></li>`)}
+</ul></figure>`;
+}
+
 /** data: {finding, categoryName, feedback (the step to 已反馈, or null), values, errors, message, messageKind} */
 export function patrolCheckView(data) {
   const { finding, feedback, values = {}, errors = {} } = data;
@@ -31,11 +42,13 @@ export function patrolCheckView(data) {
 <section class="card">
 <p><strong>${data.categoryName || f.category}</strong></p>
 <p>${f.description}</p>
-<p class="muted">${chinaDateTime(f.reported_at)}${f.address ? ` · ${f.address}` : ''}</p>
+<p class="muted">${f.number ? `${f.number} · ` : ''}${chinaDateTime(f.reported_at)}${f.address ? ` · ${f.address}` : ''}</p>
+${photoStrip(f.photos, t('上报时照片'))}
 </section>
 <section class="card notice">
 <p><strong>${t('处置反馈')}</strong>${f.unit ? t('（{unit}）', { unit: f.unit }) : ''}${t('：')}${back.opinion || t('（未填写）')}</p>
-<p class="muted">${back.at ? chinaDateTime(back.at) : ''}${back.photos?.length ? ` · ${t('处置后照片 {n} 张（可在社区工作台查看）', { n: back.photos.length })}` : ''}</p>
+<p class="muted">${back.at ? chinaDateTime(back.at) : ''}</p>
+${back.photos?.length ? photoStrip(back.photos, t('处置后照片')) : html`<p class="muted">${t('单位没有附处置后照片。')}</p>`}
 <p>${t('请到现场看一看，问题是否已经解决。')}</p>
 </section>
 <section class="card">
