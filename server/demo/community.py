@@ -31,6 +31,7 @@ from . import households, irregular, ledgers, places, second, texts
 from .care import CarePlanner
 from .cases import Cases
 from .context import DemoContext
+from .directory import write_directory
 from .families import Families
 from .people import People
 from .residency import plan_residency
@@ -108,6 +109,7 @@ class DemoCommunity(DemoContext):
         Cases(self).write()
         self.second = second.build(self, DEMO_PASSWORD)  # last: 幸福社区's draws stay as they were
         self.units = irregular.write_units(self)  # after 安康社区, so neither community's draws changed
+        self.directory = write_directory(self, DEMO_PASSWORD)  # no draws: everything above stays as it was
 
     def plan_buildings(self) -> None:
         self.buildings = places.plan_buildings(self.rng)

@@ -24,6 +24,7 @@ from ..cases.labels import china as local_time
 from ..errors import refuse
 from ..masking import mask_phone, may_see_full_numbers
 from .forms import FormResult, read_grids, read_new_user, read_password
+from ..directory.entries import dispatchable
 from .queries import (FIELD_ROLES, community_users_query, creatable_roles, device_of, devices_by_user,
                           grid_ids_of, manageable_user, may_manage, search, visible_user)
 
@@ -84,7 +85,8 @@ def user_new():
 
 def _new_form(result: FormResult, status: int = 200):
     return render_template("console/users/new.html", result=result, roles=creatable_roles(g.staff),
-                           role_label=role_label, message=message), status
+                           role_label=role_label, message=message,
+                           handling_units=dispatchable(g.scope.community.id if g.scope.community else None)), status
 
 
 @bp.post("/users/new")
@@ -97,7 +99,9 @@ def user_create():
     areas = [g.scope.community.id] if values["role"] == "community_staff" else values["grid_ids"]
     user = create_user(values["username"], values["password"], values["name"], values["role"], areas,
                        phone=values["phone"] or None)
-    audit.record("create_user", "user", user.id, username=user.username, role=user.role, area_ids=areas)
+    user.handling_unit_id = values.get("handling_unit_id") or None
+    audit.record("create_user", "user", user.id, username=user.username, role=user.role, area_ids=areas,
+                 handling_unit_id=user.handling_unit_id)
     db.session.commit()
     flash(gettext("已创建账号 %(username)s。", username=user.username))
     return redirect(url_for("console.user_detail", user_id=user.id))
