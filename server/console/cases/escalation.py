@@ -53,6 +53,8 @@ def escalated():
 @bp.get("/escalated/<finding_id>")
 def escalated_open(finding_id: str):
     """Open an escalated case: the console switches to its community first (pages show one at a time)."""
+    if g.staff.role != "street_admin":
+        abort(403)
     finding = db.session.get(Finding, finding_id)
     grid = db.session.get(Area, finding.grid_id) if finding is not None and not finding.deleted else None
     if grid is None or grid.parent_id not in g.scope.community_ids:
