@@ -31,7 +31,7 @@ from . import households, irregular, ledgers, places, second, texts
 from .care import CarePlanner
 from .cases import Cases
 from .context import DemoContext
-from .directory import write_directory
+from .directory import CONTACTS as UNIT_CONTACTS, write_directory
 from .families import Families
 from .people import People
 from .residency import plan_residency
@@ -80,6 +80,8 @@ def _logins_table(grid_names: list[str] | None) -> str:
     for username, role, role_zh, area in second.USERS:
         where = second.GRID_NAME if area == "grid" else second.COMMUNITY_NAME
         lines.append(f"  {username:<10}{role:<20}{role_zh}{' ' * (14 - 2 * len(role_zh))}{where}")
+    for username, _, unit in UNIT_CONTACTS:
+        lines.append(f"  {username:<10}{'unit_contact':<20}处置单位联系人  {unit}（/console/unit/）")
     return "\n".join(lines)
 
 

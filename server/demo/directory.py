@@ -29,9 +29,8 @@ ENTRIES: tuple[tuple[str, str, str, str, str], ...] = (
     ("街道城建科", "government", "郑伟", "010-62345002", "street"),
     ("街道社区服务中心", "government", "王芳", "010-62345003", "street"),
     ("区住建委", "government", "冯涛", "010-62345004", "street"),
+    ("街道平安办", "government", "褚亮", "010-62345005", "street"),
 )
-# The demo's case texts name the property office the way residents say it.
-ALIASES = {"物业公司": "物业服务中心"}
 # (username, name, the entry they answer for)
 CONTACTS = (("wuye", "刘建国", "物业服务中心"),)
 
@@ -58,10 +57,10 @@ def _name_dispatched_cases(ctx: DemoContext, entries: dict[str, HandlingUnit]) -
     grids = [grid.id for grid in ctx.grids]
     findings = session.scalars(select(Finding).where(Finding.grid_id.in_(grids), Finding.unit.is_not(None)))
     for finding in findings:
-        entry = entries.get(ALIASES.get(finding.unit, finding.unit))
+        entry = entries.get(finding.unit)
         if entry is None:
             continue  # the community itself (社区居委会, 网格员及楼门长): not a unit of the directory
-        ctx.writer.update("finding", finding, {"unit": entry.name, "handling_unit_id": entry.id})
+        ctx.writer.update("finding", finding, {"handling_unit_id": entry.id})
         dispatched = session.scalars(select(CaseStep).where(
             CaseStep.finding_id == finding.id, CaseStep.to_status == "dispatched").order_by(CaseStep.at)).all()
         step = dispatched[-1] if dispatched else None
