@@ -78,3 +78,6 @@ def test_a_unit_contact_takes_a_case_and_reports_the_result(live_server, phone, 
     units = office_page.locator(".case-units").inner_text()
     assert "物业服务中心" in units and "主办" in units and "已反馈" in units
     screenshot(office_page, "unit-desk-staff-sees")
+    office_page.goto(live_server.url("/console/directory"))
+    assert "物业服务中心" in office_page.locator("table.directory").inner_text()
+    screenshot(office_page, "directory", full_page=True)
