@@ -87,3 +87,4 @@ def test_a_unit_contact_is_made_on_the_users_page_for_a_directory_unit(world, st
     user = db.session.scalar(select(User).where(User.username == "wuye"))
     assert (user.role, user.handling_unit_id, user.area_ids) == ("unit_contact", office.id, [])
     assert "刘建国" in staff.get("/console/users").text
+    assert "处置单位：物业服务中心" in staff.get(f"/console/users/{user.id}").text

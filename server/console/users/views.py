@@ -24,6 +24,7 @@ from ..cases.labels import china as local_time
 from ..errors import refuse
 from ..masking import mask_phone, may_see_full_numbers
 from .forms import FormResult, read_grids, read_new_user, read_password
+from ...cases.models import HandlingUnit
 from ..directory.entries import dispatchable
 from .queries import (FIELD_ROLES, community_users_query, creatable_roles, device_of, devices_by_user,
                           grid_ids_of, manageable_user, may_manage, search, visible_user)
@@ -127,7 +128,8 @@ def _detail(user: User, forms: dict[str, FormResult] | None = None, status: int 
         manageable=may_manage(g.staff, user), full_phone=full_phone, grids_form=grids_form,
         password_form=forms.get("password") or FormResult(), role_label=role_label, field_roles=FIELD_ROLES,
         grid_names=_grid_names(user), other_areas=len(set(user.area_ids) - set(g.scope.grid_ids)) if
-        user.role in FIELD_ROLES else 0, local_time=local_time, mask_phone=mask_phone, message=message), status
+        user.role in FIELD_ROLES else 0, local_time=local_time, mask_phone=mask_phone, message=message,
+        handling_unit=db.session.get(HandlingUnit, user.handling_unit_id) if user.handling_unit_id else None), status
 
 
 @bp.post("/users/<user_id>/grids")
