@@ -10,7 +10,7 @@ from ..fieldwork.models import Visit
 from ..registry.models import Resident
 from . import dispatch
 from .categories import categories
-from .models import Finding
+from .models import Finding, HandlingUnit
 from .workflow import MOVE_KINDS, STAY_KINDS, UNIT_STEPS, allowed, may_take
 
 
@@ -94,7 +94,20 @@ def check_step(ctx, state, row) -> dict[str, str]:
         raise ProtocolError("forbidden", 403)
     if state.get("rating") is not None and (after != "rated" or kind is not None):
         return {"rating": "invalid_value"}
+    if state.get("handling_unit_id") and ctx.user.role in STAFF_ROLES and not _unit_of_case(ctx, finding, state):
+        return {"handling_unit_id": "unknown_reference"}
     return {}
+
+
+def _unit_of_case(ctx, finding, state) -> bool:
+    """Staff name a unit of the directory kept by the case's community or street (a dispatch),
+    or one the case is already dispatched to (a receipt or report they record for it)."""
+    unit = ctx.session.get(HandlingUnit, state["handling_unit_id"])
+    place = ctx.areas.place_of_grid(finding.grid_id)
+    if unit is None or place is None or unit.area_id not in (place.community_id, place.street_id):
+        return False
+    return unit.active if state["to_status"] == "dispatched" and state.get("kind") is None \
+        else unit.id in dispatch.unit_ids_of(ctx.session, finding.id)
 
 
 def _check_unit_step(ctx, finding, before: str, after: str, kind: str | None) -> None:

@@ -202,3 +202,31 @@ def test_every_other_console_page_refuses_a_unit_contact(app, world, staff_clien
         checked += 1
     assert checked > 80
     assert wuye.get("/console/unit/").status_code == 200  # still signed in after all that
+
+
+def test_a_dispatch_names_only_a_unit_of_the_cases_own_directory(app, world, staff_client, device_factory):
+    worker = device_factory("worker")
+    fid = report(worker, world.grids[0])
+    far_unit = directory_entry(fid, "团结物业", area_id=world.other_community.id)
+    staff = device_factory("staff")
+    staff.update("case_step", "01a00000-0000-7000-8000-0000000000a1",
+                 {"finding_id": fid, "from_status": "reported", "to_status": "accepted", "at": "2026-11-20T04:00:00Z"})
+    staff.update("case_step", "01a00000-0000-7000-8000-0000000000a2",
+                 {"finding_id": fid, "from_status": "accepted", "to_status": "dispatched", "level": "community",
+                  "unit": "团结物业", "handling_unit_id": far_unit.id, "at": "2026-11-20T05:00:00Z"})
+    accepted, dispatched = staff.push()
+    assert accepted["status"] == "accepted"
+    assert (dispatched["code"], list(dispatched["fields"])) == ("validation_failed", ["handling_unit_id"])
+    assert status_of(fid) == "accepted"
+    # A field role never names a unit on a step, even one it may take (the reporter's re-check).
+    console = staff_client("staff")
+    lead, _ = dispatch(console, fid)
+    ok(step(console, fid, "dispatched", "in_progress"), fid)
+    ok(step(console, fid, "in_progress", "resolved", opinion="已修好"), fid)
+    worker.update("case_step", "01a00000-0000-7000-8000-0000000000a3",
+                  {"finding_id": fid, "from_status": "resolved", "to_status": "verified", "opinion": "已核查",
+                   "handling_unit_id": lead, "at": "2026-11-20T06:00:00Z"})
+    worker.pull()
+    [result] = worker.push()
+    assert (result["code"], list(result["fields"])) == ("validation_failed", ["handling_unit_id"]), result
+    assert status_of(fid) == "resolved"
