@@ -106,6 +106,7 @@ def test_the_deadline_runs_from_the_units_receipt(app, world, staff_client, devi
     fid, staff, lead, _ = dispatched_case(world, staff_client, device_factory)
     assert db.session.get(Finding, fid).deadline_at is None
     assert "待签收" in staff.get(f"/console/cases/{fid}").text
+    assert "待签收" in staff.get("/console/cases").text
     clock.advance(hours=5)
     wuye = contact(app, world, "wuye", directory_entry(fid))
     reply = act(wuye, fid, "receipt", "dispatched")
@@ -163,6 +164,7 @@ def test_the_community_escalates_and_the_street_dispatches_to_its_departments(ap
     ok(step(staff, fid, "reported", "accepted"), fid)
     ok(step(staff, fid, "accepted", "accepted", kind="escalate", opinion="涉及多个部门"), fid)
     assert db.session.get(Finding, fid).escalated_at is not None
+    assert "已吹哨" in staff.get("/console/cases").text
     assert 'data-step="escalate"' not in staff.get(f"/console/cases/{fid}").text  # once is enough
     assert staff.get("/console/escalated").status_code == 403
     admin = staff_client("admin")
