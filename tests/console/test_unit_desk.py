@@ -183,29 +183,6 @@ def test_the_community_escalates_and_the_street_dispatches_to_its_departments(ap
     assert reply.status_code == 422
 
 
-def test_every_other_console_page_refuses_a_unit_contact(app, world, staff_client, device_factory):
-    """The route matrix's rows for unit_contact: every console rule but the desk's, signing in and out."""
-    import re
-
-    from server.console import PUBLIC, UNIT_DESK_SHARED
-    from tests.matrix.table import rule_keys
-
-    fid, _, _, _ = dispatched_case(world, staff_client, device_factory)
-    wuye = contact(app, world, "wuye", directory_entry(fid))
-    checked = 0
-    for name, rule in rule_keys(app).items():
-        endpoint, method = name.split(" ")
-        if not endpoint.startswith("console.") or endpoint.startswith("console.unit_") \
-                or endpoint in PUBLIC or endpoint in UNIT_DESK_SHARED:
-            continue
-        url = re.sub(r"<(?:[a-z]+:)?([a-z_0-9]+)>", fid, re.sub(r"<int:[a-z_]+>", "1", rule))
-        reply = wuye.get(url) if method == "GET" else wuye.post(url, {})
-        assert reply.status_code == 403, (name, reply.status_code)
-        checked += 1
-    assert checked > 80
-    assert wuye.get("/console/unit/").status_code == 200  # still signed in after all that
-
-
 def test_a_dispatch_names_only_a_unit_of_the_cases_own_directory(app, world, staff_client, device_factory):
     worker = device_factory("worker")
     fid = report(worker, world.grids[0])
