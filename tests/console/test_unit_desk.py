@@ -209,3 +209,13 @@ def test_a_dispatch_names_only_a_unit_of_the_cases_own_directory(app, world, sta
     [result] = worker.push()
     assert (result["code"], list(result["fields"])) == ("validation_failed", ["handling_unit_id"]), result
     assert status_of(fid) == "resolved"
+
+
+def test_the_desk_speaks_english_when_asked(app, world, staff_client, device_factory):
+    fid, _, _, _ = dispatched_case(world, staff_client, device_factory)
+    wuye = contact(app, world, "wuye", directory_entry(fid))
+    assert wuye.post("/console/lang", {"lang": "en", "next": "/console/unit/"}).status_code == 302
+    home = wuye.get("/console/unit/").text
+    assert "Cases sent to your unit" in home and "Awaiting receipt" in home
+    page = wuye.get(f"/console/unit/cases/{fid}").text
+    assert "Sign for the case" in page and "Hand back to the community" in page
