@@ -11,9 +11,9 @@ from werkzeug.exceptions import HTTPException
 
 from sync.errors import ProtocolError
 
+from ..core.roles import UNIT_ROLES
 from ..extensions import db
 from ..vendor import send_vendored
-from ..core.roles import UNIT_ROLES
 from .blueprint import bp
 from .errors import ConsoleError, render_error
 from .masking import mask_id, mask_phone
@@ -26,8 +26,8 @@ PUBLIC = {"console.login_form", "console.login", "console.first_run_form", "cons
 # What a unit contact may open besides their own pages (console.unit_*): signing out, the language.
 UNIT_DESK_SHARED = {"console.logout", "console.switch_language"}
 # Each feature is a package whose views module registers its pages (and its sibling modules').
-FEATURES = ("auditlog", "buildings", "cases", "conflicts", "dashboard", "dictionaries", "history", "ledgers", "records", "review", "setup", "setup_import", "units", "users",
-            "directory", "unitdesk")
+FEATURES = ("auditlog", "buildings", "cases", "conflicts", "dashboard", "dictionaries", "directory", "history",
+            "ledgers", "records", "review", "setup", "setup_import", "unitdesk", "units", "users")
 
 
 def init_app(app: Flask) -> None:

@@ -19,11 +19,12 @@ from ..auth import sessions, throttle
 from ..auth.models import User
 from ..auth.operations import verify_password
 from ..core.roles import STAFF_ROLES, UNIT_ROLES
-
-CONSOLE_ROLES = (*STAFF_ROLES, *UNIT_ROLES)
 from ..extensions import db
 from .blueprint import bp
 from .errors import ConsoleError
+
+# Staff, and handling units' contacts (who then reach only their unit desk, console/__init__.py).
+CONSOLE_ROLES = (*STAFF_ROLES, *UNIT_ROLES)
 
 
 def _lifetime() -> timedelta:
