@@ -14,11 +14,18 @@ from sync.errors import ProtocolError
 from sync.ids import uuid7
 
 from ..audit import write as audit
-from ..core.roles import ROLES
+from ..core.messages import register_messages
+from ..core.roles import ROLES, UNIT_ROLES
 from ..core.time import utcnow
 from ..extensions import db
 from . import throttle
 from .models import Assignment, ConsoleSession, Device, User
+
+register_messages({
+    "unit_desk_only": ("处置单位联系人不使用网格员应用，请在浏览器打开 /console/ 登录，办理派给本单位的事件",
+                       "Handling unit contacts do not use the field app: sign in at /console/ in a browser "
+                       "to handle the cases sent to your unit"),
+})
 
 log = logging.getLogger(__name__)
 # A real hash to compare against when the username is unknown, so timing does not tell.
@@ -86,6 +93,8 @@ def login_device(username: str, password: str, device_id: str, device_name: str 
     throttle.succeeded(attempt)
     if not user.active:
         refuse("user_disabled", 403)
+    if user.role in UNIT_ROLES:
+        refuse("unit_desk_only", 403)
     device = db.session.get(Device, device_id)
     if device is not None and device.revoked_at is not None:
         refuse("device_revoked", 401, wipe=True)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from sync.errors import ProtocolError
 
-from ..core.roles import FIELD_ROLES, STAFF_ROLES
+from ..core.roles import FIELD_ROLES, STAFF_ROLES, UNIT_ROLES
 from ..core.scope import Place
 from ..fieldwork.models import Visit
 from ..registry.models import Resident
+from . import dispatch
 from .categories import categories
-from .models import Finding
+from .models import Finding, HandlingUnit
 from .reopen import needs_reopening, reopen
-from .workflow import MOVE_KINDS, STAY_KINDS, allowed, may_take
+from .workflow import MOVE_KINDS, STAY_KINDS, UNIT_STEPS, allowed, may_take
 
 
 def check_finding(ctx, state, row) -> dict[str, str]:
@@ -52,7 +53,10 @@ def locate_step(ctx, state):
     if finding is None or finding.deleted:
         return None
     place = ctx.areas.place_of_grid(finding.grid_id)
-    return Place(place.grid_id, place.community_id, place.street_id, finding.reporter_id) if place else None
+    if place is None:
+        return None
+    return Place(place.grid_id, place.community_id, place.street_id, finding.reporter_id,
+                 dispatch.unit_ids_of(ctx.session, finding.id))
 
 
 def refusal(before: str, after: str, kind: str | None = None) -> ProtocolError | None:
@@ -80,20 +84,53 @@ def check_step(ctx, state, row) -> dict[str, str]:
     refused = refusal(before, after, kind)
     if refused is not None:
         raise refused
-    if kind == "chase":
+    if ctx.user.role in UNIT_ROLES:
+        _check_unit_step(ctx, finding, before, after, kind)
+    elif state.get("handling_unit_id") and ctx.user.role not in STAFF_ROLES:
+        return {"handling_unit_id": "field_not_permitted"}
+    elif kind in ("chase", "escalate"):
         if ctx.user.role not in STAFF_ROLES:
             raise ProtocolError("forbidden", 403)
     elif not may_take(ctx.user.role, before, after, finding.reporter_id == ctx.user.id):
         raise ProtocolError("forbidden", 403)
     if state.get("rating") is not None and (after != "rated" or kind is not None):
         return {"rating": "invalid_value"}
+    if state.get("handling_unit_id") and ctx.user.role in STAFF_ROLES and not _unit_of_case(ctx, finding, state):
+        return {"handling_unit_id": "unknown_reference"}
     return {}
+
+
+def _unit_of_case(ctx, finding, state) -> bool:
+    """Staff name a unit of the directory kept by the case's community or street (a dispatch),
+    or one the case is already dispatched to (a receipt or report they record for it)."""
+    unit = ctx.session.get(HandlingUnit, state["handling_unit_id"])
+    place = ctx.areas.place_of_grid(finding.grid_id)
+    if unit is None or place is None or unit.area_id not in (place.community_id, place.street_id):
+        return False
+    return unit.active if state["to_status"] == "dispatched" and state.get("kind") is None \
+        else unit.id in dispatch.unit_ids_of(ctx.session, finding.id)
+
+
+def _check_unit_step(ctx, finding, before: str, after: str, kind: str | None) -> None:
+    """A unit contact acts only for their own unit, on what is still theirs to do: the lead moves the
+    case (接单, 退回, 反馈, 申请延期), an assisting unit only signs for it and reports on it."""
+    own = dispatch.row_of(ctx.session, finding.id, ctx.user.handling_unit_id)
+    if own is None or own.status not in dispatch.OPEN:
+        raise ProtocolError("forbidden", 403)
+    if kind in ("progress", "receipt") and before == after:
+        if kind == "receipt" and (own.role != "assist" or own.status != "dispatched"):
+            raise ProtocolError("forbidden", 403)
+        return
+    if kind not in (None, "receipt") or own.role != "lead" or (before, after) not in UNIT_STEPS:
+        raise ProtocolError("forbidden", 403)
 
 
 def stamp_step(ctx, row) -> None:
     finding = ctx.session.get(Finding, row.finding_id)
     row.actor_id = ctx.user.id
     row.reporter_id = finding.reporter_id
+    if ctx.user.role in UNIT_ROLES:
+        row.handling_unit_id = ctx.user.handling_unit_id  # a contact speaks for their own unit only
 
 
 def advance_case(ctx, step) -> None:
@@ -102,13 +139,16 @@ def advance_case(ctx, step) -> None:
         return  # the step itself is the record of the chase; the case stays where it is
     finding = ctx.session.get(Finding, step.finding_id)
     values = {"status": step.to_status}
-    if step.to_status == "dispatched":
+    if step.to_status == "dispatched" and step.kind is None:
         values.update(level=step.level, unit=step.unit, deadline_at=step.deadline_at)
     elif step.to_status == "returned":
         # The unit gave the case back: its deadline no longer runs (a new dispatch sets one).
         values.update(level=None, unit=None, deadline_at=None)
     elif step.from_status == "extension_requested" and step.deadline_at is not None:
         values["deadline_at"] = step.deadline_at  # the extension was granted
+    dispatch.follow_step(ctx, finding, step, values)
+    if step.from_status == step.to_status and set(values) == {"status"}:
+        return  # a report or receipt that leaves the case where it is: nothing on it changes
     ctx.server_write("finding", finding, values)
     if needs_reopening(step):
         reopen(ctx, finding, step)

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from sync.errors import ProtocolError
 
 from ..core.time import china_today
+from ..core.roles import UNIT_ROLES
 from ..extensions import db
 from ..vendor import send_vendored
 from .blueprint import bp
@@ -23,8 +24,11 @@ from .scope import load_scope
 # Stylesheets and scripts: public, cacheable, and served without looking at the session.
 ASSETS = frozenset({"console.static", "console.vendor"})
 PUBLIC = {"console.login_form", "console.login", "console.first_run_form", "console.first_run_create", *ASSETS}
+# What a unit contact may open besides their own pages (console.unit_*): signing out, the language.
+UNIT_DESK_SHARED = {"console.logout", "console.switch_language"}
 # Each feature is a package whose views module registers its pages (and its sibling modules').
-FEATURES = ("auditlog", "buildings", "cases", "conflicts", "dashboard", "dictionaries", "history", "ledgers", "records", "review", "setup", "setup_import", "units", "users")
+FEATURES = ("auditlog", "buildings", "cases", "conflicts", "dashboard", "dictionaries", "directory", "history",
+            "ledgers", "records", "review", "setup", "setup_import", "unitdesk", "units", "users")
 
 
 def init_app(app: Flask) -> None:
@@ -73,6 +77,9 @@ def _guard():
             reply.headers["HX-Redirect"] = target
             return reply
         return redirect(target)
+    if g.staff.role in UNIT_ROLES and not (request.endpoint or "").startswith("console.unit_") \
+            and request.endpoint not in UNIT_DESK_SHARED:
+        raise ConsoleError("forbidden", 403)  # a handling unit sees the cases sent to it, nothing else
     return None
 
 

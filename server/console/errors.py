@@ -13,7 +13,8 @@ from ..core.messages import message, register_messages
 # Codes only the console uses; the API's own codes come from sync.errors.
 CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
     "csrf_failed": ("页面已过期，请刷新后重试", "This page has expired; reload it and try again"),
-    "staff_only": ("此工作台仅供社区工作人员和街道管理员使用", "The console is for community staff and street admins"),
+    "staff_only": ("此工作台仅供社区工作人员、街道管理员和处置单位联系人使用",
+                   "The console is for community staff, street admins and handling unit contacts"),
     "session_expired": ("登录已过期，请重新登录", "Your session has expired; sign in again"),
     "deadline_missing": ("该类别和响应级别没有配置处置时限", "No handling deadline is configured for this category and level"),
     "file_invalid": ("文件无法读取，请上传 .xlsx 格式的台账", "The file cannot be read; upload an .xlsx ledger"),

@@ -18,10 +18,13 @@ from ..audit import write as audit
 from ..auth import sessions, throttle
 from ..auth.models import User
 from ..auth.operations import verify_password
-from ..core.roles import STAFF_ROLES
+from ..core.roles import STAFF_ROLES, UNIT_ROLES
 from ..extensions import db
 from .blueprint import bp
 from .errors import ConsoleError
+
+# Staff, and handling units' contacts (who then reach only their unit desk, console/__init__.py).
+CONSOLE_ROLES = (*STAFF_ROLES, *UNIT_ROLES)
 
 
 def _lifetime() -> timedelta:
@@ -34,23 +37,30 @@ def signed_in_user() -> User | None:
         return None
     row = sessions.current(session["sid"], _lifetime())
     user = db.session.get(User, row.user_id) if row is not None else None
-    if user is None or not user.active or user.role not in STAFF_ROLES:
+    if user is None or not user.active or user.role not in CONSOLE_ROLES:
         session.clear()
         return None
     return user
 
 
+def home() -> str:
+    """Where a signed-in user starts: a unit contact at their unit's cases, staff at the dashboard."""
+    staff = getattr(g, "staff", None)
+    return url_for("console.unit_home" if staff is not None and staff.role in UNIT_ROLES else "console.dashboard")
+
+
 def _safe_next(target: str | None) -> str:
     # Only paths inside the console: never an open redirect to another site.
     if target and target.startswith("/console/") and not urlsplit(target).netloc and "//" not in target:
-        return target
-    return url_for("console.dashboard")
+        if g.staff.role not in UNIT_ROLES or target.startswith("/console/unit/"):
+            return target
+    return home()
 
 
 @bp.get("/login")
 def login_form():
     if g.staff is not None:  # the guard has read the session
-        return redirect(url_for("console.dashboard"))
+        return redirect(home())
     return render_template("console/login.html", next=request.args.get("next", ""))
 
 
@@ -74,12 +84,12 @@ def login():
     throttle.succeeded(attempt)
     if not user.active:
         refuse("user_disabled", 403)
-    if user.role not in STAFF_ROLES:
+    if user.role not in CONSOLE_ROLES:
         refuse("staff_only", 403)
     session.clear()
     session.permanent = True
     session["sid"] = sessions.start(user.id)
-    g.staff = user
+    g.staff = user  # before _safe_next, which sends a unit contact to their own pages
     audit("login", user.id, ip=address, detail={"channel": "console", "username": user.username})
     db.session.commit()
     return redirect(_safe_next(request.form.get("next")))

@@ -24,6 +24,8 @@ class Place:
     community_id: str | None = None
     street_id: str | None = None
     reporter_id: str | None = None
+    # A case step's: the handling units its case is dispatched to (a unit contact writes there only).
+    unit_ids: tuple[str, ...] = ()
 
 
 # The entities a `d:` key covers: a community's rows of the dictionaries.
@@ -53,6 +55,8 @@ def may_write(user, place: Place) -> bool:
         return place.community_id in areas
     if user.role == "street_admin":
         return place.street_id in areas
+    if user.role == "unit_contact":
+        return user.handling_unit_id is not None and user.handling_unit_id in place.unit_ids
     return False
 
 

@@ -31,6 +31,7 @@ from . import households, irregular, ledgers, places, second, texts
 from .care import CarePlanner
 from .cases import Cases
 from .context import DemoContext
+from .directory import CONTACTS as UNIT_CONTACTS, write_directory
 from .families import Families
 from .people import People
 from .residency import plan_residency
@@ -79,6 +80,8 @@ def _logins_table(grid_names: list[str] | None) -> str:
     for username, role, role_zh, area in second.USERS:
         where = second.GRID_NAME if area == "grid" else second.COMMUNITY_NAME
         lines.append(f"  {username:<10}{role:<20}{role_zh}{' ' * (14 - 2 * len(role_zh))}{where}")
+    for username, _, unit in UNIT_CONTACTS:
+        lines.append(f"  {username:<10}{'unit_contact':<20}处置单位联系人  {unit}（/console/unit/）")
     return "\n".join(lines)
 
 
@@ -108,6 +111,7 @@ class DemoCommunity(DemoContext):
         Cases(self).write()
         self.second = second.build(self, DEMO_PASSWORD)  # last: 幸福社区's draws stay as they were
         self.units = irregular.write_units(self)  # after 安康社区, so neither community's draws changed
+        self.directory = write_directory(self, DEMO_PASSWORD)  # no draws: everything above stays as it was
 
     def plan_buildings(self) -> None:
         self.buildings = places.plan_buildings(self.rng)

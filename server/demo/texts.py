@@ -176,30 +176,30 @@ URGENCY_FACTOR = {"normal": 1.0, "urgent": 0.5, "emergency": 0.1}
 
 # (category, urgency, level, unit, description, address). {b} building, {u} unit, {f} floor.
 FINDINGS: tuple[tuple[str, str, str, str, str, str], ...] = (
-    ("safety_plaster", "urgent", "community", "物业公司", "{b}号楼{u}单元楼道墙皮脱落，约1平方米，有砸伤行人风险", "{b}号楼{u}单元"),
-    ("safety_plaster", "normal", "community", "物业公司", "{b}号楼外墙保温层空鼓，雨后有脱落迹象", "{b}号楼北侧"),
-    ("safety_electrical", "urgent", "community", "物业公司", "{b}号楼{u}单元楼道内私拉电线给电动自行车充电", "{b}号楼{u}单元一层"),
-    ("safety_electrical", "normal", "community", "物业公司", "{b}号楼{u}单元电表箱门损坏，线路裸露", "{b}号楼{u}单元"),
+    ("safety_plaster", "urgent", "community", "物业服务中心", "{b}号楼{u}单元楼道墙皮脱落，约1平方米，有砸伤行人风险", "{b}号楼{u}单元"),
+    ("safety_plaster", "normal", "community", "物业服务中心", "{b}号楼外墙保温层空鼓，雨后有脱落迹象", "{b}号楼北侧"),
+    ("safety_electrical", "urgent", "community", "物业服务中心", "{b}号楼{u}单元楼道内私拉电线给电动自行车充电", "{b}号楼{u}单元一层"),
+    ("safety_electrical", "normal", "community", "物业服务中心", "{b}号楼{u}单元电表箱门损坏，线路裸露", "{b}号楼{u}单元"),
     ("safety_gas", "emergency", "street", "燃气公司抢修队", "{b}号楼{u}单元{f}层楼道有燃气异味，已通知住户开窗通风", "{b}号楼{u}单元"),
     ("safety_gas", "normal", "grid", "网格员及楼门长", "{b}号楼{u}单元{f}层住户燃气软管老化，需要更换", "{b}号楼{u}单元"),
-    ("safety_fire_lane", "urgent", "community", "物业公司", "{b}号楼东侧消防通道被私家车长期占用", "{b}号楼东侧"),
+    ("safety_fire_lane", "urgent", "community", "物业服务中心", "{b}号楼东侧消防通道被私家车长期占用", "{b}号楼东侧"),
     ("safety_fire_lane", "normal", "grid", "网格员及楼门长", "{b}号楼{u}单元楼道堆放纸箱杂物，堵塞疏散通道", "{b}号楼{u}单元"),
-    ("safety_height", "urgent", "community", "物业公司", "{b}号楼{u}单元{f}层窗外空调外机支架锈蚀松动", "{b}号楼{u}单元"),
+    ("safety_height", "urgent", "community", "物业服务中心", "{b}号楼{u}单元{f}层窗外空调外机支架锈蚀松动", "{b}号楼{u}单元"),
     ("safety_height", "normal", "grid", "网格员及楼门长", "{b}号楼{u}单元{f}层阳台花盆摆放在护栏外侧", "{b}号楼{u}单元"),
     ("env_clutter", "normal", "grid", "网格员及楼门长", "{b}号楼{u}单元一层楼道堆放旧家具和废弃自行车", "{b}号楼{u}单元"),
-    ("env_clutter", "normal", "community", "物业公司", "小区北门自行车棚僵尸自行车堆积", "小区北门自行车棚"),
-    ("env_garbage", "normal", "community", "物业公司", "{b}号楼西侧垃圾分类点桶满外溢，异味明显", "{b}号楼西侧"),
+    ("env_clutter", "normal", "community", "物业服务中心", "小区北门自行车棚僵尸自行车堆积", "小区北门自行车棚"),
+    ("env_garbage", "normal", "community", "物业服务中心", "{b}号楼西侧垃圾分类点桶满外溢，异味明显", "{b}号楼西侧"),
     ("env_garbage", "normal", "street", "街道城管科", "小区东门外人行道有装修垃圾堆放", "小区东门外"),
     ("env_illegal_structure", "normal", "street", "街道城管科", "{b}号楼一层住户在院内私搭彩钢板房", "{b}号楼南侧"),
     ("env_illegal_structure", "normal", "street", "街道城管科", "{b}号楼楼顶有住户私建阳光房", "{b}号楼楼顶"),
-    ("facility_flooding", "urgent", "community", "物业公司", "{b}号楼地下室进水，积水约10厘米", "{b}号楼地下室"),
+    ("facility_flooding", "urgent", "community", "物业服务中心", "{b}号楼地下室进水，积水约10厘米", "{b}号楼地下室"),
     ("facility_flooding", "normal", "street", "街道城建科", "小区南门内道路低洼处雨后积水", "小区南门"),
-    ("facility_road", "normal", "community", "物业公司", "{b}号楼前路面塌陷一处，约半米见方", "{b}号楼南侧"),
+    ("facility_road", "normal", "community", "物业服务中心", "{b}号楼前路面塌陷一处，约半米见方", "{b}号楼南侧"),
     ("facility_road", "normal", "street", "街道城建科", "社区活动中心门前步道砖松动翘起", "社区活动中心"),
-    ("facility_lamp", "normal", "community", "物业公司", "{b}号楼北侧路灯不亮，夜间通行不便", "{b}号楼北侧"),
-    ("facility_lamp", "normal", "community", "物业公司", "{b}号楼{u}单元楼道声控灯损坏", "{b}号楼{u}单元"),
+    ("facility_lamp", "normal", "community", "物业服务中心", "{b}号楼北侧路灯不亮，夜间通行不便", "{b}号楼北侧"),
+    ("facility_lamp", "normal", "community", "物业服务中心", "{b}号楼{u}单元楼道声控灯损坏", "{b}号楼{u}单元"),
     ("facility_manhole", "urgent", "street", "街道城管科", "{b}号楼南侧雨水井盖缺失，已设临时围挡", "{b}号楼南侧"),
-    ("facility_manhole", "normal", "community", "物业公司", "小区西门停车场井盖破损下陷", "小区西门停车场"),
+    ("facility_manhole", "normal", "community", "物业服务中心", "小区西门停车场井盖破损下陷", "小区西门停车场"),
     ("public_order", "normal", "community", "社区民警", "{b}号楼{u}单元近期多次发生电动车电瓶被盗", "{b}号楼{u}单元"),
     ("public_order", "normal", "community", "社区民警", "小区东门夜间有陌生人散发小广告", "小区东门"),
     ("dispute", "normal", "community", "社区人民调解委员会", "{b}号楼{u}单元上下楼住户因卫生间漏水发生纠纷", "{b}号楼{u}单元"),
@@ -208,7 +208,7 @@ FINDINGS: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("livelihood", "normal", "street", "街道社区服务中心", "12345热线转办：居民反映小区周边缺少老年助餐点", "幸福社区"),
 )
 # Another unit a case can be sent on to when the first one returns it.
-REDISPATCH_UNITS = {"物业公司": "街道城建科", "街道城管科": "物业公司", "社区民警": "街道平安办"}
+REDISPATCH_UNITS = {"物业服务中心": "街道城建科", "街道城管科": "物业服务中心", "社区民警": "街道平安办"}
 
 # The final stage of each demo case; two of the dispatched ones are past their deadline.
 CASE_PLAN: tuple[tuple[str, bool], ...] = (

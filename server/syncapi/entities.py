@@ -142,7 +142,7 @@ ENTITIES: dict[str, Entity] = {
                roles=FIELD | STAFF | {"patrol_volunteer"}, check=steps.check_finding,
                on_create=_set_reporter),
         Entity("case_step", CaseStep, CaseStepWire, steps.locate_step,
-               roles=FIELD | STAFF | {"patrol_volunteer"}, append_only=True,
+               roles=FIELD | STAFF | {"patrol_volunteer", "unit_contact"}, append_only=True,
                check=steps.check_step, on_create=steps.stamp_step, after_create=steps.advance_case),
     )
 }

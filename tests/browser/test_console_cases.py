@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from server.cases.models import Finding
+from server.cases.models import Finding, HandlingUnit
 from server.extensions import db
 from sync.client import SyncClient
 from sync.ids import uuid7
@@ -23,6 +23,13 @@ def phone_of(server, username: str) -> SyncClient:
     device = SyncClient(http_transport(server.base))
     device.login(username, PASSWORD)
     return device
+
+
+def add_directory_entry(area_id: str, name: str, kind: str = "property_manager") -> str:
+    entry = HandlingUnit(id=uuid7(), area_id=area_id, name=name, kind=kind, active=True)
+    db.session.add(entry)
+    db.session.commit()
+    return entry.id
 
 
 def no_alerts(page) -> list[str]:
@@ -61,6 +68,7 @@ def test_a_reported_finding_is_handled_to_closure_and_every_step_reaches_the_pho
                                     "lat": 39.9042, "lng": 116.4074, "accuracy": 8, "photos": [photo]})
     worker.sync()
 
+    server_query(live_server, lambda: add_directory_entry(live_server.world.community.id, "物业服务中心"))
     page = desk().new_page()
     alerts = no_alerts(page)
     console.login(page, live_server, "staff")
@@ -76,7 +84,7 @@ def test_a_reported_finding_is_handled_to_closure_and_every_step_reaches_the_pho
 
     dispatch = page.locator('form[data-step="dispatched"]')
     dispatch.get_by_label("社区级").check()
-    dispatch.locator("input[name=unit]").fill("物业服务中心")
+    dispatch.locator("select[name=handling_unit_id]").select_option(label="物业服务中心（物业）")
     screenshot(page, "console-case-dispatch")
     take(page, "派遣", "已派遣")
     take(page, "单位已接单，开始处置", "处置中")

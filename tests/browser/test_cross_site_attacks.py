@@ -29,7 +29,7 @@ import pytest
 from sqlalchemy import func, select
 
 from server.areas.models import Building
-from server.cases.models import CaseStep, Finding
+from server.cases.models import CaseStep, Finding, HandlingUnit
 from server.extensions import db
 from server.fieldwork.models import Visit
 from server.registry.models import Household, Resident, ResidentTag
@@ -262,8 +262,8 @@ CONSOLE_FIELDS = {
 }
 
 
-def console_args(world, finding_id: str, tag_id: str, visit_id: str) -> dict[str, str]:
-    return {"finding_id": finding_id, "hid": world.households[0].id, "rid": world.residents[0].id, "tid": tag_id,
+def console_args(world, finding_id: str, tag_id: str, visit_id: str, entry_id: str) -> dict[str, str]:
+    return {"finding_id": finding_id, "entry_id": entry_id, "hid": world.households[0].id, "rid": world.residents[0].id, "tid": tag_id,
             "visit_id": visit_id, "user_id": world.users["worker"].id, "device_id": str(uuid7()),
             "job_id": str(uuid7()), "conflict_id": "1", "building_id": world.households[0].building_id,
             "grid_id": world.grids[0].id, "community_id": world.grids[0].parent_id, "code": "elderly_alone",
@@ -285,8 +285,10 @@ def seed_case_records(server):
         visit = writer.put("visit", Visit(id=uuid7(), household_id=household.id, grid_id=grid.id, visitor_id=worker.id,
                                           visited_at=now - timedelta(hours=2), method="in_person", outcome="normal",
                                           resident_ids=[]))
+        entry = HandlingUnit(id=uuid7(), area_id=grid.parent_id, name="物业服务中心", kind="property_manager")
+        db.session.add(entry)
         db.session.commit()
-        ids = SimpleNamespace(finding=finding.id, tag=tag.id, visit=visit.id)
+        ids = SimpleNamespace(finding=finding.id, tag=tag.id, visit=visit.id, entry=entry.id)
         db.session.remove()
     return ids
 
@@ -299,7 +301,7 @@ def test_no_other_site_can_post_to_the_console(live_server, desk, console, attac
     cookie = next(c for c in page.context.cookies() if c["domain"] == "127.0.0.1" and c["httpOnly"])
     assert cookie["sameSite"] == "Lax", cookie  # a cross-site POST arrives without the session
 
-    args = console_args(server.world, ids.finding, ids.tag, ids.visit)
+    args = console_args(server.world, ids.finding, ids.tag, ids.visit, ids.entry)
     routes = console_post_routes(server.app)
     assert len(routes) >= 20, routes
     attempts = 0

@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from server.cases.models import Finding
+from sqlalchemy import select
+
+from server.areas.models import Area
+from server.cases.models import Finding, HandlingUnit
+from sync.ids import uuid7
 from server.extensions import db
 from server.core.time import utcnow
 
@@ -43,8 +47,23 @@ def status_of(fid) -> str:
     return db.session.get(Finding, fid).status
 
 
-def dispatch(client, fid, level="community", unit="物业服务中心", from_status="accepted"):
-    ok(step(client, fid, from_status, "dispatched", level=level, unit=unit), fid)
+def directory_entry(fid, name="物业服务中心", kind="property_manager", area_id=None) -> HandlingUnit:
+    """The case's community's directory entry called `name` (added the first time it is asked for)."""
+    area_id = area_id or db.session.get(Area, db.session.get(Finding, fid).grid_id).parent_id
+    entry = db.session.scalar(select(HandlingUnit).where(HandlingUnit.area_id == area_id, HandlingUnit.name == name))
+    if entry is None:
+        entry = HandlingUnit(id=uuid7(), area_id=area_id, name=name, kind=kind, active=True)
+        db.session.add(entry)
+        db.session.commit()
+    return entry
+
+
+def dispatch(client, fid, level="community", unit="物业服务中心", from_status="accepted", assists=()):
+    """Dispatch to the directory entry called `unit` (and assisting ones); their ids."""
+    lead = directory_entry(fid, unit).id
+    helpers = [directory_entry(fid, name, "government").id for name in assists]
+    ok(step(client, fid, from_status, "dispatched", level=level, handling_unit_id=lead, assist_ids=helpers), fid)
+    return lead, helpers
 
 
 def china_input(moment) -> str:
@@ -63,3 +82,10 @@ def street_admin_on(staff_client, community):
     reply = admin.post("/console/community", {"community_id": community.id, "next": "/console/"})
     assert reply.status_code == 302
     return admin
+
+
+def receive(client, fid):
+    """The lead unit's receipt, recorded by staff (dispatched → in_progress): its deadline starts."""
+    ok(step(client, fid, "dispatched", "in_progress"), fid)
+    db.session.expire_all()
+    return db.session.get(Finding, fid).deadline_at

@@ -8,9 +8,8 @@ from server.cases.models import CaseDeadline, CaseStep, Finding
 from server.extensions import db
 from server.syncapi.models import Change
 from server.core.time import utcnow
-from tests.console.cases_helpers import (china_input, dispatch, make_overdue, ok, refused, report, status_of,
-                                         step,
-                                         street_admin_on)
+from tests.console.cases_helpers import (china_input, directory_entry, dispatch, make_overdue, ok, receive, refused,
+                                         report, status_of, step, street_admin_on)
 
 
 def steps_of(fid) -> list[CaseStep]:
@@ -29,8 +28,11 @@ def test_a_case_goes_through_every_stage_and_the_reporter_sees_each_step(world, 
     finding = db.session.get(Finding, fid)
     # safety_plaster has no row of its own: its top category "safety" gives 48 hours at community level.
     assert (finding.status, finding.level, finding.unit) == ("dispatched", "community", "物业服务中心")
-    assert before + timedelta(hours=48) <= finding.deadline_at <= utcnow() + timedelta(hours=48)
+    assert finding.deadline_at is None  # the deadline runs from the unit's receipt
     ok(step(staff, fid, "dispatched", "in_progress"), fid)
+    db.session.expire_all()
+    finding = db.session.get(Finding, fid)
+    assert before + timedelta(hours=48) <= finding.deadline_at <= utcnow() + timedelta(hours=48)
 
     wanted = finding.deadline_at + timedelta(days=2)
     ok(step(staff, fid, "in_progress", "extension_requested", deadline=china_input(wanted),
@@ -169,15 +171,15 @@ def test_the_deadline_comes_from_the_configuration_with_the_parent_as_fallback(w
     db.session.commit()
     for fid in (own, inherited, missing):
         ok(step(staff, fid, "reported", "accepted"), fid)
-    start = utcnow().replace(microsecond=0)
     dispatch(staff, own, level="grid")
     dispatch(staff, inherited, level="grid")
-    own_deadline = db.session.get(Finding, own).deadline_at
-    inherited_deadline = db.session.get(Finding, inherited).deadline_at
+    start = utcnow().replace(microsecond=0)
+    own_deadline, inherited_deadline = receive(staff, own), receive(staff, inherited)
     assert start + timedelta(hours=6) <= own_deadline <= utcnow() + timedelta(hours=6)
     assert start + timedelta(hours=24) <= inherited_deadline <= utcnow() + timedelta(hours=24)
     # No row for the category or its parent: refused, nothing written.
-    reply = step(staff, missing, "accepted", "dispatched", level="street", unit="街道综治中心")
+    reply = step(staff, missing, "accepted", "dispatched", level="street",
+                 handling_unit_id=directory_entry(missing, "街道综治中心").id)
     assert refused(reply) == (422, "deadline_missing")
     assert "该类别和响应级别没有配置处置时限" in reply.text
     assert status_of(missing) == "accepted"
@@ -197,7 +199,8 @@ def test_returning_a_dispatched_case_ends_its_deadline_until_it_is_dispatched_ag
     dispatch(staff, fid, level="street", unit="街道城管科", from_status="returned")
     finding = db.session.get(Finding, fid)
     assert (finding.status, finding.level, finding.unit) == ("dispatched", "street", "街道城管科")
-    assert finding.deadline_at is not None
+    assert finding.deadline_at is None  # until 街道城管科 signs for it
+    assert receive(staff, fid) is not None
 
 
 def test_overdue_cases_are_flagged_in_words_and_filtered(world, staff_client, device_factory):

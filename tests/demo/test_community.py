@@ -19,7 +19,7 @@ from server.areas.models import Area, Building
 from server.auth.models import User
 from server.cases.models import CaseStep, Finding, FindingCategory
 from server.cases.workflow import allowed
-from server.demo import second, texts
+from server.demo import directory, second, texts
 from server.demo.community import DEMO_PASSWORD, DEMO_USERS, CarePlanner, DemoCommunity, load_demo
 from server.demo.dates import age_on
 from server.extensions import db
@@ -95,7 +95,7 @@ def test_counts_are_those_of_a_real_community(demo):
     assert 1300 <= n["Resident"] <= 1700
     assert 3000 <= n["Visit"] <= 5000
     assert 25 <= n["Finding"] <= 35
-    assert n["User"] == len(DEMO_USERS) + len(second.USERS) == 8
+    assert n["User"] == len(DEMO_USERS) + len(second.USERS) + len(directory.CONTACTS) == 9
     tags = Counter(t.tag for t in in_main(ResidentTag))
     assert 35 <= tags["elderly_alone"] <= 45
     assert 10 <= tags["child_left_behind"] <= 20
@@ -288,7 +288,23 @@ def test_summary_lists_counts_and_logins(demo):
     assert "600" in demo.summary and "居民" in demo.summary and "visits" in demo.summary
     for username, role, role_zh, _ in DEMO_USERS:
         assert username in demo.summary and role in demo.summary and role_zh in demo.summary
+    assert "wuye" in demo.summary and "处置单位联系人" in demo.summary
     assert DEMO_PASSWORD in demo.summary
+
+
+def test_the_property_office_signs_in_to_its_dispatched_cases(demo):
+    from server.cases.models import CaseUnit, HandlingUnit
+
+    office = db.session.scalar(select(HandlingUnit).where(HandlingUnit.name == "物业服务中心"))
+    assert {e.name for e in rows(HandlingUnit)} >= {"物业服务中心", "街道城管科", "区住建委", "供电所", "阳光社工服务站"}
+    contact = db.session.scalar(select(User).where(User.username == "wuye"))
+    assert (contact.role, contact.handling_unit_id) == ("unit_contact", office.id)
+    held = rows(CaseUnit)
+    assert any(r.handling_unit_id == office.id for r in held)
+    for row in held:
+        finding = db.session.get(Finding, row.finding_id)
+        assert finding.handling_unit_id == row.handling_unit_id
+        assert finding.unit == db.session.get(HandlingUnit, row.handling_unit_id).name
 
 
 # --- visits --------------------------------------------------------------------------------

@@ -24,7 +24,8 @@ from server.auth.models import User
 from server.auth.operations import create_user, login_device
 from server.blobs import storage
 from server.blobs.models import Blob, BlobOwner
-from server.cases.models import Finding
+from server.cases.models import CaseUnit, Finding, HandlingUnit
+from server.core.roles import UNIT_ROLES
 from server.extensions import db
 from server.fieldwork.models import Visit
 from server.registry.models import Household, Resident, ResidentTag
@@ -45,16 +46,18 @@ SETUP_JOB = re.compile(r"/console/setup/import/jobs/([0-9a-f-]{36})")
 
 # The acting users, one per role code, and where each one's in-scope and out-of-scope objects sit.
 # A volunteer sees only findings it reported itself ("grid0v"), never residents.
+# A unit contact's "in" objects are the cases dispatched to their unit (grid0's, and each new one
+# made for an in-scope cell); grid1's case went to no unit.
 ACTORS = {"grid_worker": "worker", "patrol_volunteer": "volunteer", "community_staff": "staff",
-          "street_admin": "admin"}
+          "street_admin": "admin", "unit_contact": "unit_contact"}
 IN_PLACE = {"grid_worker": "grid0", "patrol_volunteer": "grid0v", "community_staff": "grid0",
-            "street_admin": "grid0"}
+            "street_admin": "grid0", "unit_contact": "grid0"}
 OUT_PLACE = {"grid_worker": "grid1", "patrol_volunteer": "grid0", "community_staff": "far_grid",
-             "street_admin": "street2", "anonymous": "grid0"}
+             "street_admin": "street2", "unit_contact": "grid1", "anonymous": "grid0"}
 # Places whose markers a role may receive anywhere; every other place's markers must never appear.
 VISIBLE = {"grid_worker": {"grid0"}, "patrol_volunteer": {"grid0v"},
            "community_staff": {"grid0", "grid1", "grid0v"},
-           "street_admin": {"grid0", "grid1", "far_grid", "grid0v"}, "anonymous": set()}
+           "street_admin": {"grid0", "grid1", "far_grid", "grid0v"}, "unit_contact": {"grid0"}, "anonymous": set()}
 # Who reports the findings and visits of each place: never an acting user, except the volunteer's own.
 REPORTERS = {"grid0": "worker2", "grid1": "worker_b", "far_grid": "far_worker", "street2": "worker_s2",
              "grid0v": "volunteer"}
@@ -98,8 +101,10 @@ class City:
         self.places = {}
         for n, key in enumerate(("grid0", "grid1", "far_grid", "street2", "grid0v")):
             self.places[key] = self._populate(key, n)
+        self.dispatch_to_unit(self.places["grid0"].finding)
         db.session.commit()
-        self.devices = {role: self._device(name) for role, name in ACTORS.items()}
+        # A unit contact gets no device: the sync API refuses them at sign-in.
+        self.devices = {role: self._device(name) for role, name in ACTORS.items() if role not in UNIT_ROLES}
         self.console = {}
         self._sequence = 0
 
@@ -120,6 +125,16 @@ class City:
         self.household = {"grid0": w.households[0], "grid1": w.households[1], "far_grid": w.households[2],
                           "street2": household2, "grid0v": w.households[0]}
         self.street2, self.community2 = street2, community2
+        self.handling_unit = HandlingUnit(id=uuid7(), area_id=w.community.id, name="矩阵物业", kind="property_manager")
+        db.session.add(self.handling_unit)
+        w.users["unit_contact"] = create_user("unit_contact", PASSWORD, "矩阵物业联系人", "unit_contact", [])
+        w.users["unit_contact"].handling_unit_id = self.handling_unit.id
+
+    def dispatch_to_unit(self, finding: Finding) -> Finding:
+        db.session.add(CaseUnit(finding_id=finding.id, handling_unit_id=self.handling_unit.id, role="lead",
+                                status="dispatched", dispatched_at=AT))
+        db.session.commit()
+        return finding
 
     def _populate(self, key: str, n: int) -> SimpleNamespace:
         grid, household = self.grid[key], self.household[key]
@@ -296,7 +311,10 @@ class City:
         if obj == "finding":
             out.update(finding=place.finding.id, shown=place.markers.finding)
         elif obj == "new_finding":
-            out.update(finding=self.new_finding(key).id)
+            finding = self.new_finding(key)
+            if role in UNIT_ROLES and scope == "in":
+                self.dispatch_to_unit(finding)
+            out.update(finding=finding.id)
         elif obj == "photo":
             out.update(sha=place.sha, shown=place.markers.photo.decode())
         elif obj == "new_photo":

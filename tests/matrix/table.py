@@ -17,6 +17,10 @@ EVERYONE = FIELD | STAFF
 COMMUNITY_STAFF = frozenset({"community_staff"})
 STREET_ADMIN = frozenset({"street_admin"})  # a street's communities are the street admin's to set up  # full numbers: street admins work from aggregates
 NOBODY: frozenset[str] = frozenset()
+# A handling unit's contact: the unit desk only (tests/console/test_unit_desk.py sweeps every other
+# console route as one); staff reach none of its pages, having no unit.
+UNIT_CONTACT = frozenset({"unit_contact"})
+SIGNED_IN = STAFF | UNIT_CONTACT  # signing out and the language: anyone with a console session
 
 GOOD_PASSWORD = "new-pass-2026"
 
@@ -148,9 +152,30 @@ ROUTES: dict[str, Route] = {
     "console.setup_import GET": console("/console/setup/import"),
     "console.setup_import_template GET": console("/console/setup/import/template/households.xlsx"),
     "console.setup_import_upload POST": console("/console/setup/import", data=_setup_file, ok=WRITE_OK),
-    "console.switch_language POST": console("/console/lang", data=lambda ids: {"lang": "zh"}, ok=WRITE_OK),
-    "console.logout POST": console("/console/logout", data=lambda ids: {}, ok=WRITE_OK, fresh_session=True),
+    "console.switch_language POST": console("/console/lang", allow=SIGNED_IN, data=lambda ids: {"lang": "zh"},
+                                            ok=WRITE_OK),
+    "console.logout POST": console("/console/logout", allow=SIGNED_IN, data=lambda ids: {}, ok=WRITE_OK,
+                                   fresh_session=True),
     "console.setup_home GET": console("/console/setup/"),
+    "console.directory GET": console("/console/directory"),
+    "console.directory_add POST": console("/console/directory", ok=FORM_OK,
+                                          data=lambda ids: {"name": "", "kind": "government"}),
+    "console.directory_from_unit POST": console("/console/directory/from-unit", ok=FORM_OK, denied=(403, 404, 422),
+                                                obj="unit", data=lambda ids: {"unit_id": ids["unit"]}),
+    "console.directory_edit_form GET": console("/console/directory/none", ok=(404,)),
+    "console.directory_edit POST": console("/console/directory/none", ok=(404,), data=lambda ids: {"name": "x"}),
+    "console.directory_active POST": console("/console/directory/none/active", ok=(404,),
+                                             data=lambda ids: {"active": "0"}),
+    "console.escalated GET": console("/console/escalated", allow=STREET_ADMIN),
+    "console.escalated_open GET": console("/console/escalated/{finding}", obj="finding", allow=STREET_ADMIN,
+                                          ok=(302,)),
+    "console.unit_home GET": console("/console/unit/", allow=UNIT_CONTACT),
+    "console.unit_case GET": console("/console/unit/cases/{finding}", obj="finding", allow=UNIT_CONTACT,
+                                     shows=True),
+    # A case still "reported" has nothing for its unit to sign: the pipeline refuses the step (409).
+    "console.unit_act POST": console("/console/unit/cases/{finding}/act", obj="new_finding", allow=UNIT_CONTACT,
+                                     ok=FORM_OK, data=lambda ids: {"action": "receipt", "from_status": "reported"}),
+    "console.unit_photo GET": console("/console/unit/photos/{sha}", obj="photo", allow=UNIT_CONTACT, shows=True),
     "console.setup_community_new GET": console("/console/setup/communities/new", allow=STREET_ADMIN),
     "console.setup_community_create POST": console("/console/setup/communities/new", allow=STREET_ADMIN,
                                                    ok=FORM_OK, data=lambda ids: {"name": "", "code": ""}),

@@ -35,9 +35,12 @@ from tests.conftest import PASSWORD, make_app
 from tests.matrix.city import ACTORS, VISIBLE, City
 from tests.matrix.table import FIELD, ROUTES, STAFF, rule_keys
 
-ROLES = ("grid_worker", "patrol_volunteer", "community_staff", "street_admin")
-# Roles that work from aggregates or from their own reports: never a full ID number or phone.
-NO_FULL_NUMBERS = {"street_admin", "patrol_volunteer"}
+ROLES = ("grid_worker", "patrol_volunteer", "community_staff", "street_admin", "unit_contact")
+# Roles that work from aggregates or from their own reports, and handling units: never a full ID
+# number or phone.
+NO_FULL_NUMBERS = {"street_admin", "patrol_volunteer", "unit_contact"}
+# Who gets through the console's door; a unit contact then reaches only its own desk (403 elsewhere).
+CONSOLE_ROLES = STAFF | {"unit_contact"}
 LOGINS = {"console.login POST", "auth.login POST"}
 
 
@@ -48,7 +51,8 @@ def cells():
             continue
         yield name, "anonymous", "-"
         for role in ROLES:
-            inside = route.side == "api" or (route.side == "console" and role in STAFF)
+            inside = (route.side == "api" and role in FIELD | STAFF) or (route.side == "console" and (
+                role in STAFF or role in route.allow))
             for scope in (("in", "out") if route.obj and inside else ("-",)):
                 yield name, role, scope
 
@@ -111,7 +115,7 @@ def call(city, name, route, role, ids):
     url = route.url.format(**ids)
     data = route.data(ids) if route.data else None
     if route.side == "console":
-        if role in STAFF:
+        if role in CONSOLE_ROLES:
             client = city.staff_client(role) if not route.fresh_session else city.new_staff_client(role)
         elif role in FIELD:
             client = city.field_session(role)
@@ -140,7 +144,7 @@ def test_cell(city, name, role, scope):
     if name in LOGINS:
         return check_sign_in(city, name, role)
     ids = city.ids(route.obj, role, scope) if route.obj else {}
-    at_door = route.side == "public" or (role in STAFF if route.side == "console" else role != "anonymous")
+    at_door = route.side == "public" or (role in CONSOLE_ROLES if route.side == "console" else role in FIELD | STAFF)
     allowed = route.side == "public" or (at_door and role in route.allow and scope != "out")
     before = None if allowed else fingerprint()
 
@@ -160,7 +164,7 @@ def test_cell(city, name, role, scope):
     if os.environ.get("MATRIX_TRACE"):
         print(f"\nCELL {name} {role} {scope} -> {status}")
     if name == "sync.push POST":
-        return check_push(reply.get_json(), role, scope, allowed, before)
+        return check_push(reply.get_json(), role if at_door else "anonymous", scope, allowed, before)
     if allowed:
         assert status in route.ok, (status, text[:800])
         if route.shows and ids.get("shown"):
@@ -171,6 +175,8 @@ def test_cell(city, name, role, scope):
             assert status == 302 and reply.headers["Location"].startswith("/console/login"), status
         else:
             assert status == 401, (status, text[:300])
+    elif role == "unit_contact" and role not in route.allow:
+        assert status == 403, (status, text[:800])  # the console's guard, before any page's own checks
     else:
         assert status in route.denied, (status, text[:800])
     assert fingerprint() == before, "a refused call changed the database"
@@ -196,7 +202,8 @@ def check_sign_in(city, name, role):
         reply = city.app.test_client().post("/api/auth/login", headers=city.api_headers("anonymous"), json={
             "username": username, "password": password, "device_id": "0190f1a6-0000-7000-8000-00000000000a"
             if role == "anonymous" else city.fresh_device_id()})
-        assert reply.status_code == (401 if role == "anonymous" else 200), reply.get_data(as_text=True)
+        expected = {"anonymous": 401, "unit_contact": 403}.get(role, 200)
+        assert reply.status_code == expected, reply.get_data(as_text=True)
         return
     client = city.anonymous_session()
     reply = client.post("/console/login", {"username": username, "password": password})

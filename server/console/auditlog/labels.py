@@ -36,6 +36,10 @@ ACTIONS = {
     "edit_area": _l("修改社区或网格"),
     "move_buildings": _l("楼栋换网格"),
     "retire_grid": _l("撤销网格"),
+    "create_handling_unit": _l("新增处置单位"),
+    "update_handling_unit": _l("修改处置单位"),
+    "activate_handling_unit": _l("启用处置单位"),
+    "deactivate_handling_unit": _l("停用处置单位"),
 }
 
 

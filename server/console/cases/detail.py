@@ -22,7 +22,10 @@ from ...core.time import utcnow
 from . import labels
 from ..records import labels as rl
 from ..blueprint import bp
-from .queries import DUE_SOON_HOURS, is_overdue, is_waiting, known_units
+from ...cases import dispatch
+from ...cases.models import HandlingUnit
+from ..directory.entries import dispatchable
+from .queries import DUE_SOON_HOURS, is_overdue, is_waiting
 from .requester import requester_context
 from .steps import take_step
 from ..scope import in_scope
@@ -54,7 +57,11 @@ def detail_context(finding: Finding) -> dict:
         chases=sum(1 for s, _ in steps if s.kind == "chase"), levels=LEVELS,
         limits={level: limit_for(finding.category, level, community_of_grid(finding.grid_id)) for level in LEVELS}
         if dispatching else {},
-        units=known_units(g.scope) if dispatching else [],
+        units=dispatchable(finding.grid_id and community_of_grid(finding.grid_id)) if dispatching else [],
+        case_units=[(row, db.session.get(HandlingUnit, row.handling_unit_id))
+                    for row in dispatch.case_units(db.session, finding.id)],
+        escalatable=g.staff.role == "community_staff" and finding.escalated_at is None
+        and finding.status in ("reported", "accepted", "returned"),
         overdue=is_overdue(finding, now), waiting=is_waiting(finding, now),
         hours_left=labels.hours_left(finding.deadline_at, now), due_soon=DUE_SOON_HOURS,
         requested_deadline=requested, rating=rating,

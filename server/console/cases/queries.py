@@ -189,12 +189,3 @@ def chase_counts(finding_ids: list[str]) -> dict[str, int]:
                                                         CaseStep.kind == "chase", CaseStep.deleted.is_(False))
         .group_by(CaseStep.finding_id))
     return {fid: n for fid, n in rows}
-
-
-def known_units(scope, limit: int = 30) -> list[str]:
-    """Units cases of this community went to before: offered as suggestions when dispatching."""
-    rows = db.session.execute(
-        select(CaseStep.unit, func.count()).where(CaseStep.grid_id.in_(scope.grid_ids), CaseStep.unit.is_not(None),
-                                                  CaseStep.to_status == "dispatched")
-        .group_by(CaseStep.unit).order_by(func.count().desc(), CaseStep.unit).limit(limit))
-    return [unit for unit, _ in rows]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import g, render_template
+from flask import g
 
 from ...cases.models import Finding
 from ...extensions import db

@@ -11,17 +11,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import g
 from flask_babel import gettext
 
 from sync.ids import uuid7
 
-from ...cases.deadlines import community_of_grid, deadline_for
+from ...cases import dispatch
+from ...cases.deadlines import community_of_grid, limit_for
 from ...cases.models import Finding
+from ...extensions import db
 from ...cases.steps import refusal
 from ...cases.workflow import LEVELS, SATISFIED, STATUSES
 from ...core.messages import field_error, register_messages
 from ...core.time import utcnow
 from .. import writes
+from ..directory.entries import dispatchable
 from .labels import from_china, status as status_label, wire_time
 from .photos import store_uploads
 from ..errors import ConsoleError, refuse
@@ -33,6 +37,9 @@ register_messages({
     "deadline_not_later": ("新的期限应晚于当前期限和现在", "The new deadline must be later than the current one and than now"),
     "rating_required": ("请选择1到5分的评价", "Choose a rating from 1 to 5"),
     "decision_required": ("请选择批准或不批准延期", "Choose whether to grant the extension"),
+    "handling_unit_unknown": ("请从处置单位名录中选择（可在「处置单位」页添加）",
+                              "Choose a unit from the directory (add it on the Handling units page)"),
+    "escalate_by_community": ("只有社区工作人员可以向街道吹哨", "Only community staff can escalate a case to the street"),
 })
 
 OPINION_MAX = 2000
@@ -49,7 +56,9 @@ def take_step(finding: Finding, form, files, now: datetime | None = None) -> str
     """
     now = (now or utcnow()).replace(microsecond=0)
     before, after = form.get("from_status", ""), form.get("to_status", "")
-    kind = "chase" if form.get("kind") == "chase" else None
+    kind = form.get("kind") if form.get("kind") in ("chase", "escalate") else None
+    if kind == "escalate" and g.staff.role != "community_staff":
+        refuse("escalate_by_community", 403)
     if before not in STATUSES or after not in STATUSES:
         refuse("form_state_invalid", 400)
     # The page was loaded at `before`: if the case moved on since, say so before anything else.
@@ -77,7 +86,12 @@ def take_step(finding: Finding, form, files, now: datetime | None = None) -> str
                                                "photo": field_error("result_required")})
     if opinion:
         fields["opinion"] = opinion
+    assists = fields.pop("assist_ids", [])
     writes.write("case_step", uuid7(), fields)
+    if assists:
+        dispatch.add_assists(db.session, finding, assists, g.staff.id, now)
+    if kind == "escalate":
+        return gettext("已吹哨，事件已进入街道的吹哨队列。")
     if kind:
         return gettext("已督办，处置单位和上报人会收到这条督办记录。")
     if after == "rated" and fields.get("rating", SATISFIED) < SATISFIED:
@@ -91,19 +105,7 @@ def _step_fields(finding: Finding, after: str, form, opinion: str, now: datetime
     if (after in NEEDS_OPINION or (before, after) == ("resolved", "in_progress")) and not opinion:
         errors["opinion"] = field_error("required")
     if after == "dispatched":
-        level, unit = form.get("level", ""), (form.get("unit") or "").strip()
-        if level not in LEVELS:
-            errors["level"] = field_error("required" if not level else "invalid_choice")
-        if not unit:
-            errors["unit"] = field_error("required")
-        elif len(unit) > UNIT_MAX:
-            errors["unit"] = field_error("too_long")
-        if errors:
-            return
-        deadline = deadline_for(finding.category, level, now, community_of_grid(finding.grid_id))
-        if deadline is None:
-            refuse("deadline_missing", 422, category=finding.category, level=level)
-        fields.update(level=level, unit=unit, deadline_at=wire_time(deadline))
+        _dispatch_fields(finding, form, fields, errors)
     elif after == "extension_requested":
         _new_deadline(finding, form, now, fields, errors)
         if not opinion:
@@ -126,6 +128,25 @@ def _step_fields(finding: Finding, after: str, form, opinion: str, now: datetime
             errors["rating"] = field_error("rating_required")
         else:
             fields["rating"] = rating
+
+
+def _dispatch_fields(finding: Finding, form, fields: dict, errors: dict) -> None:
+    """The lead unit and any assisting units, from the directory; the deadline runs from receipt."""
+    level, lead_id = form.get("level", ""), form.get("handling_unit_id", "")
+    offered = {entry.id: entry for entry in dispatchable(community_of_grid(finding.grid_id))}
+    assists = [a for a in dict.fromkeys(form.getlist("assist_ids")) if a and a != lead_id]
+    if level not in LEVELS:
+        errors["level"] = field_error("required" if not level else "invalid_choice")
+    if lead_id not in offered:
+        errors["handling_unit_id"] = field_error("required" if not lead_id else "handling_unit_unknown")
+    if any(a not in offered for a in assists):
+        errors["assist_ids"] = field_error("handling_unit_unknown")
+    if errors:
+        return
+    if limit_for(finding.category, level, community_of_grid(finding.grid_id)) is None:
+        refuse("deadline_missing", 422, category=finding.category, level=level)
+    lead = offered[lead_id]
+    fields.update(level=level, unit=lead.name[:UNIT_MAX], handling_unit_id=lead.id, assist_ids=assists)
 
 
 def _new_deadline(finding: Finding, form, now: datetime, fields: dict, errors: dict) -> None:

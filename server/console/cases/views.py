@@ -12,7 +12,7 @@ from flask import g, redirect, render_template, request, url_for
 
 from ...cases.workflow import LEVELS, STATUSES
 from ...core.choices import codes
-from . import deadlines, detail, intake, photos, requester, sheet  # noqa: F401  (their routes)
+from . import deadlines, detail, escalation, intake, photos, requester, sheet  # noqa: F401  (their routes)
 from . import labels
 from ..blueprint import bp
 from .. import searches

@@ -30,6 +30,7 @@ register_messages({
     "cannot_change_self": ("不能停用或修改自己的账号", "You cannot deactivate or change your own account here"),
     "device_already_revoked": ("此设备已经停用", "This device is already revoked"),
     "user_form_invalid": ("表单有误，请按提示修改", "Some fields need correcting"),
+    "handling_unit_required": ("请选择该联系人所属的处置单位", "Choose the handling unit this contact answers for"),
 })
 
 
@@ -89,6 +90,21 @@ def read_new_user(form, scope, roles: tuple[str, ...]) -> FormResult:
         except ValidationError:
             result.errors["phone"] = "phone_format"
     read_password(form, result)
+    if role == "unit_contact":
+        read_handling_unit(form, scope, result)
+        result.values["grid_ids"] = []
+        return result
     # Community staff answer for the whole community: they get no grids of their own.
     read_grids(form, scope, result, required=role != "community_staff")
     return result
+
+
+def read_handling_unit(form, scope, result: FormResult) -> None:
+    """A unit contact's unit: an active entry of the directory this staff member may dispatch to."""
+    from ..directory.entries import dispatchable  # late: the directory reads the request's staff
+
+    chosen = form.get("handling_unit_id") or ""
+    result.values["handling_unit_id"] = chosen
+    if chosen not in {entry.id for entry in dispatchable(scope.community.id if scope.community else None)}:
+        result.errors["handling_unit_id"] = "handling_unit_required"
+

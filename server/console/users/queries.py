@@ -14,12 +14,13 @@ from flask import abort, g
 from sqlalchemy import case, or_, select
 
 from ...auth.models import Assignment, Device, User
+from ...cases.models import HandlingUnit
 from ...extensions import db
 from ...core.roles import FIELD_ROLES
 from ...core.time import utcnow
 from ..errors import refuse
 
-ROLE_ORDER = ("grid_worker", "patrol_volunteer", "community_staff")
+ROLE_ORDER = ("grid_worker", "patrol_volunteer", "community_staff", "unit_contact")
 # A field worker whose phone has not synced for this long may have lost it, or stopped working.
 STALE_AFTER = timedelta(days=2)
 
@@ -31,7 +32,11 @@ def community_user_ids(scope):
     community_id = scope.community.id if scope.community is not None else None
     staff = select(Assignment.user_id).join(User, User.id == Assignment.user_id).where(
         Assignment.area_id == community_id, User.role == "community_staff")
-    return in_grids.union(staff)
+    # A unit contact belongs where their unit's directory entry is kept (the community, or the street).
+    kept = [community_id, *(g.staff.area_ids if g.staff is not None and g.staff.role == "street_admin" else [])]
+    contacts = select(User.id).join(HandlingUnit, HandlingUnit.id == User.handling_unit_id).where(
+        User.role == "unit_contact", HandlingUnit.area_id.in_(kept))
+    return in_grids.union(staff, contacts)
 
 
 def community_users_query(scope):
@@ -54,7 +59,7 @@ def visible_user(user_id: str) -> User:
 def may_manage(staff: User, user: User) -> bool:
     if user.id == staff.id:
         return False
-    if user.role in FIELD_ROLES:
+    if user.role in FIELD_ROLES or user.role == "unit_contact":
         return True
     return user.role == "community_staff" and staff.role == "street_admin"
 
@@ -68,7 +73,7 @@ def manageable_user(user_id: str) -> User:
 
 def creatable_roles(staff: User) -> tuple[str, ...]:
     """Community staff add field accounts; a street admin may also add the community's staff."""
-    return FIELD_ROLES + (("community_staff",) if staff.role == "street_admin" else ())
+    return FIELD_ROLES + (("community_staff",) if staff.role == "street_admin" else ()) + ("unit_contact",)
 
 
 def grid_ids_of(user: User, scope) -> list[str]:

@@ -24,6 +24,8 @@ from ..cases.labels import china as local_time
 from ..errors import refuse
 from ..masking import mask_phone, may_see_full_numbers
 from .forms import FormResult, read_grids, read_new_user, read_password
+from ...cases.models import HandlingUnit
+from ..directory.entries import dispatchable
 from .queries import (FIELD_ROLES, community_users_query, creatable_roles, device_of, devices_by_user,
                           grid_ids_of, manageable_user, may_manage, search, visible_user)
 
@@ -84,7 +86,8 @@ def user_new():
 
 def _new_form(result: FormResult, status: int = 200):
     return render_template("console/users/new.html", result=result, roles=creatable_roles(g.staff),
-                           role_label=role_label, message=message), status
+                           role_label=role_label, message=message,
+                           handling_units=dispatchable(g.scope.community.id if g.scope.community else None)), status
 
 
 @bp.post("/users/new")
@@ -97,7 +100,9 @@ def user_create():
     areas = [g.scope.community.id] if values["role"] == "community_staff" else values["grid_ids"]
     user = create_user(values["username"], values["password"], values["name"], values["role"], areas,
                        phone=values["phone"] or None)
-    audit.record("create_user", "user", user.id, username=user.username, role=user.role, area_ids=areas)
+    user.handling_unit_id = values.get("handling_unit_id") or None
+    audit.record("create_user", "user", user.id, username=user.username, role=user.role, area_ids=areas,
+                 handling_unit_id=user.handling_unit_id)
     db.session.commit()
     flash(gettext("已创建账号 %(username)s。", username=user.username))
     return redirect(url_for("console.user_detail", user_id=user.id))
@@ -123,7 +128,8 @@ def _detail(user: User, forms: dict[str, FormResult] | None = None, status: int 
         manageable=may_manage(g.staff, user), full_phone=full_phone, grids_form=grids_form,
         password_form=forms.get("password") or FormResult(), role_label=role_label, field_roles=FIELD_ROLES,
         grid_names=_grid_names(user), other_areas=len(set(user.area_ids) - set(g.scope.grid_ids)) if
-        user.role in FIELD_ROLES else 0, local_time=local_time, mask_phone=mask_phone, message=message), status
+        user.role in FIELD_ROLES else 0, local_time=local_time, mask_phone=mask_phone, message=message,
+        handling_unit=db.session.get(HandlingUnit, user.handling_unit_id) if user.handling_unit_id else None), status
 
 
 @bp.post("/users/<user_id>/grids")
