@@ -119,6 +119,8 @@ def test_a_revealed_number_prints_masked_and_the_history_stays_off_paper(world, 
 def test_the_sheet_lists_every_unit_the_case_went_to_with_its_own_deadline(world, staff_client, device_factory):
     staff = staff_client("staff")
     finding = dispatched_case(world, staff, device_factory)
+    # The units of this test, in place of the one the dispatch named.
+    db.session.execute(db.delete(CaseUnit).where(CaseUnit.finding_id == finding.id))
     for n, (name, role, received) in enumerate((("市政养护所", "assist", None),
                                                  ("物业服务中心", "lead", datetime(2026, 11, 21, 2, 0)))):
         unit_id = f"hu-{n}"
@@ -138,6 +140,11 @@ def test_the_sheet_reads_in_english_for_staff_who_chose_it(world, staff_client, 
     staff = staff_client("staff")
     finding = dispatched_case(world, staff, device_factory)
     assert staff.post("/console/lang", {"lang": "en", "next": "/console/"}).status_code in (302, 303)
+    text = staff.get(f"/console/cases/{finding.id}/sheet").text
+    # Not signed for yet: the deadline has not started.
+    assert "Awaiting receipt: the deadline runs from when the unit signs for it" in text
+    finding.deadline_at = datetime(2026, 11, 22, 1, 30)
+    db.session.commit()
     text = staff.get(f"/console/cases/{finding.id}/sheet").text
     for words in ("Case dispatch sheet", "Received by", "Checked by", "(Beijing time)", "Steps so far"):
         assert words in text

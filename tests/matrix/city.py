@@ -193,7 +193,8 @@ class City:
         reporter = self.world.users[REPORTERS[key]]
         finding = self._writer(reporter).put("finding", Finding(
             id=uuid7(), grid_id=self.grid[key].id, reporter_id=reporter.id, category="safety_plaster",
-            description=description, reported_at=AT, status="reported", photos=list(photos)))
+            description=description, reported_at=AT, status="reported", photos=list(photos),
+            requester_name="来电居民", requester_phone="13800138000"))
         db.session.commit()
         return finding
 
@@ -219,10 +220,10 @@ class City:
         db.session.commit()
         return unit
 
-    def new_conflict(self, key: str) -> Conflict:
+    def new_conflict(self, key: str, field: str = "notes", values: tuple[str, str] = ("现值", "旧值")) -> Conflict:
         place, clock = self.places[key], self.app.extensions["wangge_clock"]
-        conflict = Conflict(entity="resident", record_id=place.resident.id, field="notes", winner_value="现值",
-                            winner_hlc=str(clock.tick()), loser_value="旧值", loser_hlc=str(clock.tick()),
+        conflict = Conflict(entity="resident", record_id=place.resident.id, field=field, winner_value=values[0],
+                            winner_hlc=str(clock.tick()), loser_value=values[1], loser_hlc=str(clock.tick()),
                             change_id=uuid7(), grid_id=place.grid.id)
         db.session.add(conflict)
         db.session.commit()
@@ -335,6 +336,8 @@ class City:
             out.update(unit=unit.id, building=unit.building_id, shown=unit.name)
         elif obj == "conflict":
             out.update(conflict=self.new_conflict(resident_place.key).id)
+        elif obj == "number_conflict":
+            out.update(conflict=self.new_conflict(resident_place.key, "phone", ("13900139000", "13700137000")).id)
         elif obj == "visit":
             visit = self.new_visit(key)
             out.update(visit=visit.id, version=max((visit.clocks or {}).values(), default=""))
