@@ -23,14 +23,11 @@ def needs_reopening(step: CaseStep) -> bool:
 
 def reopen(ctx, finding: Finding, rating_step: CaseStep) -> CaseStep:
     """Write the reopen step and move the case back to "accepted", on behalf of the change's author."""
-    from ..syncapi.direct import DirectWriter  # the sync layer imports the case rules: import when used
-
-    writer = DirectWriter(ctx.session, ctx.clock, ctx.user, ctx.areas, via=ctx.via)
     step = CaseStep(id=uuid7(), finding_id=finding.id, grid_id=finding.grid_id, reporter_id=finding.reporter_id,
                     actor_id=rating_step.actor_id, from_status="rated", to_status="accepted", kind="reopen",
                     opinion=OPINION, photos=[], at=utcnow().replace(microsecond=0))
-    writer.put("case_step", step)
-    writer.update("finding", finding, {"status": "accepted", "reopened": (finding.reopened or 0) + 1,
+    ctx.server_put("case_step", step)
+    ctx.server_write("finding", finding, {"status": "accepted", "reopened": (finding.reopened or 0) + 1,
                                        "unit": None, "level": None, "deadline_at": None,
                                        "handling_unit_id": None})
     return step

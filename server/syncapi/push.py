@@ -51,7 +51,14 @@ class ChangeContext:
     def server_write(self, entity_name: str, row, values: dict[str, Any]) -> None:
         """A write the server makes itself within this change (a case advancing): clocked, logged
         and synced, on behalf of the change's author."""
-        DirectWriter(self.session, self.clock, self.user, self.areas, via=self.via).update(entity_name, row, values)
+        self._writer().update(entity_name, row, values)
+
+    def server_put(self, entity_name: str, row) -> None:
+        """A record the server adds itself within this change (the 回头看 step after a low rating)."""
+        self._writer().put(entity_name, row)
+
+    def _writer(self) -> DirectWriter:
+        return DirectWriter(self.session, self.clock, self.user, self.areas, via=self.via)
 
 
 class Rejected(Exception):

@@ -55,7 +55,8 @@ def _note_departure(session, row: SyncRow, place: Place) -> None:
     a device that still sees both places ends with the record; one that sees only the old place
     deletes it. A departure from where the record now is again no longer holds."""
     old = Place(row.grid_id, row.community_id, row.street_id, row.reporter_id)
-    if old == place:
+    # Only where the index keeps a record counts (a case step's place also names its units).
+    if old == Place(place.grid_id, place.community_id, place.street_id, place.reporter_id):
         return
     session.execute(delete(SyncDeparture).where(
         SyncDeparture.entity == row.entity, SyncDeparture.record_id == row.record_id,

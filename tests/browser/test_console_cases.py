@@ -105,7 +105,7 @@ def test_a_reported_finding_is_handled_to_closure_and_every_step_reaches_the_pho
     take(page, "核查通过", "已核查")
     take(page, "销号", "已销号")
     rating = page.locator('form[data-step="rated"]')
-    rating.get_by_label("5 分").check()
+    rating.get_by_label("非常满意").check()
     rating.locator("textarea[name=opinion]").fill("居民表示满意")
     take(page, "记录回访评价", "已评价")
     assert page.locator(".case-timeline li[data-entry]").count() == len(STEPS)

@@ -28,6 +28,18 @@ NEED = "楼道灯坏了三天，老人晚上下楼看不见"
 PHOTO_SHOWN = "() => { const i = document.querySelector('#screen .photo-strip img'); return i && i.complete && i.naturalWidth > 0; }"
 
 
+def save_visit_with_need(page, server, household_id: str, need: str):
+    """Record a visit to the household with a need (诉求); the screen's offer to make it a case."""
+    screen = page.locator("#screen")
+    page.goto(server.url(f"/app/households/{household_id}/visit?more=1"))
+    sheet = screen.locator("#visit-sheet form")
+    sheet.locator("textarea[name=needs]").fill(need)
+    sheet.locator("button[type=submit]").first.click()
+    prompt = screen.locator(".need-prompt")
+    prompt.wait_for()
+    return prompt
+
+
 def test_a_need_heard_offline_becomes_a_case_and_gets_its_number_after_sync(live_server, phone, pwa, screenshot):
     household = live_server.world.households[0]
     resident = live_server.world.residents[0]
@@ -37,13 +49,8 @@ def test_a_need_heard_offline_becomes_a_case_and_gets_its_number_after_sync(live
     go_offline(context, page, live_server)
     screen = page.locator("#screen")
 
-    page.goto(live_server.url(f"/app/households/{household.id}/visit?more=1"))
-    sheet = screen.locator("#visit-sheet form")
-    sheet.locator("textarea[name=needs]").fill(NEED)
-    sheet.locator("button[type=submit]").first.click()
     # Right after saving, the need is offered as a case at the top of the household's screen.
-    prompt = screen.locator(".need-prompt")
-    prompt.wait_for()
+    prompt = save_visit_with_need(page, live_server, household.id, NEED)
     assert NEED in prompt.inner_text()
     make_case = prompt.get_by_role("link", name="转为事件", exact=True)
     screenshot(page, "need-saved")

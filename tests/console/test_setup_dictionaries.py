@@ -19,7 +19,7 @@ from server.syncapi.models import Change, SyncRow
 from sync.ids import uuid7
 from tests.console.test_records import writer
 
-from .cases_helpers import ok, report, step, street_admin_on
+from .cases_helpers import dispatch, ok, receive, report, step, street_admin_on
 
 CODE = re.compile(r'data-code="([a-z_]+)"')
 
@@ -175,7 +175,8 @@ def test_case_deadlines_use_the_communitys_limits(app, world, device_factory, st
     fid = report(device_factory("worker"), world.grids[0], category="safety_plaster")
     ok(step(staff, fid, "reported", "accepted"), fid)
     assert "处置时限 6小时" in staff.get(f"/console/cases/{fid}").text
-    ok(step(staff, fid, "accepted", "dispatched", level="grid", unit="物业服务中心"), fid)
+    dispatch(staff, fid, level="grid")
+    receive(staff, fid)  # the limit runs from the unit's receipt
     finding = db.session.get(Finding, fid)
     last = finding.deadline_at
     start = last - timedelta(hours=6)

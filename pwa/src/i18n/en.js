@@ -45,6 +45,7 @@ export default {
   '{number}号楼': 'Bldg {number}',
   '{unit}单元': 'Unit {unit}',
   '{unit}单元{room}': 'Unit {unit} room {room}',
+  '待单位签收': 'waiting for the unit to sign for it',
   '走访 {date}': 'Visit of {date}',
   '标签详情 {name}': 'Tag detail {name}',
   '{name}（{role}）': '{name} ({role})',

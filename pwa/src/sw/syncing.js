@@ -45,9 +45,12 @@ async function retrySettings() {
   return scaled(RETRY_DEFAULTS, (await retryState()).scale);
 }
 
+const MIN_SCALE = 0.1;
+
 /** Test hook: run the production schedule with every time unit multiplied by `scale`. */
 export async function setRetryScale(scale) {
-  await saveRetry({ scale: Number.isFinite(scale) && scale > 0 ? scale : 1 });
+  // Bounded: a page can only ever make the schedule up to ten times faster, never a tight loop.
+  await saveRetry({ scale: Number.isFinite(scale) && scale >= MIN_SCALE && scale <= 1 ? scale : 1 });
 }
 
 // Reasons that carry new work: one more round if a sync is already running.

@@ -85,8 +85,12 @@ ${grids.length > 1 ? html`<label class="field"><span class="field-label">${t('�
 function stepItem(step) {
   const s = step.fields;
   const queued = step.pending ? html` <span class="badge badge-warn">${t('待同步')}</span>` : '';
-  // A chase (督办) leaves the stage as it is: show it as a reminder, not as a move.
-  const what = s.kind === 'chase' ? label('step_kind', s.kind) : label('case_status', s.to_status);
+  // A chase, a unit's progress or receipt, a 吹哨 leave the stage as it is: show what happened, not a
+  // move. A unit's 接单 and the 回头看 do move it: show both the kind and where the case went.
+  const kind = s.kind ? label('step_kind', s.kind) : '';
+  const moves = s.kind === 'reopen' || (s.kind === 'receipt' && s.from_status && s.from_status !== s.to_status);
+  const what = !s.kind ? label('case_status', s.to_status)
+    : moves ? `${kind} → ${label('case_status', s.to_status)}` : kind;
   return html`<li><span class="muted">${chinaDateTime(s.at)}</span> ${what}${s.rating ? html` · ${t('评价')} ${'★'.repeat(s.rating)}${'☆'.repeat(5 - s.rating)}` : ''}${s.unit ? html` · ${s.unit}` : ''}${s.level ? html` · ${label('case_level', s.level)}` : ''}${queued}${s.opinion ? html`<div>${s.opinion}</div>` : ''}</li>`;
 }
 
@@ -126,7 +130,7 @@ ${late ? html`<span class="badge badge-danger">${t('已超期')}</span>` : ''}</
 <div><strong>${parent ? `${dictText(parent.fields)} / ` : ''}${dictText(category?.fields) || f.category}</strong></div>
 <div>${f.description}</div>
 <div class="muted">${chinaDateTime(f.reported_at)}${f.address ? ` · ${f.address}` : ''}${f.photos?.length ? ` · ${t('照片 {n} 张', { n: f.photos.length })}` : ''}${f.accuracy != null && f.lat != null ? ` · ${t('定位精度 {n} 米', { n: Math.round(f.accuracy) })}` : ''}</div>
-${f.unit ? html`<div class="muted">${t('处置单位：')}${f.unit}${f.deadline_at ? ` · ${t('期限 {date}', { date: chinaDateTime(f.deadline_at) })}` : ''}</div>` : ''}
+${f.unit ? html`<div class="muted">${t('处置单位：')}${f.unit}${f.deadline_at ? ` · ${t('期限 {date}', { date: chinaDateTime(f.deadline_at) })}` : status === 'dispatched' ? ` · ${t('待单位签收')}` : ''}</div>` : ''}
 ${checkIds.has(finding.id) ? html`<div class="check-prompt"><p>${t('单位已反馈处置完成，请到现场核查。')}</p><a class="btn btn-primary btn-block" href="/app/patrol/${finding.id}/check">${t('去核查')}</a></div>` : ''}
 ${history.length ? html`<details${flag(checkIds.has(finding.id), 'open')}><summary>${t('处置进展（{n}）', { n: history.length })}</summary><ol class="steps">${history.map(stepItem)}</ol></details>` : ''}
 </article>`;
