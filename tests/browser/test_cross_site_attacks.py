@@ -172,6 +172,7 @@ def field_app_attacks(world) -> dict[str, tuple[str, dict]]:
         "resend": (f"/app/sync/rejected/{some_id}", {"f.name": "forged"}),
         "redo": (f"/app/sync/rejected/{some_id}/redo", {}),
         "discard": (f"/app/sync/rejected/{some_id}/discard", {"confirm": "1"}),
+        "dismissNotice": ("/app/sync/notices/1/dismiss", {"next": "/app/"}),
         # Five wrong PINs wipe the phone: another site must not be able to count them down.
         "unlock": ("/app/unlock", {"kind": "pin", "secret": "000000"}),
         "pin": ("/app/pin", {"pin": "111111", "confirm": "111111", "minutes": "1"}),

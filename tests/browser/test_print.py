@@ -8,7 +8,7 @@ import re
 from server.cases.models import Finding
 from tests.browser.conftest import SCREENSHOTS
 from server.extensions import db
-from tests.browser.test_console_cases import phone_of, take
+from tests.browser.test_console_cases import add_directory_entry, phone_of, take
 from tests.browser.test_sync_edge_cases import server_query
 
 CHROME = (".topbar", ".sidenav", ".crumbs")
@@ -36,6 +36,7 @@ def test_the_dispatch_sheet_prints_one_page_with_number_unit_and_qr_and_no_chrom
                                     "reported_at": "2026-11-20T03:00:00Z", "urgency": "urgent"})
     worker.sync()
     number = server_query(live_server, lambda: db.session.get(Finding, fid).number)
+    server_query(live_server, lambda: add_directory_entry(world.community.id, "物业服务中心"))
 
     page = desk().new_page()
     console.login(page, live_server, "staff")
@@ -43,7 +44,7 @@ def test_the_dispatch_sheet_prints_one_page_with_number_unit_and_qr_and_no_chrom
     take(page, "受理", "已受理")
     dispatch = page.locator('form[data-step="dispatched"]')
     dispatch.get_by_label("社区级").check()
-    dispatch.locator("input[name=unit]").fill("物业服务中心")
+    dispatch.locator("select[name=handling_unit_id]").select_option(label="物业服务中心（物业）")
     take(page, "派遣", "已派遣")
 
     # The case page itself on paper: the facts, without the menu or the step forms.
