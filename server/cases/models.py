@@ -141,7 +141,7 @@ class CaseUnit(db.Model):
     finding_id: Mapped[str] = mapped_column(String(36), index=True)
     handling_unit_id: Mapped[str] = mapped_column(String(36))
     role: Mapped[str] = mapped_column(String(8))
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(24))
     dispatched_at: Mapped[datetime]
     dispatched_by: Mapped[str | None] = mapped_column(String(36))
     received_at: Mapped[datetime | None]

@@ -219,3 +219,22 @@ def test_the_desk_speaks_english_when_asked(app, world, staff_client, device_fac
     assert "Cases sent to your unit" in home and "Awaiting receipt" in home
     page = wuye.get(f"/console/unit/cases/{fid}").text
     assert "Sign for the case" in page and "Hand back to the community" in page
+
+
+def test_every_state_of_a_units_turn_is_stored_on_both_databases(any_app, any_world, device_factory):
+    """PostgreSQL checks column lengths where SQLite does not: a lead asking for more time while an
+    assisting unit has yet to sign for the case is stored on each."""
+    staff = StaffClient(any_app.test_client())
+    assert staff.login("staff").status_code == 302
+    fid = report(device_factory("worker", app=any_app), any_world.grids[0])
+    ok(step(staff, fid, "reported", "accepted"), fid)
+    dispatch(staff, fid, unit="物业服务中心", assists=("供电所",))
+    wuye = contact(any_app, any_world, "wuye", directory_entry(fid))
+    assert act(wuye, fid, "receipt", "dispatched").status_code == 303
+    db.session.expire_all()
+    later = db.session.get(Finding, fid).deadline_at + timedelta(days=2, hours=8)
+    reply = act(wuye, fid, "extension", "in_progress", deadline=later.strftime("%Y-%m-%dT%H:%M"), opinion="等材料")
+    assert reply.status_code == 303, reply.text
+    db.session.expire_all()
+    rows = {row.role: row.status for row in db.session.scalars(select(CaseUnit).where(CaseUnit.finding_id == fid))}
+    assert rows == {"lead": "extension_requested", "assist": "dispatched"}

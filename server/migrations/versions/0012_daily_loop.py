@@ -61,7 +61,7 @@ def upgrade():
         sa.Column('finding_id', sa.String(length=36), nullable=False),
         sa.Column('handling_unit_id', sa.String(length=36), nullable=False),
         sa.Column('role', sa.String(length=8), nullable=False),
-        sa.Column('status', sa.String(length=16), nullable=False),
+        sa.Column('status', sa.String(length=24), nullable=False),
         sa.Column('dispatched_at', sa.DateTime(), nullable=False),
         sa.Column('dispatched_by', sa.String(length=36), nullable=True),
         sa.Column('received_at', sa.DateTime(), nullable=True),
