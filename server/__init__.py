@@ -38,8 +38,9 @@ def create_app(config: type | dict | None = None) -> Flask:
     # not mint equal timestamps (the second write would be ignored as a replay).
     app.extensions["wangge_clock"] = hlc.Clock(f"{app.config['SERVER_NODE']}.{os.getpid()}")
 
-    from . import cli, console, i18n, security_headers
+    from . import cli, compression, console, i18n, security_headers
     security_headers.init_app(app)
+    compression.init_app(app)
     cli.init_app(app)
     i18n.init_app(app)
     console.init_app(app)

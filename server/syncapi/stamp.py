@@ -20,9 +20,11 @@ def next_position(session) -> tuple[int, int]:
         # xid8 fits a bigint; the sequence orders rows written inside one transaction.
         row = session.execute(text("SELECT pg_current_xact_id()::text::bigint, nextval('sync_row_seq')")).one()
         return int(row[0]), int(row[1])
-    # SQLite serialises writers (BEGIN IMMEDIATE), so max + 1 is taken in commit order.
+    # SQLite serialises writers (BEGIN IMMEDIATE), so max + 1 is taken in commit order. Every SQLite
+    # row has xid 0: saying so lets SQLite read the top of the (xid, seq) index instead of scanning
+    # it, which made each write's cost grow with the log.
     session.flush()
-    top = max(session.execute(select(func.coalesce(func.max(table.seq), 0))).scalar_one()
+    top = max(session.execute(select(func.coalesce(func.max(table.seq), 0)).where(table.xid == 0)).scalar_one()
               for table in (SyncRow, SyncDeparture))
     return 0, int(top) + 1
 
