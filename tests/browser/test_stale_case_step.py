@@ -79,9 +79,10 @@ def test_dropping_a_refused_step_asks_first(live_server, phone, pwa):
     page.locator("#screen").get_by_role("link", name="去核查").click()
     page.locator("#screen").get_by_role("button", name="已解决，核查通过").click()
     wait_for_screen(page, "已核查通过")
-    go_online(context, page, live_server)
+    # Staff record the check first (the phone syncs by itself as soon as it is back).
     write_as(live_server, "staff", "case_step", {"finding_id": fid, "from_status": "resolved", "to_status": "verified",
                                                  "at": "2026-11-21T05:00:00Z"})
+    go_online(context, page, live_server)
     sync_now(page)
     [rejected] = outbox(page, "rejected")
     card = page.locator(f"#rejected-{rejected['id']}")

@@ -55,7 +55,8 @@ IN_PLACE = {"grid_worker": "grid0", "patrol_volunteer": "grid0v", "community_sta
 OUT_PLACE = {"grid_worker": "grid1", "patrol_volunteer": "grid0", "community_staff": "far_grid",
              "street_admin": "street2", "unit_contact": "grid1", "anonymous": "grid0"}
 # Places whose markers a role may receive anywhere; every other place's markers must never appear.
-VISIBLE = {"grid_worker": {"grid0"}, "patrol_volunteer": {"grid0v"},
+# A grid worker holds every finding of their grid, a volunteer's report there included (grid0v).
+VISIBLE = {"grid_worker": {"grid0", "grid0v"}, "patrol_volunteer": {"grid0v"},
            "community_staff": {"grid0", "grid1", "grid0v"},
            "street_admin": {"grid0", "grid1", "far_grid", "grid0v"}, "unit_contact": {"grid0"}, "anonymous": set()}
 # Who reports the findings and visits of each place: never an acting user, except the volunteer's own.

@@ -66,10 +66,12 @@ MODES = ["positive", "negative"]
 @pytest.mark.parametrize("path,method", OPERATIONS, ids=[f"{m} {p}" for p, m in OPERATIONS])
 def test_api_answers_as_documented(api, api_schema, path, method, mode):
     operation = api_schema[path][method]
-    headers = {}
+    # Schemathesis reads the body over WSGI without undoing the gzip every HTTP client undoes (and
+    # would ask for): the answers are checked as sent uncompressed; test_compression checks gzip.
+    headers = {"Accept-Encoding": "identity"}
     if mode == "positive":
         # The spec can only say "digits" and "a version": these are the ones this server speaks.
-        headers = {"X-Wangge-Protocol": str(PROTOCOL_VERSION), "X-Wangge-App": "9.9.9"}
+        headers.update({"X-Wangge-Protocol": str(PROTOCOL_VERSION), "X-Wangge-App": "9.9.9"})
     if path != "/api/auth/login":
         headers["Authorization"] = f"Bearer {api.config['SCHEMATHESIS_TOKEN']}"
     excluded = [positive_data_acceptance] if (path, method) in OPAQUE else []

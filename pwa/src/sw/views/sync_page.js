@@ -88,7 +88,8 @@ export function syncView(data) {
   return screen({
     title: t('同步'),
     back: '/app/',
-    refresh: data.confirmLogout ? null : '/app/sync',
+    // A question the worker is answering stays until they answer it: no redraw when a sync ends.
+    refresh: data.confirmLogout || data.confirmDiscard ? null : '/app/sync',
     body: html`${flash(data.message, data.messageKind)}
 ${data.confirmLogout ? html`<section class="card notice notice-error" role="alert">
 <p><strong>${t('还有 {n} 条修改没有同步到服务器。', { n: unsynced })}</strong>${t('退出登录会清除本机全部数据，这些修改将永久丢失。')}</p>
